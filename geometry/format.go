@@ -1,0 +1,265 @@
+package geometry
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"gonum.org/v1/gonum/spatial/r2"
+)
+
+// MaxPixels is the largest map, in pixels, that a decoder accepts. Decoders
+// compare a header's size with it before allocating anything from it.
+// 100 megapixels is 800 MB of float64, far beyond any end-face interferogram.
+const MaxPixels = 100_000_000
+
+// FormatError reports that the input is not a valid file of the format.
+type FormatError string
+
+func (e FormatError) Error() string { return "invalid format: " + string(e) }
+
+// UnsupportedError reports that the input is a valid file using a feature
+// this project does not read.
+type UnsupportedError string
+
+func (e UnsupportedError) Error() string { return "unsupported feature: " + string(e) }
+
+// ErrFormat is returned by Decode and DecodeConfig when no registered format
+// recognises the input.
+var ErrFormat = errors.New("geometry: unknown height-map format")
+
+// ErrTooLarge is wrapped by decoders whose header announces more than
+// MaxPixels pixels.
+var ErrTooLarge = errors.New("geometry: map larger than MaxPixels")
+
+// CheckSize returns an error wrapping ErrTooLarge, or a FormatError for a
+// non-positive size, unless 0 < cols, rows and cols·rows ≤ MaxPixels.
+// Decoders call it before allocating from a header.
+func CheckSize(cols, rows int) error {
+	if cols <= 0 || rows <= 0 {
+		return FormatError(fmt.Sprintf("map size %d×%d", cols, rows))
+	}
+	if cols > MaxPixels || rows > MaxPixels || cols*rows > MaxPixels {
+		return fmt.Errorf("%w: %d×%d", ErrTooLarge, cols, rows)
+	}
+	return nil
+}
+
+// Config is what a file's header says about its map.
+type Config struct {
+	Format     string
+	Cols, Rows int
+	Pitch      r2.Vec // µm
+	Offset     r2.Vec // µm, map position of pixel (0, 0)
+}
+
+// Options carries what some formats need and cannot read from the file.
+// The zero value (and a nil *Options) means the defaults.
+type Options struct {
+	// Channel selects a data channel of a multi-channel file, 0-based;
+	// 0 is the first height channel.
+	Channel int
+	// Pitch is the pixel size, µm, for files that do not carry one
+	// (plain text matrices). Zero means 1 µm.
+	Pitch r2.Vec
+	// ZUnit is the length of one height unit of the file in µm, for files
+	// that do not say (plain text). Zero means 1 (heights in µm).
+	ZUnit float64
+}
+
+// Format describes one registered file format.
+type Format struct {
+	// Name is the short name reported by DecodeConfig ("x3p", "gsf", ...).
+	Name string
+	// Extensions lists the usual file-name suffixes, lower case with the
+	// dot (".x3p"); used to break ties between text formats and to pick a
+	// writer, never instead of the content.
+	Extensions []string
+	// Match reports whether head, the first bytes of the input (up to
+	// SniffLen), look like this format.
+	Match        func(head []byte) bool
+	Decode       func(r io.Reader, opts *Options) (*HeightMap, error)
+	DecodeConfig func(r io.Reader, opts *Options) (Config, error)
+}
+
+// SniffLen is how many leading bytes Match sees.
+const SniffLen = 4096
+
+var (
+	formatsMu sync.RWMutex
+	formats   []Format
+)
+
+// RegisterFormat registers a format for use by Decode and DecodeConfig.
+// Formats are tried in registration order; it is usually called from the
+// format package's init function. It panics if f lacks Name, Match, Decode
+// or DecodeConfig.
+func RegisterFormat(f Format) {
+	if f.Name == "" || f.Match == nil || f.Decode == nil || f.DecodeConfig == nil {
+		panic("geometry: incomplete format registration")
+	}
+	formatsMu.Lock()
+	defer formatsMu.Unlock()
+	formats = append(formats, f)
+}
+
+// Formats returns the registered formats in registration order.
+func Formats() []Format {
+	formatsMu.RLock()
+	defer formatsMu.RUnlock()
+	return append([]Format(nil), formats...)
+}
+
+// MagicMatcher returns a Match function that accepts input starting with
+// magic, where '?' in magic matches any byte (as in image.RegisterFormat).
+func MagicMatcher(magic string) func([]byte) bool {
+	return func(head []byte) bool {
+		if len(head) < len(magic) {
+			return false
+		}
+		for i := 0; i < len(magic); i++ {
+			if magic[i] != head[i] && magic[i] != '?' {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// sniff returns the format whose Match accepts head. ext, if not empty,
+// orders the candidates so that a format owning the extension wins a tie.
+func sniff(head []byte, ext string) (Format, bool) {
+	var fallback *Format
+	for _, f := range Formats() {
+		if !f.Match(head) {
+			continue
+		}
+		if ext == "" || hasExt(f, ext) {
+			return f, true
+		}
+		if fallback == nil {
+			f := f
+			fallback = &f
+		}
+	}
+	if fallback != nil {
+		return *fallback, true
+	}
+	return Format{}, false
+}
+
+// peek returns the first SniffLen bytes of r and a reader that still yields
+// the whole input. A seekable r (an *os.File) is rewound and returned
+// itself, so decoders that need random access (zip, HDF5) can use it.
+func peek(r io.Reader) ([]byte, io.Reader, error) {
+	if rs, ok := r.(io.ReadSeeker); ok {
+		start, err := rs.Seek(0, io.SeekCurrent)
+		if err == nil {
+			head := make([]byte, SniffLen)
+			n, err := io.ReadFull(rs, head)
+			if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+				return nil, nil, err
+			}
+			if _, err := rs.Seek(start, io.SeekStart); err == nil {
+				return head[:n], rs, nil
+			}
+		}
+	}
+	br := bufio.NewReaderSize(r, SniffLen)
+	head, err := br.Peek(SniffLen)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return nil, nil, err
+	}
+	return head, br, nil
+}
+
+func hasExt(f Format, ext string) bool {
+	for _, e := range f.Extensions {
+		if e == ext {
+			return true
+		}
+	}
+	return false
+}
+
+// Decode decodes a height map in any registered format. The format name is
+// returned too.
+func Decode(r io.Reader, opts *Options) (*HeightMap, string, error) {
+	return decode(r, "", opts)
+}
+
+func decode(r io.Reader, ext string, opts *Options) (*HeightMap, string, error) {
+	head, r, err := peek(r)
+	if err != nil {
+		return nil, "", err
+	}
+	f, ok := sniff(head, ext)
+	if !ok {
+		return nil, "", ErrFormat
+	}
+	m, err := f.Decode(r, opts)
+	return m, f.Name, err
+}
+
+// DecodeConfig decodes the header of a height map in any registered format.
+func DecodeConfig(r io.Reader, opts *Options) (Config, error) {
+	return decodeConfig(r, "", opts)
+}
+
+func decodeConfig(r io.Reader, ext string, opts *Options) (Config, error) {
+	head, r, err := peek(r)
+	if err != nil {
+		return Config{}, err
+	}
+	f, ok := sniff(head, ext)
+	if !ok {
+		return Config{}, ErrFormat
+	}
+	c, err := f.DecodeConfig(r, opts)
+	c.Format = f.Name
+	return c, err
+}
+
+// FileError is an error about a named file.
+type FileError struct {
+	Path string
+	Err  error
+}
+
+func (e *FileError) Error() string { return e.Path + ": " + e.Err.Error() }
+func (e *FileError) Unwrap() error { return e.Err }
+
+// ReadFile decodes the height map in the named file. Errors are *FileError
+// naming the file. The file's extension only breaks ties between formats
+// that both match the content.
+func ReadFile(path string, opts *Options) (*HeightMap, string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, "", err // *fs.PathError already names the file
+	}
+	defer f.Close()
+	m, name, err := decode(f, strings.ToLower(filepath.Ext(path)), opts)
+	if err != nil {
+		return nil, name, &FileError{Path: path, Err: err}
+	}
+	return m, name, nil
+}
+
+// ReadFileConfig decodes the header of the named file.
+func ReadFileConfig(path string, opts *Options) (Config, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Config{}, err
+	}
+	defer f.Close()
+	c, err := decodeConfig(f, strings.ToLower(filepath.Ext(path)), opts)
+	if err != nil {
+		return c, &FileError{Path: path, Err: err}
+	}
+	return c, nil
+}

@@ -1,0 +1,96 @@
+package geometry
+
+import (
+	"bytes"
+	"errors"
+	"image"
+	"io"
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/spatial/r2"
+)
+
+func TestHeightMapIndexingAndSubMap(t *testing.T) {
+	m := New(5, 4, r2.Vec{X: 2, Y: 3})
+	m.Offset = r2.Vec{X: 10, Y: -5}
+	for r := 0; r < 4; r++ {
+		for c := 0; c < 5; c++ {
+			m.Set(c, r, float64(10*r+c))
+		}
+	}
+	require.Equal(t, 23.0, m.Z[2*5+3]) // row 2, column 3
+	sub := m.SubMap(image.Rect(1, 1, 4, 3))
+	require.Equal(t, 3, sub.Cols())
+	require.Equal(t, 2, sub.Rows())
+	require.Equal(t, 12.0, sub.At(2, 1)) // absolute indices
+	require.True(t, math.IsNaN(sub.At(0, 0)))
+	sub.Set(3, 2, -1)
+	require.Equal(t, -1.0, m.At(3, 2), "sub-view shares pixels")
+	// Map coordinates: x = x0 + c·dx, y = y0 + r·dy (SPEC §1).
+	p := sub.PixelToMap(3, 2)
+	require.Equal(t, r2.Vec{X: 16, Y: 1}, p)
+	c, r := sub.MapToPixel(p)
+	require.InDelta(t, 3, c, 1e-12)
+	require.InDelta(t, 2, r, 1e-12)
+	require.Len(t, sub.Row(2), 3)
+	require.Nil(t, sub.Row(0))
+	require.True(t, sub.SubMap(image.Rect(10, 10, 12, 12)).Rect.Empty())
+	cl := sub.Clone()
+	cl.Set(3, 2, 7)
+	require.Equal(t, -1.0, m.At(3, 2), "clone is a copy")
+	require.Panics(t, func() { New(-1, 2, r2.Vec{X: 1, Y: 1}) })
+	require.Panics(t, func() { New(1, 2, r2.Vec{X: 0, Y: 1}) })
+}
+
+func TestStats(t *testing.T) {
+	m := New(2, 2, r2.Vec{X: 1, Y: 1})
+	// Closed form: values 1, 2, 3 (one NaN): mean 2, population RMS sqrt(2/3).
+	copy(m.Z, []float64{1, 2, math.NaN(), 3})
+	s := m.Stats()
+	require.Equal(t, 3, s.Valid)
+	require.Equal(t, 1, s.Invalid)
+	require.Equal(t, 1.0, s.Min)
+	require.Equal(t, 3.0, s.Max)
+	require.InDelta(t, 2, s.Mean, 1e-15)
+	require.InDelta(t, math.Sqrt(2.0/3), s.RMS, 1e-15)
+	require.Equal(t, 3, m.ValidCount())
+	empty := New(2, 1, r2.Vec{X: 1, Y: 1}).Stats()
+	require.Equal(t, 0, empty.Valid)
+	require.True(t, math.IsNaN(empty.Mean))
+}
+
+func TestCheckSize(t *testing.T) {
+	require.NoError(t, CheckSize(2048, 2048))
+	require.ErrorIs(t, CheckSize(1<<20, 1<<20), ErrTooLarge)
+	require.ErrorIs(t, CheckSize(MaxPixels+1, 1), ErrTooLarge)
+	var fe FormatError
+	require.ErrorAs(t, CheckSize(0, 5), &fe)
+}
+
+func TestRegistrySniffsContent(t *testing.T) {
+	decode := func(tag float64) func(io.Reader, *Options) (*HeightMap, error) {
+		return func(io.Reader, *Options) (*HeightMap, error) {
+			m := New(1, 1, r2.Vec{X: 1, Y: 1})
+			m.Z[0] = tag
+			return m, nil
+		}
+	}
+	cfg := func(io.Reader, *Options) (Config, error) { return Config{Cols: 1, Rows: 1}, nil }
+	RegisterFormat(Format{Name: "test-a", Match: MagicMatcher("TSTA?x"), Decode: decode(1), DecodeConfig: cfg})
+	RegisterFormat(Format{Name: "test-b", Match: MagicMatcher("TSTB"), Decode: decode(2), DecodeConfig: cfg})
+	m, name, err := Decode(bytes.NewReader([]byte("TSTB....")), nil)
+	require.NoError(t, err)
+	require.Equal(t, "test-b", name)
+	require.Equal(t, 2.0, m.Z[0])
+	_, name, err = Decode(io.MultiReader(bytes.NewReader([]byte("TSTA9x"))), nil) // not seekable
+	require.NoError(t, err)
+	require.Equal(t, "test-a", name)
+	c, err := DecodeConfig(bytes.NewReader([]byte("TSTA0x")), nil)
+	require.NoError(t, err)
+	require.Equal(t, "test-a", c.Format)
+	_, _, err = Decode(bytes.NewReader([]byte("nothing")), nil)
+	require.True(t, errors.Is(err, ErrFormat))
+	require.Panics(t, func() { RegisterFormat(Format{Name: "x"}) })
+}
