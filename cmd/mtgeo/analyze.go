@@ -1,0 +1,140 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+
+	"strconv"
+	"strings"
+
+	"github.com/mtgeo/mtgeo/ferrule"
+	"github.com/mtgeo/mtgeo/geometry"
+	"gonum.org/v1/gonum/spatial/r2"
+)
+
+// analyzeFlags are the analysis options shared by analyze and batch.
+type analyzeFlags struct {
+	read    readFlags
+	layout  string
+	fixture float64
+	frame   string
+	flatMM  float64
+	regions ferrule.Regions
+}
+
+func (a *analyzeFlags) register(fs *flag.FlagSet) {
+	a.read.register(fs)
+	fs.StringVar(&a.layout, "layout", "auto", "layout name (MT-12, MT-16, MT-24, MT-32, MT-48, MT-64, MT-72), a layout JSON file, or auto")
+	fs.Float64Var(&a.fixture, "fixture-angle", 0, "fixture angle in degrees added to the Y angle (APC parts, e.g. 8)")
+	fs.StringVar(&a.frame, "frame", "", "ferrule frame given as X,Y,DEG (origin in map µm, rotation of +X in degrees) instead of from the guide holes")
+	fs.Float64Var(&a.flatMM, "flat-radius", 0, "radius in mm above which a radius is reported as flat (null); 0 = 1e5")
+	r := &a.regions
+	fs.Float64Var(&r.FitRadius, "fit-radius", 0, "outer radius of the tip-fit annulus, µm (default 50)")
+	fs.Float64Var(&r.CoreExclusionRadius, "core-exclusion", 0, "inner radius of the tip-fit annulus, µm (default 10 single-mode, 30 multimode)")
+	fs.Float64Var(&r.CoreDiameter, "core-diameter", 0, "core diameter for the core dip, µm (default the layout's, 9 single-mode)")
+	fs.Float64Var(&r.AveragingDiameter, "averaging-diameter", 0, "diameter of the fiber-height averaging disc, µm (default 50)")
+	fs.Float64Var(&r.FiberExclusionDiameter, "fiber-exclusion", 0, "diameter of the disc left out of the ferrule fit around each fiber, µm (default 1.5 × fiber Ø)")
+	fs.Float64Var(&r.HoleMargin, "hole-margin", 0, "ring around each guide-hole rim left out of the ferrule fit, µm (default 100)")
+	fs.Float64Var(&r.ArrayMarginY, "array-margin", 0, "extent of the ferrule fit beyond the outer fiber rows in ±Y, µm (default 250)")
+}
+
+func (a *analyzeFlags) options() (ferrule.Options, error) {
+	opts := ferrule.Options{Regions: a.regions, FixtureAngleDeg: a.fixture, FlatRadiusMM: a.flatMM}
+	switch {
+	case a.layout == "" || strings.EqualFold(a.layout, "auto"):
+	case strings.HasSuffix(strings.ToLower(a.layout), ".json"):
+		l, err := ferrule.ReadLayoutFile(a.layout)
+		if err != nil {
+			return opts, err
+		}
+		opts.Layout = &l
+	default:
+		l, err := ferrule.LayoutByName(a.layout)
+		if err != nil {
+			return opts, err
+		}
+		opts.Layout = &l
+	}
+	if a.frame != "" {
+		parts := strings.Split(a.frame, ",")
+		var v [3]float64
+		var err error
+		if len(parts) == 3 {
+			for i, p := range parts {
+				if v[i], err = strconv.ParseFloat(strings.TrimSpace(p), 64); err != nil {
+					break
+				}
+			}
+		}
+		if len(parts) != 3 || err != nil {
+			return opts, fmt.Errorf("--frame wants X,Y,DEG, got %q", a.frame)
+		}
+		opts.Frame = &ferrule.Frame{Origin: r2.Vec{X: v[0], Y: v[1]}, Rotation: v[2] * math.Pi / 180}
+	}
+	return opts, nil
+}
+
+// analyzeFile reads and analyses one file.
+func analyzeFile(an *ferrule.Analyzer, path string, ro *geometry.Options, opts ferrule.Options) (*ferrule.Report, error) {
+	m, format, err := geometry.ReadFile(path, ro)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := an.Analyze(m, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	rep.File, rep.Format = path, format
+	return rep, nil
+}
+
+func runAnalyze(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("analyze", "FILE...", stderr)
+	var af analyzeFlags
+	af.register(fs)
+	format := fs.String("format", "text", "output format: json (one SPEC §8 object per line) or text")
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
+		return exitError
+	}
+	if len(files) == 0 {
+		fs.Usage()
+		return exitError
+	}
+	if *format != "json" && *format != "text" {
+		fmt.Fprintf(stderr, "mtgeo analyze: --format must be json or text, not %q\n", *format)
+		return exitError
+	}
+	opts, err := af.options()
+	if err != nil {
+		fmt.Fprintln(stderr, "mtgeo analyze:", err)
+		return exitError
+	}
+	var an ferrule.Analyzer
+	enc := json.NewEncoder(stdout)
+	status := exitOK
+	for _, path := range files {
+		rep, err := analyzeFile(&an, path, af.read.options(), opts)
+		if err != nil {
+			status = exitError
+			if *format == "json" {
+				enc.Encode(errorLine{File: path, Error: err.Error()})
+			} else {
+				fmt.Fprintln(stderr, "mtgeo analyze:", err)
+			}
+			continue
+		}
+		if *format == "json" {
+			enc.Encode(rep)
+		} else {
+			ferrule.WriteText(stdout, rep)
+		}
+		if rep.Grade != nil && !rep.Grade.Pass && status == exitOK {
+			status = exitFail
+		}
+	}
+	return status
+}

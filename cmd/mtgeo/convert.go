@@ -1,0 +1,48 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/mtgeo/mtgeo/geometry"
+	"github.com/mtgeo/mtgeo/geometry/x3p"
+)
+
+func runConvert(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("convert", "IN OUT.x3p", stderr)
+	var rf readFlags
+	rf.register(fs)
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
+		return exitError
+	}
+	if len(files) != 2 {
+		fs.Usage()
+		return exitError
+	}
+	m, _, err := geometry.ReadFile(files[0], rf.options())
+	if err != nil {
+		fmt.Fprintln(stderr, "mtgeo convert:", err)
+		return exitError
+	}
+	if err := writeX3P(files[1], m); err != nil {
+		fmt.Fprintln(stderr, "mtgeo convert:", err)
+		return exitError
+	}
+	return exitOK
+}
+
+// writeX3P writes m to path as X3P, removing a partial file on error.
+func writeX3P(path string, m *geometry.HeightMap) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := x3p.Encode(f, m, nil); err != nil {
+		f.Close()
+		os.Remove(path)
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return f.Close()
+}

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/mtgeo/mtgeo/geometry"
+	"gonum.org/v1/gonum/spatial/r2"
+)
+
+// parseInterspersed parses fs from args, allowing flags after positional
+// arguments ("mtgeo analyze a.x3p --format json"), and returns the
+// positional ones. "--" ends the flags.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			pos = append(pos, args[i+1:]...)
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			pos = append(pos, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		f := fs.Lookup(name)
+		if f == nil {
+			continue // fs.Parse reports it
+		}
+		if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && bf.IsBoolFlag() {
+			continue
+		}
+		if i+1 < len(args) {
+			i++
+			flags = append(flags, args[i])
+		}
+	}
+	if err := fs.Parse(flags); err != nil {
+		return nil, err
+	}
+	return pos, nil
+}
+
+// readFlags are the flags for files that do not say everything.
+type readFlags struct {
+	channel int
+	pitch   float64
+	zUnit   float64
+}
+
+func (r *readFlags) register(fs *flag.FlagSet) {
+	fs.IntVar(&r.channel, "channel", 0, "data channel of multi-channel files, 0-based")
+	fs.Float64Var(&r.pitch, "pitch", 0, "pixel pitch in µm for files without one (plain text)")
+	fs.Float64Var(&r.zUnit, "z-unit", 0, "µm per height unit for files that do not say (plain text); e.g. 0.001 for nm")
+}
+
+func (r *readFlags) options() *geometry.Options {
+	return &geometry.Options{Channel: r.channel, Pitch: r2.Vec{X: r.pitch, Y: r.pitch}, ZUnit: r.zUnit}
+}
+
+func newFlagSet(name, args string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: mtgeo %s [flags] %s\n\nflags:\n", name, args)
+		fs.PrintDefaults()
+	}
+	return fs
+}

@@ -1,0 +1,266 @@
+package ferrule
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"math"
+
+	"github.com/mtgeo/mtgeo/fit"
+	"github.com/mtgeo/mtgeo/geometry"
+	"gonum.org/v1/gonum/spatial/r2"
+)
+
+const (
+	nmPerUM = 1e3
+	umPerMM = 1e3
+	degree  = math.Pi / 180
+
+	// highResidualNM flags a tip fit whose RMS residual says the end is not
+	// a smooth cap (chipped, dirty or broken fiber).
+	highResidualNM = 20
+	// minValidFraction of the fit annulus below which a fiber is missing.
+	minValidFraction = 0.3
+	// minFitPoints is the fewest annulus points a tip fit accepts.
+	minFitPoints = 30
+)
+
+// ErrNoData is returned for maps with too few valid pixels to analyse.
+var ErrNoData = errors.New("ferrule: map has too few valid pixels")
+
+// Analyzer analyses end faces, reusing its buffers between calls. It is not
+// safe for concurrent use; use one Analyzer per goroutine.
+type Analyzer struct {
+	mask       []bool
+	xs, ys, zs []float64
+}
+
+// Analyze analyses one end face with a fresh Analyzer.
+func Analyze(m *geometry.HeightMap, opts Options) (*Report, error) {
+	var a Analyzer
+	return a.Analyze(m, opts)
+}
+
+// analysis carries the state of one run.
+type analysis struct {
+	*Analyzer
+	m       *geometry.HeightMap
+	layout  Layout
+	reg     Regions
+	frame   Frame
+	holes   []Hole
+	planeM  fit.Plane   // reference plane, map coordinates
+	quadM   fit.Quadric // reference quadric, map coordinates
+	flatMM  float64
+	fixture float64
+}
+
+// Analyze measures the end face in m (SPEC §3–§6). It returns an error when
+// the map cannot be analysed at all (no data, guide holes missing or cut
+// off without a frame given, no ferrule surface); problems with single
+// fibers are reported per fiber, and the rest of the ferrule is analysed.
+func (a *Analyzer) Analyze(m *geometry.HeightMap, opts Options) (*Report, error) {
+	if m == nil || m.Rect.Empty() {
+		return nil, fmt.Errorf("%w: empty map", ErrNoData)
+	}
+	valid := m.ValidCount()
+	total := m.Rect.Dx() * m.Rect.Dy()
+	if valid < 1000 {
+		return nil, fmt.Errorf("%w: %d of %d", ErrNoData, valid, total)
+	}
+	an := &analysis{Analyzer: a, m: m, fixture: opts.FixtureAngleDeg, flatMM: opts.FlatRadiusMM}
+	if an.flatMM <= 0 {
+		an.flatMM = defaultFlatRadiusMM
+	}
+	rep := &Report{
+		PixelUM:         [2]Num{Num(m.Pitch.X), Num(m.Pitch.Y)},
+		SizePx:          [2]int{m.Rect.Dx(), m.Rect.Dy()},
+		ValidFraction:   Num(float64(valid) / float64(total)),
+		FixtureAngleDeg: Num(opts.FixtureAngleDeg),
+	}
+
+	// Frame and holes.
+	if opts.Frame != nil {
+		an.frame = *opts.Frame
+	} else {
+		holes, err := findHoles(m, opts.Layout)
+		if err != nil {
+			return nil, err
+		}
+		an.holes = holes[:]
+		an.frame = frameFromHoles(holes)
+	}
+
+	// Layout.
+	if opts.Layout != nil {
+		if err := opts.Layout.Validate(); err != nil {
+			return nil, fmt.Errorf("ferrule: %w", err)
+		}
+		an.layout = *opts.Layout
+	} else {
+		l, err := an.identifyLayout()
+		if err != nil {
+			return nil, err
+		}
+		an.layout = l
+	}
+	an.reg = opts.Regions.withDefaults(an.layout)
+	if err := an.reg.validate(); err != nil {
+		return nil, err
+	}
+	rep.Layout = an.layout.Name
+	rep.Regions = an.reg
+	an.fillFrame(rep)
+
+	// Reference surface.
+	plane, quad, err := an.fitSurface(an.layout)
+	if err != nil {
+		return nil, err
+	}
+	an.setSurface(plane, quad, rep)
+
+	// Fibers, rows, summary.
+	rep.Fibers = make([]Fiber, an.layout.Fibers())
+	for i := range rep.Fibers {
+		rep.Fibers[i] = an.measureFiber(i + 1)
+	}
+	an.arrayResults(rep)
+	return rep, nil
+}
+
+func (an *analysis) fillFrame(rep *Report) {
+	f := an.frame
+	rep.Frame = FrameInfo{
+		OriginMapUM:        [2]Num{Num(f.Origin.X), Num(f.Origin.Y)},
+		RotationDeg:        Num(f.Rotation / degree),
+		HoleSpacingUM:      nan,
+		HoleSpacingErrorUM: nan,
+		FromHoles:          len(an.holes) == 2,
+	}
+	rep.GuideHoles = []HoleInfo{}
+	if len(an.holes) != 2 {
+		return
+	}
+	s := r2.Norm(r2.Sub(an.holes[1].Center, an.holes[0].Center))
+	rep.Frame.HoleSpacingUM = Num(s)
+	rep.Frame.HoleSpacingErrorUM = Num(s - an.layout.HoleSpacing)
+	for _, h := range an.holes {
+		p := f.ToFrame(h.Center)
+		rep.GuideHoles = append(rep.GuideHoles, HoleInfo{
+			MapXUM: Num(h.Center.X), MapYUM: Num(h.Center.Y),
+			XUM: Num(p.X), YUM: Num(p.Y),
+			DiameterUM: Num(h.Diameter), FitRMSUM: Num(h.FitRMS), RimPoints: h.RimPoints,
+		})
+	}
+}
+
+// frameBox returns the pixel rectangle of m covering the ferrule-frame
+// rectangle |X| ≤ hx, |Y| ≤ hy.
+func (an *analysis) frameBox(cx, cy, hx, hy float64) image.Rectangle {
+	m := an.m
+	minC, minR := math.Inf(1), math.Inf(1)
+	maxC, maxR := math.Inf(-1), math.Inf(-1)
+	for _, s := range [4][2]float64{{-1, -1}, {-1, 1}, {1, -1}, {1, 1}} {
+		c, r := m.MapToPixel(an.frame.ToMap(r2.Vec{X: cx + s[0]*hx, Y: cy + s[1]*hy}))
+		minC, maxC = math.Min(minC, c), math.Max(maxC, c)
+		minR, maxR = math.Min(minR, r), math.Max(maxR, r)
+	}
+	return image.Rect(int(math.Floor(minC)), int(math.Floor(minR)), int(math.Ceil(maxC))+1, int(math.Ceil(maxR))+1).Intersect(m.Rect)
+}
+
+// holeHalfSpacing is half the distance between the hole centres, or the
+// layout's when the frame was given.
+func (an *analysis) holeHalfSpacing() float64 {
+	if len(an.holes) == 2 {
+		return r2.Norm(r2.Sub(an.holes[1].Center, an.holes[0].Center)) / 2
+	}
+	return an.layout.HoleSpacing / 2
+}
+
+// fitSurface fits the reference plane and quadric, in map coordinates, over
+// the fitting region of SPEC §4 for layout l.
+func (an *analysis) fitSurface(l Layout) (fit.Plane, fit.Quadric, error) {
+	reg := an.reg
+	hx := an.holeHalfSpacing()
+	hy := l.arrayHalfHeight() + reg.ArrayMarginY
+	box := an.frameBox(0, 0, hx, hy)
+	if box.Empty() {
+		return fit.Plane{}, fit.Quadric{}, errors.New("ferrule: the fitting region lies outside the map")
+	}
+	sub := an.m.SubMap(box)
+	n := box.Dx() * box.Dy()
+	if cap(an.mask) < n {
+		an.mask = make([]bool, n)
+	}
+	mask := an.mask[:n]
+	holeR := make([]float64, len(an.holes))
+	holeC := make([]r2.Vec, len(an.holes))
+	for i, h := range an.holes {
+		holeR[i] = h.Diameter/2 + reg.HoleMargin
+		holeC[i] = an.frame.ToFrame(h.Center)
+	}
+	if len(an.holes) == 0 {
+		holeR = []float64{l.HoleDiameter/2 + reg.HoleMargin, l.HoleDiameter/2 + reg.HoleMargin}
+		holeC = []r2.Vec{{X: -hx}, {X: hx}}
+	}
+	fibR2 := sq(reg.FiberExclusionDiameter / 2)
+	x1 := -float64(l.FibersPerRow-1) / 2 * l.Pitch
+	y1 := -l.arrayHalfHeight()
+	sin, cos := math.Sincos(an.frame.Rotation)
+	m := an.m
+	for r := box.Min.Y; r < box.Max.Y; r++ {
+		row := mask[(r-box.Min.Y)*box.Dx() : (r-box.Min.Y+1)*box.Dx()]
+		y := m.Offset.Y + float64(r)*m.Pitch.Y - an.frame.Origin.Y
+		for i := range row {
+			x := m.Offset.X + float64(box.Min.X+i)*m.Pitch.X - an.frame.Origin.X
+			X, Y := cos*x+sin*y, -sin*x+cos*y
+			ok := math.Abs(X) <= hx && math.Abs(Y) <= hy
+			if ok {
+				k := math.Round((X - x1) / l.Pitch)
+				k = math.Max(0, math.Min(float64(l.FibersPerRow-1), k))
+				j := 0.0
+				if l.Rows > 1 {
+					j = math.Max(0, math.Min(float64(l.Rows-1), math.Round((Y-y1)/l.RowPitch)))
+				}
+				ok = sq(X-(x1+k*l.Pitch))+sq(Y-(y1+j*l.RowPitch)) > fibR2
+			}
+			for h := 0; ok && h < len(holeC); h++ {
+				ok = sq(X-holeC[h].X)+sq(Y-holeC[h].Y) > sq(holeR[h])
+			}
+			row[i] = ok
+		}
+	}
+	plane, quad, err := fit.SurfaceMap(sub, mask)
+	if err != nil {
+		return plane, quad, fmt.Errorf("ferrule: reference surface: %w", err)
+	}
+	return plane, quad, nil
+}
+
+// setSurface makes plane and quad (map coordinates) the reference surface
+// and reports it in the ferrule frame.
+func (an *analysis) setSurface(plane fit.Plane, quad fit.Quadric, rep *Report) {
+	an.planeM, an.quadM = plane, quad
+	pf := plane.Transform(an.frame.Origin.X, an.frame.Origin.Y, an.frame.Rotation)
+	qf := quad.Transform(an.frame.Origin.X, an.frame.Origin.Y, an.frame.Rotation)
+	rep.Ferrule = Surface{
+		XAngleDeg:       Num(math.Atan(pf.B) / degree),
+		YAngleDeg:       Num(math.Atan(pf.C)/degree + an.fixture),
+		XRadiusMM:       an.radiusMM(-1 / (2 * qf.D)),
+		YRadiusMM:       an.radiusMM(-1 / (2 * qf.E)),
+		FitRMSNM:        Num(plane.RMS * nmPerUM),
+		QuadricFitRMSNM: Num(quad.RMS * nmPerUM),
+		FitPoints:       plane.N,
+	}
+}
+
+// radiusMM converts a radius in µm to mm, NaN (flat) beyond the flat limit.
+func (an *analysis) radiusMM(rUM float64) Num {
+	r := rUM / umPerMM
+	if math.IsNaN(r) || math.Abs(r) > an.flatMM {
+		return nan
+	}
+	return Num(r)
+}
+
+func sq(x float64) float64 { return x * x }

@@ -1,0 +1,256 @@
+package ferrule
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/mtgeo/mtgeo/fit"
+	"gonum.org/v1/gonum/spatial/r2"
+)
+
+// arrayResults fills the per-row and whole-ferrule results of SPEC §6 from
+// the measured fibers. Unmeasured fibers are left out; a statistic that
+// needs more fibers than were measured is NaN.
+func (an *analysis) arrayResults(rep *Report) {
+	l := an.layout
+	rep.Rows = make([]Row, l.Rows)
+	var allX, allY, allH []float64
+	adjAll := math.Inf(-1)
+	for j := 1; j <= l.Rows; j++ {
+		row := Row{Row: j, HeightDifferentialNM: nan, AdjacentDifferentialNM: nan, MinusCoplanarityNM: nan, LineSlopeNMPerMM: nan, LineRadiusMM: nan}
+		var xs, hs []float64
+		adj := math.Inf(-1)
+		for c := 1; c <= l.FibersPerRow; c++ {
+			f := &rep.Fibers[(j-1)*l.FibersPerRow+c-1]
+			if !f.Measured() {
+				continue
+			}
+			x, y := fiberXY(l, f)
+			xs, hs = append(xs, x/umPerMM), append(hs, float64(f.HeightNM))
+			allX, allY, allH = append(allX, x/umPerMM), append(allY, y/umPerMM), append(allH, float64(f.HeightNM))
+			if c > 1 {
+				if prev := &rep.Fibers[(j-1)*l.FibersPerRow+c-2]; prev.Measured() {
+					adj = math.Max(adj, math.Abs(float64(f.HeightNM-prev.HeightNM)))
+				}
+			}
+		}
+		if len(hs) > 0 {
+			lo, hi := minMax(hs)
+			row.HeightDifferentialNM = Num(hi - lo)
+		}
+		if !math.IsInf(adj, -1) {
+			row.AdjacentDifferentialNM = Num(adj)
+			adjAll = math.Max(adjAll, adj)
+		}
+		if line, err := fit.LinePoints(xs, hs); err == nil {
+			row.LineSlopeNMPerMM = Num(line.B)
+			below := 0.0
+			for i := range xs {
+				below = math.Max(below, line.At(xs[i])-hs[i])
+			}
+			row.MinusCoplanarityNM = Num(below)
+		}
+		if quad, err := fit.QuadraticPoints(xs, hs); err == nil && len(xs) > 3 {
+			// H = p + qX + sX² with X in mm and H in nm: 1/(2s) in mm once H
+			// is in mm too.
+			row.LineRadiusMM = an.radiusMM(umPerMM / (2 * quad.C / (nmPerUM * umPerMM)))
+		}
+		rep.Rows[j-1] = row
+	}
+
+	sum := Summary{HeightDifferentialNM: nan, AdjacentDifferentialNM: nan, MinusCoplanarityNM: nan,
+		FiberPlaneXAngleDeg: nan, MinHeightNM: nan, MaxHeightNM: nan, MaxPositionErrorUM: nan,
+		ArrayDXUM: nan, ArrayDYUM: nan, ArrayRotationDeg: nan, MeasuredFibers: len(allH), Fibers: l.Fibers()}
+	if len(allH) > 0 {
+		lo, hi := minMax(allH)
+		sum.MinHeightNM, sum.MaxHeightNM, sum.HeightDifferentialNM = Num(lo), Num(hi), Num(hi-lo)
+	}
+	if !math.IsInf(adjAll, -1) {
+		sum.AdjacentDifferentialNM = Num(adjAll)
+	}
+	// Fiber line (one row) or plane (several), H in nm over X, Y in mm.
+	var slope float64 // nm per mm along X
+	below := math.NaN()
+	if l.Rows == 1 {
+		if line, err := fit.LinePoints(allX, allH); err == nil {
+			slope, below = line.B, 0
+			for i := range allX {
+				below = math.Max(below, line.At(allX[i])-allH[i])
+			}
+		}
+	} else if p, err := fit.PlanePoints(allX, allY, allH); err == nil {
+		slope, below = p.B, 0
+		for i := range allX {
+			below = math.Max(below, p.At(allX[i], allY[i])-allH[i])
+		}
+	}
+	if !math.IsNaN(below) {
+		sum.MinusCoplanarityNM = Num(below)
+		sum.FiberPlaneXAngleDeg = Num(math.Atan(slope/(nmPerUM*umPerMM))/degree) + rep.Ferrule.XAngleDeg
+	}
+	an.alignment(rep, &sum)
+	rep.Summary = sum
+}
+
+// fiberXY is the fiber's measured centre, or its nominal one when the
+// centre could not be found (flat tip).
+func fiberXY(l Layout, f *Fiber) (x, y float64) {
+	if f.XUM.Valid() {
+		return float64(f.XUM), float64(f.YUM)
+	}
+	p, _, _ := l.Nominal(f.Index)
+	return p.X, p.Y
+}
+
+// alignment fills the pin-hole alignment of the fiber array: the largest
+// distance of a fiber centre from nominal, and the rigid (shift and
+// rotation) least-squares fit of the measured centres to the nominal grid.
+func (an *analysis) alignment(rep *Report, sum *Summary) {
+	var ps, ns []r2.Vec
+	maxErr := math.Inf(-1)
+	for i := range rep.Fibers {
+		f := &rep.Fibers[i]
+		if !f.XUM.Valid() {
+			continue
+		}
+		nom, _, _ := an.layout.Nominal(f.Index)
+		ps = append(ps, r2.Vec{X: float64(f.XUM), Y: float64(f.YUM)})
+		ns = append(ns, nom)
+		maxErr = math.Max(maxErr, math.Hypot(float64(f.DXUM), float64(f.DYUM)))
+	}
+	if len(ps) == 0 {
+		return
+	}
+	sum.MaxPositionErrorUM = Num(maxErr)
+	if len(ps) < 2 {
+		return
+	}
+	var pc, nc r2.Vec
+	for i := range ps {
+		pc, nc = r2.Add(pc, ps[i]), r2.Add(nc, ns[i])
+	}
+	pc, nc = r2.Scale(1/float64(len(ps)), pc), r2.Scale(1/float64(len(ps)), nc)
+	var sdot, scross float64
+	for i := range ps {
+		p, n := r2.Sub(ps[i], pc), r2.Sub(ns[i], nc)
+		sdot += n.X*p.X + n.Y*p.Y
+		scross += n.X*p.Y - n.Y*p.X
+	}
+	th := math.Atan2(scross, sdot)
+	s, c := math.Sincos(th)
+	// Shift t such that p ≈ R(θ)·n + t.
+	sum.ArrayDXUM = Num(pc.X - (c*nc.X - s*nc.Y))
+	sum.ArrayDYUM = Num(pc.Y - (s*nc.X + c*nc.Y))
+	sum.ArrayRotationDeg = Num(th / degree)
+}
+
+func minMax(v []float64) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, x := range v {
+		lo, hi = math.Min(lo, x), math.Max(hi, x)
+	}
+	return lo, hi
+}
+
+// identifyLayout picks the built-in layout whose hole spacing matches the
+// holes found and whose fiber rows match the rows where fibers are seen.
+func (an *analysis) identifyLayout() (Layout, error) {
+	if len(an.holes) != 2 {
+		return Layout{}, fmt.Errorf("ferrule: the layout can only be identified from the guide holes; give the layout")
+	}
+	spacing := r2.Norm(r2.Sub(an.holes[1].Center, an.holes[0].Center))
+	cands := layoutsWithSpacing(spacing, 0.08*spacing)
+	if len(cands) == 0 {
+		return Layout{}, fmt.Errorf("ferrule: guide-hole spacing %.0f µm matches no built-in layout; give the layout", spacing)
+	}
+	// A layout with a row every half row pitch covers every candidate's rows.
+	maxRows, base := 0, cands[0]
+	for _, c := range cands {
+		maxRows = max(maxRows, c.Rows)
+		if c.RowPitch > 0 {
+			base.RowPitch = c.RowPitch
+		}
+	}
+	union := base
+	union.Rows = 2*maxRows - 1
+	union.RowPitch = base.RowPitch / 2
+	if union.Rows == 1 {
+		return base, nil
+	}
+	an.reg = Regions{}.withDefaults(union)
+	plane, quad, err := an.fitSurface(union)
+	if err != nil {
+		return Layout{}, err
+	}
+	an.planeM, an.quadM = plane, quad
+	present := make([]bool, union.Rows)
+	for j := 0; j < union.Rows; j++ {
+		seen := 0
+		for c := 1; c <= union.FibersPerRow; c++ {
+			p, _, _ := union.Nominal(j*union.FibersPerRow + c)
+			if an.fiberSeen(p) {
+				seen++
+			}
+		}
+		present[j] = 2*seen >= union.FibersPerRow
+	}
+	best, bestScore := Layout{}, -1
+	for _, c := range cands {
+		score := 0
+		for j := 0; j < union.Rows; j++ {
+			y := (float64(j) - float64(union.Rows-1)/2) * union.RowPitch
+			member := math.Abs(y) <= c.arrayHalfHeight()+1e-6 && math.Mod(math.Abs(y-c.arrayHalfHeight())+1e-6, math.Max(c.RowPitch, 1)) < 2e-6
+			if member == present[j] {
+				score++
+			}
+		}
+		if score > bestScore {
+			best, bestScore = c, score
+		}
+	}
+	anyRow := false
+	for _, p := range present {
+		anyRow = anyRow || p
+	}
+	if !anyRow {
+		return Layout{}, fmt.Errorf("ferrule: no fiber row found near the nominal positions; give the layout")
+	}
+	return best, nil
+}
+
+// fiberSeen reports whether a fiber end shows at ferrule-frame point p: a
+// step between the disc of the fit radius and a ring outside the cladding,
+// or a curved cap.
+func (an *analysis) fiberSeen(p r2.Vec) bool {
+	rf := an.reg.FitRadius
+	var nIn, nOut, total int
+	var sIn, sOut float64
+	an.xs, an.ys, an.zs = an.xs[:0], an.ys[:0], an.zs[:0]
+	an.pixelVisit(p, 95, func(x, y, dX, dY, z float64) {
+		rho := math.Hypot(dX, dY)
+		if rho <= rf {
+			total++
+		}
+		if z != z {
+			return
+		}
+		h := z - an.quadM.At(x, y)
+		switch {
+		case rho <= rf:
+			nIn++
+			sIn += h
+			an.xs, an.ys, an.zs = append(an.xs, dX), append(an.ys, dY), append(an.zs, h)
+		case rho >= 70:
+			nOut++
+			sOut += h
+		}
+	})
+	if total == 0 || 2*nIn < total || nOut < 10 {
+		return false
+	}
+	if math.Abs(sIn/float64(nIn)-sOut/float64(nOut)) > 0.05 {
+		return true
+	}
+	s, err := fit.SpherePoints(an.xs, an.ys, an.zs)
+	return err == nil && math.Abs(s.R) < 200*umPerMM
+}

@@ -1,0 +1,222 @@
+package ferrule
+
+import (
+	"errors"
+	"math"
+
+	"github.com/mtgeo/mtgeo/fit"
+	"gonum.org/v1/gonum/spatial/r2"
+)
+
+// coreCentreTolerance is how far (µm) the fitted fiber centre may be from
+// the true one. Pixels whose centres lie within it of the core rim are
+// assigned to the core by their depth when the dip stands out of the
+// noise, so that one pixel entering or leaving the disc does not move the
+// core dip by dip/n (SPEC §9).
+const coreCentreTolerance = 0.5
+
+// pixelVisit calls fn for every pixel of the map within radius rad (µm) of
+// ferrule-frame point c, with the pixel's map coordinates (x, y), its offset
+// (dX, dY) from c in the ferrule frame and its height z (NaN if invalid).
+func (an *analysis) pixelVisit(c r2.Vec, rad float64, fn func(x, y, dX, dY, z float64)) {
+	m := an.m
+	p := an.frame.ToMap(c)
+	pc, pr := m.MapToPixel(p)
+	c0 := max(m.Rect.Min.X, int(math.Floor(pc-rad/m.Pitch.X)))
+	c1 := min(m.Rect.Max.X-1, int(math.Ceil(pc+rad/m.Pitch.X)))
+	r0 := max(m.Rect.Min.Y, int(math.Floor(pr-rad/m.Pitch.Y)))
+	r1 := min(m.Rect.Max.Y-1, int(math.Ceil(pr+rad/m.Pitch.Y)))
+	sin, cos := math.Sincos(an.frame.Rotation)
+	rad2 := rad * rad
+	for r := r0; r <= r1; r++ {
+		y := m.Offset.Y + float64(r)*m.Pitch.Y
+		row := m.Row(r)
+		for col := c0; col <= c1; col++ {
+			x := m.Offset.X + float64(col)*m.Pitch.X
+			ddx, ddy := x-p.X, y-p.Y
+			if ddx*ddx+ddy*ddy > rad2 {
+				continue
+			}
+			fn(x, y, cos*ddx+sin*ddy, -sin*ddx+cos*ddy, row[col-m.Rect.Min.X])
+		}
+	}
+}
+
+// gatherAnnulus collects the valid pixels of the tip-fit annulus around c
+// into an.xs, an.ys (ferrule-frame offsets from c) and an.zs (height above
+// the reference quadric) and returns how many pixel centres the annulus
+// holds, valid or not.
+func (an *analysis) gatherAnnulus(c r2.Vec) (total int) {
+	an.xs, an.ys, an.zs = an.xs[:0], an.ys[:0], an.zs[:0]
+	in2, out2 := sq(an.reg.CoreExclusionRadius), sq(an.reg.FitRadius)
+	an.pixelVisit(c, an.reg.FitRadius, func(x, y, dX, dY, z float64) {
+		rho2 := dX*dX + dY*dY
+		if rho2 < in2 || rho2 > out2 {
+			return
+		}
+		total++
+		if z == z {
+			an.xs = append(an.xs, dX)
+			an.ys = append(an.ys, dY)
+			an.zs = append(an.zs, z-an.quadM.At(x, y))
+		}
+	})
+	return total
+}
+
+func (f *Fiber) fail(flag, msg string) Fiber {
+	f.Flags = append(f.Flags, flag)
+	f.Error = msg
+	return *f
+}
+
+// measureFiber measures fiber index (SPEC §5).
+//
+// The tip sphere is fitted to the height above the reference quadric,
+// which is the reference plane plus the ferrule's own curvature: on a
+// curved ferrule the plane would tilt the cap locally and move its apex by
+// R·slope. Centre, radius and core dip come from that fit; the fiber
+// height and the apex height are taken above the reference plane, as
+// SPEC §5 defines them.
+func (an *analysis) measureFiber(index int) Fiber {
+	nom, row, col := an.layout.Nominal(index)
+	f := Fiber{Index: index, Row: row, Col: col,
+		XUM: nan, YUM: nan, DXUM: nan, DYUM: nan, HeightNM: nan, ApexHeightNM: nan,
+		RadiusMM: nan, CoreDipNM: nan, FitRMSNM: nan, ValidFraction: nan, Flags: []string{}}
+
+	// Find the apex: fit, move the annulus onto the fitted apex, refit.
+	var (
+		s      fit.Sphere
+		gather = nom // centre the current fit's points are relative to
+		centre = nom
+		flat   bool
+	)
+	for iter := 0; iter < 4; iter++ {
+		gather = centre
+		total := an.gatherAnnulus(gather)
+		if total == 0 {
+			return f.fail("off_map", "fiber lies outside the map")
+		}
+		f.ValidFraction = Num(float64(len(an.zs)) / float64(total))
+		f.FitPoints = len(an.zs)
+		if float64(len(an.zs)) < minValidFraction*float64(total) {
+			return f.fail("missing", "too few valid pixels around the fiber: missing, broken or dirty")
+		}
+		if len(an.zs) < minFitPoints {
+			return f.fail("few_points", "too few valid pixels for the tip fit")
+		}
+		var err error
+		s, err = fit.SpherePoints(an.xs, an.ys, an.zs)
+		if errors.Is(err, fit.ErrIllConditioned) {
+			// A flat tip has no apex: keep the nominal centre.
+			flat = true
+			break
+		}
+		if err != nil {
+			return f.fail("fit_failed", "tip fit: "+err.Error())
+		}
+		shift := r2.Vec{X: s.X0, Y: s.Y0}
+		if r2.Norm(r2.Sub(r2.Add(gather, shift), nom)) > an.reg.FitRadius/2 {
+			return f.fail("centre_not_found", "the fitted tip apex lies far from the nominal fiber position")
+		}
+		centre = r2.Add(gather, shift)
+		if r2.Norm(shift) < 0.005 {
+			break
+		}
+	}
+
+	var tipAt func(x, y, dX, dY float64) float64 // fitted tip surface, µm
+	if flat {
+		p, err := fit.PlanePoints(an.xs, an.ys, an.zs)
+		if err != nil {
+			return f.fail("fit_failed", "tip fit: "+err.Error())
+		}
+		f.Flags = append(f.Flags, "flat_tip", "centre_nominal")
+		f.FitRMSNM = Num(p.RMS * nmPerUM)
+		tipAt = func(x, y, dX, dY float64) float64 { return an.quadM.At(x, y) + p.At(dX, dY) }
+		pm := an.frame.ToMap(centre)
+		f.ApexHeightNM = Num((p.A + an.quadM.At(pm.X, pm.Y) - an.planeM.At(pm.X, pm.Y)) * nmPerUM)
+	} else {
+		off := r2.Sub(centre, gather)
+		tipAt = func(x, y, dX, dY float64) float64 { return an.quadM.At(x, y) + s.At(dX+off.X, dY+off.Y) }
+		f.XUM, f.YUM = Num(centre.X), Num(centre.Y)
+		f.DXUM, f.DYUM = Num(centre.X-nom.X), Num(centre.Y-nom.Y)
+		f.RadiusMM = an.radiusMM(s.R)
+		if !f.RadiusMM.Valid() {
+			f.Flags = append(f.Flags, "flat_tip")
+		}
+		f.FitRMSNM = Num(s.RMS * nmPerUM)
+		pm := an.frame.ToMap(centre)
+		f.ApexHeightNM = Num((s.Z0 + an.quadM.At(pm.X, pm.Y) - an.planeM.At(pm.X, pm.Y)) * nmPerUM)
+	}
+	if float64(f.FitRMSNM) > highResidualNM {
+		f.Flags = append(f.Flags, "high_residual")
+	}
+
+	// Height: area-weighted mean of z − plane over the averaging disc. A
+	// pixel counts with the fraction of its area inside the disc (linear
+	// edge approximation), so the mean follows the disc, not the pixel grid.
+	a := an.reg.AveragingDiameter / 2
+	pix := math.Sqrt(an.m.Pitch.X * an.m.Pitch.Y)
+	var sw, swz float64
+	an.pixelVisit(centre, a+pix, func(x, y, dX, dY, z float64) {
+		if z != z {
+			return
+		}
+		w := math.Min(1, (a-math.Hypot(dX, dY))/pix+0.5)
+		if w <= 0 {
+			return
+		}
+		sw += w
+		swz += w * (z - an.planeM.At(x, y))
+	})
+	if sw < minValidFraction*math.Pi*a*a/(pix*pix) {
+		return f.fail("missing", "too few valid pixels in the averaging disc")
+	}
+	f.HeightNM = Num(swz / sw * nmPerUM)
+
+	// Core dip: mean of (fitted tip − z) over the core disc.
+	rc := an.reg.CoreDiameter / 2
+	inner, outer := sq(math.Max(0, rc-coreCentreTolerance)), sq(rc+coreCentreTolerance)
+	var nIn, nAmb int
+	var sumIn float64
+	var ambD, ambR [64]float64 // ambiguous rim pixels: depth and radius²
+	amb := 0
+	an.pixelVisit(centre, rc+coreCentreTolerance, func(x, y, dX, dY, z float64) {
+		if z != z {
+			return
+		}
+		d := tipAt(x, y, dX, dY) - z
+		switch rho2 := dX*dX + dY*dY; {
+		case rho2 <= inner:
+			nIn++
+			sumIn += d
+		case rho2 <= outer && amb < len(ambD):
+			ambD[amb], ambR[amb] = d, rho2
+			amb++
+		}
+		nAmb = amb
+	})
+	sigma := float64(f.FitRMSNM) / nmPerUM
+	sum, n := sumIn, nIn
+	dipIn := sumIn / float64(max(nIn, 1))
+	for i := 0; i < nAmb; i++ {
+		var in bool
+		if nIn > 0 && dipIn > 4*sigma {
+			in = ambD[i] > dipIn/2 // depth says which side of the rim it is
+		} else {
+			in = ambR[i] <= rc*rc
+		}
+		if in {
+			sum += ambD[i]
+			n++
+		}
+	}
+	f.CorePixels = n
+	if n > 0 {
+		f.CoreDipNM = Num(sum / float64(n) * nmPerUM)
+	} else {
+		f.Flags = append(f.Flags, "no_core_pixels")
+	}
+	return f
+}

@@ -1,0 +1,267 @@
+package ferrule
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/mtgeo/mtgeo/fit"
+	"github.com/mtgeo/mtgeo/geometry"
+	"gonum.org/v1/gonum/spatial/r2"
+)
+
+// Hole is a guide hole found in the map.
+type Hole struct {
+	Center    r2.Vec  // map µm
+	Diameter  float64 // µm
+	FitRMS    float64 // µm, RMS distance of the rim points from the circle
+	RimPoints int
+}
+
+// ErrHoles is wrapped by errors about the guide holes (missing, cut off,
+// not a pair).
+var ErrHoles = errors.New("ferrule: guide holes")
+
+// blob is a connected region of invalid cells of the coarse grid.
+type blob struct {
+	cells       int
+	sumC, sumR  float64 // cell-centre sums, in map pixels
+	minC, minR  int     // bounding box, cells
+	maxC, maxR  int
+	touchesEdge bool
+}
+
+// holeCandidate is a round blob of about a guide hole's area.
+type holeCandidate struct {
+	center   r2.Vec  // map µm
+	diameter float64 // equivalent-area diameter, µm
+}
+
+// findHoleBlobs labels the invalid regions of m on a grid of b×b-pixel cells
+// (a cell is invalid when at least half its pixels are) and returns the
+// blobs whose equivalent diameter lies in [dMin, dMax] µm: the round ones
+// inside the map, and separately those touching the map edge.
+func findHoleBlobs(m *geometry.HeightMap, dMin, dMax float64) (inside []holeCandidate, cut []holeCandidate) {
+	b := int(dMin / (40 * math.Max(m.Pitch.X, m.Pitch.Y)))
+	if b < 1 {
+		b = 1
+	}
+	cols, rows := m.Rect.Dx(), m.Rect.Dy()
+	gc, gr := (cols+b-1)/b, (rows+b-1)/b
+	bad := make([]bool, gc*gr)
+	count := make([]int32, gc)
+	for gy := 0; gy < gr; gy++ {
+		clear(count)
+		r0, r1 := gy*b, min((gy+1)*b, rows)
+		for r := r0; r < r1; r++ {
+			row := m.Row(m.Rect.Min.Y + r)
+			for c, z := range row {
+				if z != z {
+					count[c/b]++
+				}
+			}
+		}
+		for gx := 0; gx < gc; gx++ {
+			n := (min((gx+1)*b, cols) - gx*b) * (r1 - r0)
+			bad[gy*gc+gx] = 2*int(count[gx]) >= n
+		}
+	}
+	label := make([]int32, gc*gr)
+	var stack []int
+	cellArea := float64(b*b) * m.Pitch.X * m.Pitch.Y
+	for start := range bad {
+		if !bad[start] || label[start] != 0 {
+			continue
+		}
+		bl := blob{minC: gc, minR: gr, maxC: -1, maxR: -1}
+		label[start] = 1
+		stack = append(stack[:0], start)
+		for len(stack) > 0 {
+			i := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			gx, gy := i%gc, i/gc
+			bl.cells++
+			bl.sumC += float64(gx*b) + float64(min(b, cols-gx*b)-1)/2
+			bl.sumR += float64(gy*b) + float64(min(b, rows-gy*b)-1)/2
+			bl.minC, bl.maxC = min(bl.minC, gx), max(bl.maxC, gx)
+			bl.minR, bl.maxR = min(bl.minR, gy), max(bl.maxR, gy)
+			if gx == 0 || gy == 0 || gx == gc-1 || gy == gr-1 {
+				bl.touchesEdge = true
+			}
+			for _, j := range [4]int{i - 1, i + 1, i - gc, i + gc} {
+				if j < 0 || j >= len(bad) || (j == i-1 && gx == 0) || (j == i+1 && gx == gc-1) {
+					continue
+				}
+				if bad[j] && label[j] == 0 {
+					label[j] = 1
+					stack = append(stack, j)
+				}
+			}
+		}
+		d := 2 * math.Sqrt(float64(bl.cells)*cellArea/math.Pi)
+		if bl.touchesEdge {
+			// A cut-off hole shows less than its full area.
+			if d >= 0.4*dMin && d <= 1.2*dMax {
+				c := m.PixelToMap(float64(m.Rect.Min.X)+bl.sumC/float64(bl.cells), float64(m.Rect.Min.Y)+bl.sumR/float64(bl.cells))
+				cut = append(cut, holeCandidate{center: c, diameter: d})
+			}
+			continue
+		}
+		if d < dMin || d > dMax {
+			continue
+		}
+		w := float64(bl.maxC-bl.minC+1) * float64(b) * m.Pitch.X
+		h := float64(bl.maxR-bl.minR+1) * float64(b) * m.Pitch.Y
+		fill := float64(bl.cells) * cellArea / (w * h)
+		if w < 0.7*d || w > 1.4*d || h < 0.7*d || h > 1.4*d || fill < 0.6 {
+			continue // not round
+		}
+		c := m.PixelToMap(float64(m.Rect.Min.X)+bl.sumC/float64(bl.cells), float64(m.Rect.Min.Y)+bl.sumR/float64(bl.cells))
+		inside = append(inside, holeCandidate{center: c, diameter: d})
+	}
+	return inside, cut
+}
+
+// refineHole fits a circle to the rim of the invalid region around the
+// candidate. Rim points lie half-way between the last invalid pixel of a row
+// or column scan from the centre and its valid neighbour (SPEC §3), so the
+// diameter carries no half-pixel bias. Points more than 1.5 px or 3 RMS from
+// the first circle (dropouts next to the rim, valid islands inside) are
+// dropped and the circle refitted.
+func refineHole(m *geometry.HeightMap, hc holeCandidate) (Hole, error) {
+	c0, r0 := m.MapToPixel(hc.center)
+	rad := hc.diameter / 2
+	var xs, ys []float64
+	add := func(c, r float64) {
+		p := m.PixelToMap(c, r)
+		xs = append(xs, p.X)
+		ys = append(ys, p.Y)
+	}
+	invalid := func(c, r int) bool { return math.IsNaN(m.At(c, r)) }
+	maxRun := int(2*rad/math.Min(m.Pitch.X, m.Pitch.Y)) + 2
+	// Row scans.
+	ci := int(math.Round(c0))
+	span := int(1.3*rad/m.Pitch.Y) + 1
+	for r := int(math.Round(r0)) - span; r <= int(math.Round(r0))+span; r++ {
+		if r < m.Rect.Min.Y || r >= m.Rect.Max.Y || !invalid(ci, r) {
+			continue
+		}
+		for _, step := range [2]int{-1, 1} {
+			c := ci
+			for n := 0; n < maxRun && invalid(c+step, r); n++ {
+				c += step
+			}
+			if next := c + step; next >= m.Rect.Min.X && next < m.Rect.Max.X && !invalid(next, r) {
+				add(float64(c)+float64(step)/2, float64(r))
+			}
+		}
+	}
+	// Column scans.
+	ri := int(math.Round(r0))
+	span = int(1.3*rad/m.Pitch.X) + 1
+	for c := int(math.Round(c0)) - span; c <= int(math.Round(c0))+span; c++ {
+		if c < m.Rect.Min.X || c >= m.Rect.Max.X || !invalid(c, ri) {
+			continue
+		}
+		for _, step := range [2]int{-1, 1} {
+			r := ri
+			for n := 0; n < maxRun && invalid(c, r+step); n++ {
+				r += step
+			}
+			if next := r + step; next >= m.Rect.Min.Y && next < m.Rect.Max.Y && !invalid(c, next) {
+				add(float64(c), float64(r)+float64(step)/2)
+			}
+		}
+	}
+	circ, err := fit.CirclePoints(xs, ys)
+	if err != nil {
+		return Hole{}, fmt.Errorf("%w: rim fit near map (%.0f, %.0f) µm: %v", ErrHoles, hc.center.X, hc.center.Y, err)
+	}
+	pix := math.Max(m.Pitch.X, m.Pitch.Y)
+	for iter := 0; iter < 3; iter++ {
+		tol := math.Max(1.5*pix, 3*circ.RMS)
+		n := 0
+		for i := range xs {
+			if math.Abs(math.Hypot(xs[i]-circ.X0, ys[i]-circ.Y0)-circ.R) <= tol {
+				xs[n], ys[n] = xs[i], ys[i]
+				n++
+			}
+		}
+		if n == len(xs) {
+			break
+		}
+		xs, ys = xs[:n], ys[:n]
+		if circ, err = fit.CirclePoints(xs, ys); err != nil {
+			return Hole{}, fmt.Errorf("%w: rim fit near map (%.0f, %.0f) µm: %v", ErrHoles, hc.center.X, hc.center.Y, err)
+		}
+	}
+	return Hole{Center: r2.Vec{X: circ.X0, Y: circ.Y0}, Diameter: 2 * circ.R, FitRMS: circ.RMS, RimPoints: circ.N}, nil
+}
+
+// findHoles finds the two guide holes. With a layout, the pair must match
+// its hole spacing and diameter within 15 %; without, any built-in layout's.
+// The holes are returned in order of increasing map x.
+func findHoles(m *geometry.HeightMap, l *Layout) ([2]Hole, error) {
+	var spacings, diams []float64
+	if l != nil {
+		spacings, diams = []float64{l.HoleSpacing}, []float64{l.HoleDiameter}
+	} else {
+		for _, bl := range builtinLayouts {
+			spacings = append(spacings, bl.HoleSpacing)
+			diams = append(diams, bl.HoleDiameter)
+		}
+	}
+	dLo, dHi := math.Inf(1), 0.0
+	for _, d := range diams {
+		dLo, dHi = math.Min(dLo, d), math.Max(dHi, d)
+	}
+	inside, cut := findHoleBlobs(m, 0.6*dLo, 1.4*dHi)
+	type pair struct {
+		i, j  int
+		score float64
+	}
+	var best *pair
+	for i := range inside {
+		for j := i + 1; j < len(inside); j++ {
+			dist := r2.Norm(r2.Sub(inside[i].center, inside[j].center))
+			for k, s := range spacings {
+				d := diams[k]
+				score := math.Abs(dist-s)/s + math.Abs(inside[i].diameter-d)/d + math.Abs(inside[j].diameter-d)/d
+				if math.Abs(dist-s) > 0.15*s || score > 0.6 {
+					continue
+				}
+				if best == nil || score < best.score {
+					best = &pair{i, j, score}
+				}
+			}
+		}
+	}
+	if best == nil {
+		switch {
+		case len(cut) > 0:
+			return [2]Hole{}, fmt.Errorf("%w: %d complete hole(s) found; a hole-sized invalid region at map (%.0f, %.0f) µm touches the map edge: guide hole cut off by the field of view (give the frame by option to analyse anyway)", ErrHoles, len(inside), cut[0].center.X, cut[0].center.Y)
+		case len(inside) == 0:
+			return [2]Hole{}, fmt.Errorf("%w: no guide hole found (no round invalid region of Ø %.0f–%.0f µm)", ErrHoles, 0.6*dLo, 1.4*dHi)
+		default:
+			return [2]Hole{}, fmt.Errorf("%w: %d hole-like region(s) found but no pair at a guide-hole spacing of %v µm", ErrHoles, len(inside), spacings)
+		}
+	}
+	var holes [2]Hole
+	for k, idx := range [2]int{best.i, best.j} {
+		h, err := refineHole(m, inside[idx])
+		if err != nil {
+			return holes, err
+		}
+		holes[k] = h
+	}
+	sort.Slice(holes[:], func(a, b int) bool { return holes[a].Center.X < holes[b].Center.X })
+	return holes, nil
+}
+
+// frameFromHoles returns the ferrule frame of SPEC §3: origin midway between
+// the hole centres, +X from the hole with the smaller map x to the other.
+func frameFromHoles(h [2]Hole) Frame {
+	d := r2.Sub(h[1].Center, h[0].Center)
+	return Frame{Origin: r2.Scale(0.5, r2.Add(h[0].Center, h[1].Center)), Rotation: math.Atan2(d.Y, d.X)}
+}

@@ -1,0 +1,144 @@
+package ferrule
+
+import (
+	"math"
+	"strconv"
+)
+
+// Num is a reported number. NaN (not measured, or flat where a radius is
+// asked) is written to JSON as null and read back as NaN.
+type Num float64
+
+// MarshalJSON writes n, or null for NaN and ±Inf.
+func (n Num) MarshalJSON() ([]byte, error) {
+	f := float64(n)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return strconv.AppendFloat(nil, f, 'g', -1, 64), nil
+}
+
+// UnmarshalJSON reads a number, or null as NaN.
+func (n *Num) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*n = Num(math.NaN())
+		return nil
+	}
+	f, err := strconv.ParseFloat(string(b), 64)
+	*n = Num(f)
+	return err
+}
+
+// Valid reports whether n holds a measured value.
+func (n Num) Valid() bool { return !math.IsNaN(float64(n)) && !math.IsInf(float64(n), 0) }
+
+var nan = Num(math.NaN())
+
+// Report is the result of analysing one end face: the JSON report of
+// SPEC §8. Field names carry their units; everything except the map_*
+// fields is in the ferrule frame.
+type Report struct {
+	File            string     `json:"file"`
+	Format          string     `json:"format,omitempty"`
+	Layout          string     `json:"layout"`
+	PixelUM         [2]Num     `json:"pixel_um"`
+	SizePx          [2]int     `json:"size_px"`
+	ValidFraction   Num        `json:"valid_fraction"`
+	FixtureAngleDeg Num        `json:"fixture_angle_deg"`
+	Regions         Regions    `json:"regions"`
+	Frame           FrameInfo  `json:"frame"`
+	GuideHoles      []HoleInfo `json:"guide_holes"`
+	Ferrule         Surface    `json:"ferrule"`
+	Fibers          []Fiber    `json:"fibers"`
+	Rows            []Row      `json:"rows"`
+	Summary         Summary    `json:"summary"`
+	Grade           *Grade     `json:"grade,omitempty"`
+}
+
+// FrameInfo is the ferrule frame in map coordinates.
+type FrameInfo struct {
+	OriginMapUM   [2]Num `json:"origin_map_um"`
+	RotationDeg   Num    `json:"rotation_deg"`
+	HoleSpacingUM Num    `json:"hole_spacing_um"` // null when the frame was given by option
+	// HoleSpacingErrorUM is the measured minus the layout's spacing.
+	HoleSpacingErrorUM Num `json:"hole_spacing_error_um"`
+	// FromHoles is false when the frame was given by option.
+	FromHoles bool `json:"from_holes"`
+}
+
+// HoleInfo is one guide hole.
+type HoleInfo struct {
+	MapXUM     Num `json:"map_x_um"`
+	MapYUM     Num `json:"map_y_um"`
+	XUM        Num `json:"x_um"`
+	YUM        Num `json:"y_um"`
+	DiameterUM Num `json:"diameter_um"`
+	FitRMSUM   Num `json:"fit_rms_um"`
+	RimPoints  int `json:"rim_points"`
+}
+
+// Surface is the ferrule reference surface (SPEC §4).
+type Surface struct {
+	XAngleDeg Num `json:"x_angle_deg"`
+	YAngleDeg Num `json:"y_angle_deg"`
+	XRadiusMM Num `json:"x_radius_mm"` // null when flat
+	YRadiusMM Num `json:"y_radius_mm"` // null when flat
+	// FitRMSNM is the RMS residual of the reference plane.
+	FitRMSNM Num `json:"fit_rms_nm"`
+	// QuadricFitRMSNM is the RMS residual of the quadric.
+	QuadricFitRMSNM Num `json:"quadric_fit_rms_nm"`
+	FitPoints       int `json:"fit_points"`
+}
+
+// Fiber is one fiber's result (SPEC §5). Unmeasured values are NaN.
+type Fiber struct {
+	Index         int      `json:"index"`
+	Row           int      `json:"row"`
+	Col           int      `json:"col"`
+	XUM           Num      `json:"x_um"`
+	YUM           Num      `json:"y_um"`
+	DXUM          Num      `json:"dx_um"`
+	DYUM          Num      `json:"dy_um"`
+	HeightNM      Num      `json:"height_nm"`
+	ApexHeightNM  Num      `json:"apex_height_nm"`
+	RadiusMM      Num      `json:"radius_mm"`
+	CoreDipNM     Num      `json:"core_dip_nm"`
+	CorePixels    int      `json:"core_pixels"`
+	FitRMSNM      Num      `json:"fit_rms_nm"`
+	FitPoints     int      `json:"fit_points"`
+	ValidFraction Num      `json:"valid_fraction"`
+	Flags         []string `json:"flags"`
+	// Error says why the fiber could not be measured; empty when measured.
+	Error string `json:"error,omitempty"`
+}
+
+// Measured reports whether the fiber's height was measured.
+func (f *Fiber) Measured() bool { return f.Error == "" && f.HeightNM.Valid() }
+
+// Row is the result of one fiber row (SPEC §6).
+type Row struct {
+	Row                    int `json:"row"`
+	HeightDifferentialNM   Num `json:"height_differential_nm"`
+	AdjacentDifferentialNM Num `json:"adjacent_differential_nm"`
+	MinusCoplanarityNM     Num `json:"minus_coplanarity_nm"`
+	LineSlopeNMPerMM       Num `json:"line_slope_nm_per_mm"`
+	LineRadiusMM           Num `json:"line_radius_mm"` // null when straight
+}
+
+// Summary is the whole-ferrule result (SPEC §6).
+type Summary struct {
+	HeightDifferentialNM   Num `json:"height_differential_nm"`
+	AdjacentDifferentialNM Num `json:"adjacent_differential_nm"`
+	MinusCoplanarityNM     Num `json:"minus_coplanarity_nm"`
+	FiberPlaneXAngleDeg    Num `json:"fiber_plane_x_angle_deg"`
+	MinHeightNM            Num `json:"min_height_nm"`
+	MaxHeightNM            Num `json:"max_height_nm"`
+	MaxPositionErrorUM     Num `json:"max_position_error_um"`
+	// Array shift and rotation: the rigid least-squares fit of the measured
+	// fiber centres to the nominal grid, relative to the hole axis.
+	ArrayDXUM        Num `json:"array_dx_um"`
+	ArrayDYUM        Num `json:"array_dy_um"`
+	ArrayRotationDeg Num `json:"array_rotation_deg"`
+	MeasuredFibers   int `json:"measured_fibers"`
+	Fibers           int `json:"fibers"`
+}

@@ -1,0 +1,175 @@
+package fit
+
+import "math"
+
+// Plane is the surface z = A + B·x + C·y.
+type Plane struct {
+	A, B, C float64
+	Quality
+}
+
+// At returns the height of the plane at (x, y).
+func (p Plane) At(x, y float64) float64 { return p.A + p.B*x + p.C*y }
+
+// Transform returns the same plane expressed in a frame (X, Y) whose origin
+// is (x0, y0) and whose X axis is turned by theta radians counter-clockwise
+// from x:
+//
+//	x = x0 + X·cosθ − Y·sinθ,  y = y0 + X·sinθ + Y·cosθ,
+//
+// so that p.Transform(x0, y0, theta).At(X, Y) == p.At(x, y). The algebra is
+// exact; Quality is copied.
+func (p Plane) Transform(x0, y0, theta float64) Plane {
+	s, c := math.Sincos(theta)
+	return Plane{
+		A:       p.A + p.B*x0 + p.C*y0,
+		B:       p.B*c + p.C*s,
+		C:       -p.B*s + p.C*c,
+		Quality: p.Quality,
+	}
+}
+
+// Quadric is the surface z = A + B·x + C·y + D·x² + E·y² + F·x·y.
+type Quadric struct {
+	A, B, C, D, E, F float64
+	Quality
+}
+
+// At returns the height of the quadric at (x, y).
+func (q Quadric) At(x, y float64) float64 {
+	return q.A + x*(q.B+q.D*x+q.F*y) + y*(q.C+q.E*y)
+}
+
+// Transform returns the same surface expressed in a frame (X, Y) whose
+// origin is (x0, y0) and whose X axis is turned by theta radians
+// counter-clockwise from x:
+//
+//	x = x0 + X·cosθ − Y·sinθ,  y = y0 + X·sinθ + Y·cosθ,
+//
+// so that q.Transform(x0, y0, theta).At(X, Y) == q.At(x, y). The algebra is
+// exact; Quality is copied. In the new frame the curvature along X is 2·D'
+// and along Y is 2·E'.
+func (q Quadric) Transform(x0, y0, theta float64) Quadric {
+	// Shift the origin: x = x0 + p, y = y0 + q.
+	a := q.A + q.B*x0 + q.C*y0 + q.D*x0*x0 + q.E*y0*y0 + q.F*x0*y0
+	b := q.B + 2*q.D*x0 + q.F*y0
+	cc := q.C + 2*q.E*y0 + q.F*x0
+	// Rotate: p = X·c − Y·s, q = X·s + Y·c.
+	s, c := math.Sincos(theta)
+	return Quadric{
+		A:       a,
+		B:       b*c + cc*s,
+		C:       -b*s + cc*c,
+		D:       q.D*c*c + q.E*s*s + q.F*c*s,
+		E:       q.D*s*s + q.E*c*c - q.F*c*s,
+		F:       2*(q.E-q.D)*c*s + q.F*(c*c-s*s),
+		Quality: q.Quality,
+	}
+}
+
+// fromScaled returns the quadric in caller coordinates given the
+// coefficients beta of w = β₀ + β₁u + β₂v + β₃u² + β₄v² + β₅uv in the
+// centred, scaled frame u = (x−xc)/sx, v = (y−yc)/sy, w = z − zc. For a
+// plane, beta[3:] are 0.
+func fromScaled(beta *[maxParams]float64, xc, yc, zc, sx, sy float64) Quadric {
+	q := Quadric{
+		A: zc + beta[0],
+		B: beta[1] / sx,
+		C: beta[2] / sy,
+		D: beta[3] / (sx * sx),
+		E: beta[4] / (sy * sy),
+		F: beta[5] / (sx * sy),
+	}
+	// q is in p = x − xc, q = y − yc; x = p + xc, i.e. the frame x whose
+	// origin sits at p = −xc.
+	return q.Transform(-xc, -yc, 0)
+}
+
+// PlanePoints fits the plane z = A + B·x + C·y to the points (x[i], y[i],
+// z[i]) by least squares on z, skipping points with a NaN coordinate.
+// It returns ErrTooFewPoints for fewer than 3 valid points and
+// ErrIllConditioned if they are collinear. It panics if the slice lengths
+// differ.
+func PlanePoints(x, y, z []float64) (Plane, error) {
+	checkLen3("PlanePoints", x, y, z)
+	q, err := surfacePoints("plane", 3, x, y, z)
+	return Plane{A: q.A, B: q.B, C: q.C, Quality: q.Quality}, err
+}
+
+// QuadricPoints fits the quadric z = A + B·x + C·y + D·x² + E·y² + F·x·y to
+// the points (x[i], y[i], z[i]) by least squares on z, skipping points with
+// a NaN coordinate. It returns ErrTooFewPoints for fewer than 6 valid points
+// and ErrIllConditioned if they do not determine a quadric (for example all
+// on one line or conic). It panics if the slice lengths differ.
+func QuadricPoints(x, y, z []float64) (Quadric, error) {
+	checkLen3("QuadricPoints", x, y, z)
+	return surfacePoints("quadric", 6, x, y, z)
+}
+
+// basis fills phi with 1, u, v, u², v², uv (the first p of them).
+func basis(phi *[maxParams]float64, u, v float64) {
+	phi[0], phi[1], phi[2] = 1, u, v
+	phi[3], phi[4], phi[5] = u*u, v*v, u*v
+}
+
+// surfacePoints fits the first p functions of basis: 3 for a plane, 6 for
+// a quadric.
+func surfacePoints(what string, p int, x, y, z []float64) (Quadric, error) {
+	// Pass 1: count, centroid and extent.
+	var n int
+	var sx, sy, sz float64
+	xlo, xhi := math.Inf(1), math.Inf(-1)
+	ylo, yhi := xlo, xhi
+	for i := range x {
+		xi, yi, zi := x[i], y[i], z[i]
+		if isNaN(xi) || isNaN(yi) || isNaN(zi) {
+			continue
+		}
+		n++
+		sx += xi
+		sy += yi
+		sz += zi
+		xlo, xhi = math.Min(xlo, xi), math.Max(xhi, xi)
+		ylo, yhi = math.Min(ylo, yi), math.Max(yhi, yi)
+	}
+	if n < p {
+		return Quadric{Quality: Quality{N: n}}, tooFew(what, n, p)
+	}
+	fn := float64(n)
+	xc, yc, zc := sx/fn, sy/fn, sz/fn
+	hx, hy := halfRange(xc, xlo, xhi), halfRange(yc, ylo, yhi)
+
+	// Pass 2: normal equations in u = (x−xc)/hx, v = (y−yc)/hy, w = z−zc.
+	ne := normalEq{p: p}
+	var phi [maxParams]float64
+	for i := range x {
+		xi, yi, zi := x[i], y[i], z[i]
+		if isNaN(xi) || isNaN(yi) || isNaN(zi) {
+			continue
+		}
+		basis(&phi, (xi-xc)/hx, (yi-yc)/hy)
+		ne.add(&phi, zi-zc)
+	}
+	beta, cond, err := ne.solve(what)
+	if err != nil {
+		return Quadric{Quality: Quality{N: n, Cond: cond}}, err
+	}
+
+	// Pass 3: residuals in the scaled frame.
+	var rss float64
+	for i := range x {
+		xi, yi, zi := x[i], y[i], z[i]
+		if isNaN(xi) || isNaN(yi) || isNaN(zi) {
+			continue
+		}
+		basis(&phi, (xi-xc)/hx, (yi-yc)/hy)
+		r := zi - zc
+		for k := 0; k < p; k++ {
+			r -= beta[k] * phi[k]
+		}
+		rss += r * r
+	}
+	q := fromScaled(&beta, xc, yc, zc, hx, hy)
+	q.Quality = Quality{N: n, RMS: math.Sqrt(rss / fn), Cond: cond}
+	return q, nil
+}

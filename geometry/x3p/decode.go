@@ -1,0 +1,553 @@
+package x3p
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/md5"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"math"
+	"path"
+	"strings"
+
+	"github.com/mtgeo/mtgeo/geometry"
+)
+
+// Limits on what the decoder reads. See the package documentation.
+const (
+	// MaxArchiveSize is the largest archive, in bytes, read into memory
+	// from an io.Reader that is not an io.ReaderAt: the largest binary
+	// point data (MaxPixels float64 values) plus 64 MiB for main.xml, the
+	// valid-point bitmap and the zip structure.
+	MaxArchiveSize = geometry.MaxPixels*8 + 64<<20
+
+	// MaxMainXMLSize is the largest main.xml, in bytes (uncompressed).
+	// main.xml is parsed as a stream, so this bounds time, not memory;
+	// it leaves room for inline (DataList) maps of tens of megapixels.
+	MaxMainXMLSize = 1 << 30
+
+	maxFieldLen    = 4096 // longest header value kept, bytes
+	maxDatumLen    = 256  // longest DataList/Datum text, bytes
+	maxXMLDepth    = 64   // deepest element nesting accepted
+	maxChecksumLen = 4096 // longest md5checksum.hex, bytes
+	// maxDeflateRatio bounds how far deflate can expand data: 258 bytes
+	// from about 2 bits, 1032:1 (RFC 1951 length codes).
+	maxDeflateRatio = 1032
+	chunkSize       = 64 << 10
+)
+
+// Header paths, relative to the root element ISO5436_2.
+const (
+	pFeatureType = "Record1/FeatureType"
+	pCX          = "Record1/Axes/CX/"
+	pCY          = "Record1/Axes/CY/"
+	pCZ          = "Record1/Axes/CZ/"
+	pMatrix      = "Record3/MatrixDimension/"
+	pListDim     = "Record3/ListDimension"
+	pDataLink    = "Record3/DataLink"
+	pDataList    = "Record3/DataList"
+	pDatum       = "Record3/DataList/Datum"
+	pChecksum    = "Record4/ChecksumFile"
+)
+
+// keep lists the leaf elements whose text the parser stores.
+var keep = map[string]bool{
+	"Record1/Revision": true, pFeatureType: true,
+	pCX + "AxisType": true, pCX + "DataType": true, pCX + "Increment": true, pCX + "Offset": true,
+	pCY + "AxisType": true, pCY + "DataType": true, pCY + "Increment": true, pCY + "Offset": true,
+	pCZ + "AxisType": true, pCZ + "DataType": true, pCZ + "Increment": true, pCZ + "Offset": true,
+	pMatrix + "SizeX": true, pMatrix + "SizeY": true, pMatrix + "SizeZ": true, pListDim: true,
+	pDataLink + "/PointDataLink": true, pDataLink + "/MD5ChecksumPointData": true,
+	pDataLink + "/ValidPointsLink": true, pDataLink + "/MD5ChecksumValidPoints": true,
+	pChecksum: true,
+}
+
+func formatErr(format string, a ...any) error {
+	return fmt.Errorf("x3p: %w", geometry.FormatError(fmt.Sprintf(format, a...)))
+}
+
+func unsupportedErr(format string, a ...any) error {
+	return fmt.Errorf("x3p: %w", geometry.UnsupportedError(fmt.Sprintf(format, a...)))
+}
+
+// axis is one Record1/Axes/C? element.
+type axis struct {
+	name      string // "CX", "CY", "CZ"
+	axisType  string // "I" or "A"
+	dataType  string // "I", "L", "F", "D" or ""
+	increment float64
+	offset    float64
+}
+
+// header is what main.xml says about the map, checked.
+type header struct {
+	cols, rows int
+	cx, cy, cz axis
+	inline     bool // point data in DataList rather than DataLink
+	pointLink  string
+	pointMD5   []byte // nil when absent
+	validLink  string
+	validMD5   []byte
+	checksum   string // Record4/ChecksumFile
+}
+
+func (h *header) config() geometry.Config {
+	return geometry.Config{
+		Format: "x3p",
+		Cols:   h.cols,
+		Rows:   h.rows,
+		Pitch:  vec(h.cx.increment*umPerM, h.cy.increment*umPerM),
+		Offset: vec(h.cx.offset*umPerM, h.cy.offset*umPerM),
+	}
+}
+
+// bytesPerValue returns the size of one binary Z value of type t.
+func bytesPerValue(t string) int {
+	switch t {
+	case "D":
+		return 8
+	case "F", "L":
+		return 4
+	case "I":
+		return 2
+	}
+	return 0
+}
+
+// Decode reads an X3P file (ISO 25178-72) holding a surface (FeatureType
+// SUR) and returns its height map in µm. opts may be nil; only
+// opts.Channel is used, and it must be 0 (an X3P surface has one layer).
+// If r is an io.ReaderAt with a size (an *os.File, a *bytes.Reader) the
+// archive is read in place; otherwise it is read into memory, up to
+// MaxArchiveSize bytes.
+func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
+	if opts != nil && opts.Channel != 0 {
+		return nil, fmt.Errorf("x3p: channel %d requested, an X3P surface has one layer", opts.Channel)
+	}
+	a, err := openArchive(r)
+	if err != nil {
+		return nil, err
+	}
+	mainFile, err := a.findMain()
+	if err != nil {
+		return nil, err
+	}
+	p := &parser{withData: true}
+	mainSum, err := p.parseMain(a, mainFile, true)
+	if err != nil {
+		return nil, err
+	}
+	h := p.h
+	if h == nil {
+		// parseMain ends with a checked header or an error.
+		return nil, formatErr("main.xml has no Record3")
+	}
+	dir := path.Dir(a.name(mainFile))
+	if err := a.checkMainSum(h.checksum, dir, mainSum); err != nil {
+		return nil, err
+	}
+	m := p.m
+	if !h.inline {
+		f := a.find(h.pointLink, dir)
+		if f == nil {
+			return nil, formatErr("point data %q not in archive", h.pointLink)
+		}
+		if m, err = a.readPoints(f, h); err != nil {
+			return nil, err
+		}
+	}
+	if h.validLink != "" {
+		f := a.find(h.validLink, dir)
+		if f == nil {
+			return nil, formatErr("valid-point bitmap %q not in archive", h.validLink)
+		}
+		if err := a.readValid(f, h, m); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// DecodeConfig reads the size, pitch and offset of an X3P surface from its
+// main.xml, without reading the point data or checking any checksum.
+func DecodeConfig(r io.Reader, opts *geometry.Options) (geometry.Config, error) {
+	a, err := openArchive(r)
+	if err != nil {
+		return geometry.Config{}, err
+	}
+	mainFile, err := a.findMain()
+	if err != nil {
+		return geometry.Config{}, err
+	}
+	p := &parser{}
+	if _, err := p.parseMain(a, mainFile, false); err != nil {
+		return geometry.Config{}, err
+	}
+	return p.h.config(), nil
+}
+
+// archive is an opened zip with normalised member names.
+type archive struct {
+	zr    *zip.Reader
+	size  int64 // bytes
+	names map[*zip.File]string
+}
+
+// openArchive opens r as a zip archive, in place if r allows random access.
+func openArchive(r io.Reader) (*archive, error) {
+	ra, size, err := readerAt(r, MaxArchiveSize)
+	if err != nil {
+		return nil, err
+	}
+	zr, err := zip.NewReader(ra, size)
+	if err != nil && !(errors.Is(err, zip.ErrInsecurePath) && zr != nil) {
+		var head [4]byte
+		if n, _ := ra.ReadAt(head[:], 0); n == 4 && string(head[:]) == "PK\x03\x04" {
+			return nil, fmt.Errorf("x3p: %w: %w (%w)", geometry.FormatError("truncated or damaged zip archive"), io.ErrUnexpectedEOF, err)
+		}
+		return nil, fmt.Errorf("x3p: %w: %w", geometry.FormatError("not a zip archive"), err)
+	}
+	a := &archive{zr: zr, size: size, names: make(map[*zip.File]string, len(zr.File))}
+	for _, f := range zr.File {
+		a.names[f] = cleanName(f.Name)
+	}
+	return a, nil
+}
+
+// readerAt returns r as an io.ReaderAt of known size, reading it into
+// memory (at most limit bytes) if it has no random access.
+func readerAt(r io.Reader, limit int64) (io.ReaderAt, int64, error) {
+	if ra, ok := r.(io.ReaderAt); ok {
+		if s, ok := r.(io.Seeker); ok {
+			cur, err1 := s.Seek(0, io.SeekCurrent)
+			end, err2 := s.Seek(0, io.SeekEnd)
+			_, err3 := s.Seek(cur, io.SeekStart)
+			if err1 == nil && err2 == nil && err3 == nil && end >= cur {
+				return io.NewSectionReader(ra, cur, end-cur), end - cur, nil
+			}
+		}
+		if sz, ok := r.(interface{ Size() int64 }); ok {
+			return ra, sz.Size(), nil
+		}
+	}
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, 0, fmt.Errorf("x3p: reading archive: %w", err)
+	}
+	if int64(len(b)) > limit {
+		return nil, 0, fmt.Errorf("x3p: %w: archive larger than %d bytes", geometry.ErrTooLarge, limit)
+	}
+	return bytes.NewReader(b), int64(len(b)), nil
+}
+
+// cleanName normalises a member name or link: slashes, no leading "./"
+// or "/", cleaned.
+func cleanName(s string) string {
+	s = strings.ReplaceAll(strings.TrimSpace(s), "\\", "/")
+	s = path.Clean("/" + s)
+	return strings.TrimPrefix(s, "/")
+}
+
+func (a *archive) name(f *zip.File) string { return a.names[f] }
+
+func isDir(f *zip.File) bool { return strings.HasSuffix(f.Name, "/") || f.FileInfo().IsDir() }
+
+// findMain returns the main.xml member closest to the archive root.
+func (a *archive) findMain() (*zip.File, error) {
+	var best *zip.File
+	for _, f := range a.zr.File {
+		n := a.names[f]
+		if isDir(f) || !strings.EqualFold(path.Base(n), "main.xml") {
+			continue
+		}
+		if best == nil || strings.Count(n, "/") < strings.Count(a.names[best], "/") {
+			best = f
+		}
+	}
+	if best == nil {
+		return nil, formatErr("no main.xml in the archive")
+	}
+	return best, nil
+}
+
+// find resolves link, relative to the folder of main.xml (dir) or to the
+// archive root, falling back to a unique-enough member of the same base
+// name (one under dir first). It returns nil if nothing matches.
+func (a *archive) find(link, dir string) *zip.File {
+	link = cleanName(link)
+	if link == "" || link == "." {
+		return nil
+	}
+	want := []string{path.Join(dir, link), link}
+	for _, eq := range []func(a, b string) bool{func(a, b string) bool { return a == b }, strings.EqualFold} {
+		for _, w := range want {
+			for _, f := range a.zr.File {
+				if !isDir(f) && eq(a.names[f], w) {
+					return f
+				}
+			}
+		}
+	}
+	base := path.Base(link)
+	var any *zip.File
+	for _, f := range a.zr.File {
+		n := a.names[f]
+		if isDir(f) || !strings.EqualFold(path.Base(n), base) {
+			continue
+		}
+		if dir == "." || strings.HasPrefix(n, dir+"/") {
+			return f
+		}
+		if any == nil {
+			any = f
+		}
+	}
+	return any
+}
+
+// checkMainSum compares the MD5 of main.xml with the checksum file named by
+// Record4 (md5checksum.hex if not named), when the archive has one.
+func (a *archive) checkMainSum(name, dir string, sum []byte) error {
+	if name == "" {
+		name = "md5checksum.hex"
+	}
+	f := a.find(name, dir)
+	if f == nil {
+		return nil
+	}
+	if f.UncompressedSize64 > maxChecksumLen {
+		return formatErr("checksum file %s is %d bytes long", name, f.UncompressedSize64)
+	}
+	b, err := a.readAll(f, int(f.UncompressedSize64), "checksum file")
+	if err != nil {
+		return err
+	}
+	fields := strings.Fields(string(b))
+	if len(fields) == 0 {
+		return formatErr("checksum file %s is empty", name)
+	}
+	want, err := parseMD5(strings.TrimPrefix(fields[0], "\ufeff"))
+	if err != nil {
+		return formatErr("checksum file %s: %v", name, err)
+	}
+	if !bytes.Equal(want, sum) {
+		return formatErr("main.xml MD5 mismatch: %s says %x, main.xml has %x", name, want, sum)
+	}
+	return nil
+}
+
+// parseMD5 decodes a 32-digit hexadecimal MD5 sum.
+func parseMD5(s string) ([]byte, error) {
+	s = strings.TrimSpace(s)
+	b, err := hex.DecodeString(s)
+	if err != nil || len(b) != md5.Size {
+		return nil, fmt.Errorf("malformed MD5 sum %q", trunc(s))
+	}
+	return b, nil
+}
+
+func trunc(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "..."
+	}
+	return s
+}
+
+// openEntry opens member f whose uncompressed size must be want bytes.
+func (a *archive) openEntry(f *zip.File, want int64, what string) (io.ReadCloser, error) {
+	if f.UncompressedSize64 != uint64(want) {
+		return nil, formatErr("%s %s is %d bytes, want %d", what, f.Name, f.UncompressedSize64, want)
+	}
+	return a.open(f, what)
+}
+
+// open opens member f after checking that its compressed data lie inside
+// the archive and could expand to its declared size, so that no size
+// taken from the zip directory is trusted beyond the bytes present.
+func (a *archive) open(f *zip.File, what string) (io.ReadCloser, error) {
+	off, err := f.DataOffset()
+	if err != nil {
+		return nil, fmt.Errorf("x3p: %w: %s %s: %w", geometry.FormatError("damaged zip member"), what, f.Name, wrapEOF(err))
+	}
+	comp, full := f.CompressedSize64, f.UncompressedSize64
+	if off < 0 || comp > uint64(a.size) || uint64(off) > uint64(a.size)-comp {
+		return nil, fmt.Errorf("x3p: %w: %s %s ends past the end of the archive: %w", geometry.FormatError("truncated zip member"), what, f.Name, io.ErrUnexpectedEOF)
+	}
+	switch f.Method {
+	case zip.Store:
+		if comp != full {
+			return nil, formatErr("%s %s: stored member of %d bytes declares %d", what, f.Name, comp, full)
+		}
+	case zip.Deflate:
+		if full/maxDeflateRatio > comp+4 {
+			return nil, formatErr("%s %s: %d compressed bytes cannot hold %d", what, f.Name, comp, full)
+		}
+	}
+	rc, err := f.Open()
+	if err != nil {
+		if errors.Is(err, zip.ErrAlgorithm) {
+			return nil, unsupportedErr("%s %s: zip compression method %d", what, f.Name, f.Method)
+		}
+		return nil, fmt.Errorf("x3p: opening %s %s: %w", what, f.Name, wrapEOF(err))
+	}
+	return rc, nil
+}
+
+// finishEntry checks that rc, from which exactly the declared size was
+// read, ends there; reading to the end makes archive/zip check the CRC.
+func finishEntry(rc io.Reader, f *zip.File, what string) error {
+	var b [1]byte
+	for {
+		n, err := rc.Read(b[:])
+		if n > 0 {
+			return formatErr("%s %s is longer than its declared %d bytes", what, f.Name, f.UncompressedSize64)
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("x3p: reading %s %s: %w", what, f.Name, wrapEOF(err))
+		}
+	}
+}
+
+// wrapEOF turns io.EOF met before the expected end into io.ErrUnexpectedEOF.
+func wrapEOF(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+// readAll reads member f of n bytes through a limit.
+func (a *archive) readAll(f *zip.File, n int, what string) ([]byte, error) {
+	rc, err := a.openEntry(f, int64(n), what)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	b := make([]byte, n)
+	if _, err := io.ReadFull(rc, b); err != nil {
+		return nil, fmt.Errorf("x3p: reading %s %s: %w", what, f.Name, wrapEOF(err))
+	}
+	if err := finishEntry(rc, f, what); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// readPoints reads the binary point data member f into a new map.
+func (a *archive) readPoints(f *zip.File, h *header) (*geometry.HeightMap, error) {
+	bpv := bytesPerValue(h.cz.dataType)
+	n := h.cols * h.rows
+	rc, err := a.openEntry(f, int64(n)*int64(bpv), "point data")
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	m := newMap(h)
+	var sum hash.Hash
+	if h.pointMD5 != nil {
+		sum = md5.New()
+	}
+	buf := make([]byte, chunkSize)
+	conv := converter(h.cz)
+	for i := 0; i < n; {
+		k := min(n-i, chunkSize/bpv)
+		b := buf[:k*bpv]
+		if _, err := io.ReadFull(rc, b); err != nil {
+			return nil, fmt.Errorf("x3p: reading point data %s at value %d: %w", f.Name, i, wrapEOF(err))
+		}
+		if sum != nil {
+			sum.Write(b)
+		}
+		conv(m.Z[i:i+k], b)
+		i += k
+	}
+	if err := finishEntry(rc, f, "point data"); err != nil {
+		return nil, err
+	}
+	if sum != nil {
+		if got := sum.Sum(nil); !bytes.Equal(got, h.pointMD5) {
+			return nil, formatErr("point data MD5 mismatch: main.xml says %x, %s has %x", h.pointMD5, f.Name, got)
+		}
+	}
+	return m, nil
+}
+
+// readValid reads the valid-point bitmap member f and sets the pixels it
+// marks invalid to NaN. Bit i%8 (least significant first) of byte i/8 is
+// point i, in the order of the point data; 1 means valid.
+func (a *archive) readValid(f *zip.File, h *header, m *geometry.HeightMap) error {
+	n := h.cols * h.rows
+	b, err := a.readAll(f, (n+7)/8, "valid-point bitmap")
+	if err != nil {
+		return err
+	}
+	if h.validMD5 != nil {
+		if got := md5.Sum(b); !bytes.Equal(got[:], h.validMD5) {
+			return formatErr("valid-point bitmap MD5 mismatch: main.xml says %x, %s has %x", h.validMD5, f.Name, got)
+		}
+	}
+	nan := math.NaN()
+	for i := range n {
+		if b[i>>3]&(1<<(i&7)) == 0 {
+			m.Z[i] = nan
+		}
+	}
+	return nil
+}
+
+// newMap allocates the map described by a checked header.
+func newMap(h *header) *geometry.HeightMap {
+	c := h.config()
+	m := geometry.New(h.cols, h.rows, c.Pitch)
+	m.Offset = c.Offset
+	return m
+}
+
+// converter returns a function that converts little-endian raw Z values
+// of the axis' data type to heights in µm: (offset + increment·raw) in
+// metres, times 1e6. Non-finite results are NaN (invalid).
+func converter(cz axis) func(dst []float64, src []byte) {
+	inc, off := cz.increment, cz.offset
+	le := binary.LittleEndian
+	switch cz.dataType {
+	case "D":
+		return func(dst []float64, src []byte) {
+			for i := range dst {
+				dst[i] = finite((off + inc*math.Float64frombits(le.Uint64(src[8*i:]))) * umPerM)
+			}
+		}
+	case "F":
+		return func(dst []float64, src []byte) {
+			for i := range dst {
+				dst[i] = finite((off + inc*float64(math.Float32frombits(le.Uint32(src[4*i:])))) * umPerM)
+			}
+		}
+	case "L":
+		return func(dst []float64, src []byte) {
+			for i := range dst {
+				dst[i] = finite((off + inc*float64(int32(le.Uint32(src[4*i:])))) * umPerM)
+			}
+		}
+	default: // "I"
+		return func(dst []float64, src []byte) {
+			for i := range dst {
+				dst[i] = finite((off + inc*float64(int16(le.Uint16(src[2*i:])))) * umPerM)
+			}
+		}
+	}
+}
+
+// finite returns z, or NaN if z is infinite.
+func finite(z float64) float64 {
+	if math.IsInf(z, 0) {
+		return math.NaN()
+	}
+	return z
+}
