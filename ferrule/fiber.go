@@ -86,10 +86,11 @@ func (an *analysis) measureFiber(index int) Fiber {
 
 	// Find the apex: fit, move the annulus onto the fitted apex, refit.
 	var (
-		s      fit.Sphere
-		gather = nom // centre the current fit's points are relative to
-		centre = nom
-		flat   bool
+		s       fit.Sphere
+		gather  = nom // centre the current fit's points are relative to
+		centre  = nom
+		flat    bool
+		flatTip fit.Plane
 	)
 	for iter := 0; iter < 4; iter++ {
 		gather = centre
@@ -127,10 +128,12 @@ func (an *analysis) measureFiber(index int) Fiber {
 
 	var tipAt func(x, y, dX, dY float64) float64 // fitted tip surface, µm
 	if flat {
-		p, err := fit.PlanePoints(an.xs, an.ys, an.zs)
+		var err error
+		flatTip, err = fit.PlanePoints(an.xs, an.ys, an.zs)
 		if err != nil {
 			return f.fail("fit_failed", "tip fit: "+err.Error())
 		}
+		p := flatTip
 		f.Flags = append(f.Flags, "flat_tip", "centre_nominal")
 		f.FitRMSNM = Num(p.RMS * nmPerUM)
 		tipAt = func(x, y, dX, dY float64) float64 { return an.quadM.At(x, y) + p.At(dX, dY) }
@@ -153,12 +156,16 @@ func (an *analysis) measureFiber(index int) Fiber {
 		f.Flags = append(f.Flags, "high_residual")
 	}
 
-	// Height: area-weighted mean of z − plane over the averaging disc. A
-	// pixel counts with the fraction of its area inside the disc (linear
-	// edge approximation), so the mean follows the disc, not the pixel grid.
+	// Height (SPEC §5): the mean of z − plane over the averaging disc,
+	// split as the exact disc mean of the fitted tip above the plane plus
+	// the mean of the data's departure from the tip (core dip, dust,
+	// anything the sphere does not follow). The first term is integrated
+	// in closed form, so the pixel grid does not bias it (a pixel-centre
+	// mean is off by ~2 nm at 1 mm tip radius); the second is a pixel mean,
+	// each pixel weighted by the fraction of its area inside the disc.
 	a := an.reg.AveragingDiameter / 2
 	pix := math.Sqrt(an.m.Pitch.X * an.m.Pitch.Y)
-	var sw, swz float64
+	var sw, swr float64
 	an.pixelVisit(centre, a+pix, func(x, y, dX, dY, z float64) {
 		if z != z {
 			return
@@ -168,12 +175,21 @@ func (an *analysis) measureFiber(index int) Fiber {
 			return
 		}
 		sw += w
-		swz += w * (z - an.planeM.At(x, y))
+		swr += w * (z - tipAt(x, y, dX, dY))
 	})
 	if sw < minValidFraction*math.Pi*a*a/(pix*pix) {
 		return f.fail("missing", "too few valid pixels in the averaging disc")
 	}
-	f.HeightNM = Num(swz / sw * nmPerUM)
+	pm := an.frame.ToMap(centre)
+	// Disc mean of the quadric above the plane: its value at the centre
+	// plus (D+E)·a²/4, the trace being the same in every rotated frame.
+	tipMean := an.quadM.At(pm.X, pm.Y) - an.planeM.At(pm.X, pm.Y) + (an.quadM.D+an.quadM.E)*a*a/4
+	if flat {
+		tipMean += flatTip.A
+	} else {
+		tipMean += s.Z0 - meanSag(s.R, a)
+	}
+	f.HeightNM = Num((tipMean + swr/sw) * nmPerUM)
 
 	// Core dip: mean of (fitted tip − z) over the core disc.
 	rc := an.reg.CoreDiameter / 2
@@ -219,4 +235,19 @@ func (an *analysis) measureFiber(index int) Fiber {
 		f.Flags = append(f.Flags, "no_core_pixels")
 	}
 	return f
+}
+
+// meanSag returns the mean over a disc of radius a, centred on the apex, of
+// the sag of a sphere of radius r (negative for a concave one, whose sag is
+// negative): sign(r)·a²(|r| + 2s)/(3(|r| + s)²) with s = √(r² − a²), the
+// closed form of (2/a²)∫₀ᵃ (|r| − √(r² − ρ²)) ρ dρ without cancellation.
+// For |r| < a the cap ends inside the disc and the sag at the cap edge, |r|,
+// continues outward (the fit is meaningless there anyway).
+func meanSag(r, a float64) float64 {
+	ar := math.Abs(r)
+	if ar < a {
+		return math.Copysign(ar, r)
+	}
+	s := math.Sqrt((ar - a) * (ar + a))
+	return math.Copysign(a*a*(ar+2*s)/(3*(ar+s)*(ar+s)), r)
 }

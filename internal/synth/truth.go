@@ -1,0 +1,525 @@
+package synth
+
+import (
+	"encoding/json"
+	"math"
+)
+
+// Truth is what a perfect analysis of a generated map would report, in the
+// units and key names of the project's JSON report (SPEC §8): lengths in the
+// map plane µm, heights nm, radii mm, angles degrees. A quantity that does
+// not exist (the radius of a flat ferrule, the height of a missing fiber, the
+// line through fewer than two fibers) is NaN in Go and null in JSON.
+type Truth struct {
+	Layout          string       `json:"layout"`
+	PixelUm         [2]float64   `json:"pixel_um"`
+	SizePx          [2]int       `json:"size_px"`
+	XAngleDeg       float64      `json:"x_angle_deg"`
+	YAngleDeg       float64      `json:"y_angle_deg"`
+	RotationDeg     float64      `json:"rotation_deg"`
+	ShiftUm         [2]float64   `json:"shift_um"`
+	XRadiusMM       float64      `json:"x_radius_mm"` // NaN (null) when flat
+	YRadiusMM       float64      `json:"y_radius_mm"` // NaN (null) when flat
+	OriginMapUm     [2]float64   `json:"origin_map_um"`
+	HoleSpacingUm   float64      `json:"hole_spacing_um"`
+	CoreDiameterUm  float64      `json:"core_diameter_um"`
+	NoiseRMSNm      float64      `json:"noise_rms_nm"`
+	DropoutFraction float64      `json:"dropout_fraction"`
+	Seed            uint64       `json:"seed"`
+	GuideHoles      []HoleTruth  `json:"guide_holes"`
+	Fibers          []FiberTruth `json:"fibers"`
+	Rows            []RowTruth   `json:"rows"`
+	Summary         SummaryTruth `json:"summary"`
+	Dust            []DustTruth  `json:"dust,omitempty"`
+}
+
+// HoleTruth is one guide hole: its centre in the ferrule frame and in the
+// map's own coordinates (SPEC §1, pixel (0, 0) at (0, 0)), and its diameter.
+type HoleTruth struct {
+	XUm        float64 `json:"x_um"`
+	YUm        float64 `json:"y_um"`
+	MapXUm     float64 `json:"map_x_um"`
+	MapYUm     float64 `json:"map_y_um"`
+	DiameterUm float64 `json:"diameter_um"`
+}
+
+// FiberTruth is one fiber. XUm, YUm are its true centre in the ferrule frame
+// and DXUm, DYUm its offset from nominal; MapXUm, MapYUm the centre in map
+// coordinates. ApexHeightNm is the cap's apex above the ferrule surface (the
+// input height); HeightNm is SPEC §5's averaged height (see MeanHeight),
+// relative to the ferrule surface. Missing is true for a fiber that cannot be
+// measured (a NaN disc, or a pit when Broken is also true); its heights,
+// radius and core dip are NaN (null).
+type FiberTruth struct {
+	Index        int     `json:"index"`
+	Row          int     `json:"row"`
+	Col          int     `json:"col"`
+	XUm          float64 `json:"x_um"`
+	YUm          float64 `json:"y_um"`
+	DXUm         float64 `json:"dx_um"`
+	DYUm         float64 `json:"dy_um"`
+	MapXUm       float64 `json:"map_x_um"`
+	MapYUm       float64 `json:"map_y_um"`
+	ApexHeightNm float64 `json:"apex_height_nm"`
+	HeightNm     float64 `json:"height_nm"`
+	RadiusMM     float64 `json:"radius_mm"`
+	CoreDipNm    float64 `json:"core_dip_nm"`
+	Missing      bool    `json:"missing"`
+	Broken       bool    `json:"broken"`
+}
+
+// RowTruth holds SPEC §6's per-row results from the truth heights of the
+// row's measurable fibers. Adjacent differentials pair only neighbouring
+// columns that are both measurable. The line is the least-squares
+// H = p + q·X through them (slope q in nm per mm of X), the radius is
+// 1/(2s) of the fit H = p + q·X + s·X² with H and X both in mm (NaN when
+// |1/(2s)| exceeds 1e5 mm, SPEC §4's flat limit).
+type RowTruth struct {
+	Row                    int     `json:"row"`
+	HeightDifferentialNm   float64 `json:"height_differential_nm"`
+	AdjacentDifferentialNm float64 `json:"adjacent_differential_nm"`
+	MinusCoplanarityNm     float64 `json:"minus_coplanarity_nm"`
+	LineSlopeNmPerMM       float64 `json:"line_slope_nm_per_mm"`
+	LineRadiusMM           float64 `json:"line_radius_mm"`
+}
+
+// SummaryTruth holds SPEC §6's whole-ferrule results over the measurable
+// fibers: the fiber plane is the row's line for a one-row layout and the
+// plane H = p + q·X + r·Y otherwise; FiberPlaneXAngleDeg is atan(q) (H and X
+// in the same unit) plus the ferrule X angle.
+type SummaryTruth struct {
+	HeightDifferentialNm   float64 `json:"height_differential_nm"`
+	AdjacentDifferentialNm float64 `json:"adjacent_differential_nm"`
+	MinusCoplanarityNm     float64 `json:"minus_coplanarity_nm"`
+	FiberPlaneXAngleDeg    float64 `json:"fiber_plane_x_angle_deg"`
+	MinHeightNm            float64 `json:"min_height_nm"`
+	MaxHeightNm            float64 `json:"max_height_nm"`
+}
+
+// DustTruth is one dust particle, in map coordinates.
+type DustTruth struct {
+	MapXUm   float64 `json:"map_x_um"`
+	MapYUm   float64 `json:"map_y_um"`
+	RadiusUm float64 `json:"radius_um"`
+	HeightNm float64 `json:"height_nm"`
+}
+
+// MeanHeight returns the mean, over the disc of radius a centred on a fiber,
+// of a spherical cap of apex height h and radius r standing on a flat
+// surface, less a flat-bottomed core dip of depth dip over the concentric
+// disc of radius rc ≤ a; all µm, r = +Inf for a flat tip. It is SPEC §5's
+// averaged fiber height in the continuous limit:
+//
+//	h − r + (2/(3a²))·(r³ − (r² − a²)^{3/2}) − dip·(rc/a)²
+//
+// evaluated as h − a²·(r + 2s)/(3·(r + s)²) − dip·(rc/a)², s = √(r² − a²),
+// which has no cancellation (≈ h − a²/(4r) − dip·(rc/a)² for r ≫ a).
+// It panics unless 0 ≤ rc ≤ a ≤ r and a > 0.
+func MeanHeight(h, r, dip, rc, a float64) float64 {
+	if !(rc >= 0 && rc <= a && a > 0 && a <= r) {
+		panic("synth: MeanHeight needs 0 ≤ rc ≤ a ≤ r, a > 0")
+	}
+	// Mean sag = r − (2/(3a²))·(r³ − s³), s = √(r² − a²). With r³ − s³ =
+	// (r − s)(r² + rs + s²) and r − s = a²/(r + s) it becomes
+	// a²·(r + 2s)/(3·(r + s)²): no difference of nearly equal numbers.
+	var meanSag float64
+	if !math.IsInf(r, 1) {
+		s := math.Sqrt((r - a) * (r + a))
+		meanSag = a * a * (r + 2*s) / (3 * (r + s) * (r + s))
+	}
+	return h - meanSag - dip*(rc/a)*(rc/a)
+}
+
+// truth assembles the Truth of a resolved model.
+func (m *model) truth() Truth {
+	p := m.p
+	t := Truth{
+		Layout:          m.lay.name,
+		PixelUm:         [2]float64{m.pitch, m.pitch},
+		SizePx:          [2]int{m.cols, m.rows},
+		XAngleDeg:       p.XAngleDeg,
+		YAngleDeg:       p.YAngleDeg,
+		RotationDeg:     p.RotationDeg,
+		ShiftUm:         p.ShiftUm,
+		XRadiusMM:       radiusOrNaN(p.RxMM),
+		YRadiusMM:       radiusOrNaN(p.RyMM),
+		OriginMapUm:     [2]float64{m.ox, m.oy},
+		HoleSpacingUm:   m.holeSpacing,
+		CoreDiameterUm:  2 * m.coreR,
+		NoiseRMSNm:      p.NoiseUm * nmPerUm,
+		DropoutFraction: p.DropoutFraction,
+		Seed:            p.Seed,
+	}
+	for _, h := range m.holes {
+		t.GuideHoles = append(t.GuideHoles, HoleTruth{XUm: h.x, YUm: h.y, MapXUm: h.mx, MapYUm: h.my, DiameterUm: h.d})
+	}
+	nan := math.NaN()
+	t.Fibers = make([]FiberTruth, len(m.fibers))
+	for i, f := range m.fibers {
+		nx, ny := m.lay.nominal(f.row, f.col)
+		ft := FiberTruth{
+			Index: i + 1, Row: f.row, Col: f.col,
+			XUm: f.x, YUm: f.y, DXUm: f.x - nx, DYUm: f.y - ny, MapXUm: f.mx, MapYUm: f.my,
+			ApexHeightNm: nan, HeightNm: nan, RadiusMM: nan, CoreDipNm: nan,
+			Missing: f.state != fiberPresent, Broken: f.state == fiberBroken,
+		}
+		if !ft.Missing {
+			ft.ApexHeightNm = f.h * nmPerUm
+			ft.HeightNm = MeanHeight(f.h, f.r, f.dip, m.coreR, averagingRadius) * nmPerUm
+			ft.RadiusMM = f.r / umPerMM
+			ft.CoreDipNm = f.dip * nmPerUm
+		}
+		t.Fibers[i] = ft
+	}
+	t.Rows, t.Summary = arrayResults(t.Fibers, m.lay.rows, p.XAngleDeg)
+	for _, d := range m.dust {
+		t.Dust = append(t.Dust, DustTruth{MapXUm: d.mx, MapYUm: d.my, RadiusUm: d.r, HeightNm: d.h * nmPerUm})
+	}
+	return t
+}
+
+// radiusOrNaN maps the flat radii 0 and ±Inf to NaN.
+func radiusOrNaN(r float64) float64 {
+	if r == 0 || math.IsInf(r, 0) {
+		return math.NaN()
+	}
+	return r
+}
+
+// arrayResults computes SPEC §6 per row and for the whole ferrule from the
+// fibers' truth heights, skipping missing fibers.
+func arrayResults(fibers []FiberTruth, nrows int, xAngleDeg float64) ([]RowTruth, SummaryTruth) {
+	nan := math.NaN()
+	rows := make([]RowTruth, nrows)
+	var all []FiberTruth
+	for i := range rows {
+		var in []FiberTruth
+		for _, f := range fibers {
+			if f.Row == i+1 && !f.Missing {
+				in = append(in, f)
+			}
+		}
+		all = append(all, in...)
+		rt := RowTruth{Row: i + 1, AdjacentDifferentialNm: nan, MinusCoplanarityNm: nan, LineSlopeNmPerMM: nan, LineRadiusMM: nan}
+		rt.HeightDifferentialNm, _, _ = spread(in)
+		for j := 1; j < len(in); j++ {
+			if in[j].Col == in[j-1].Col+1 {
+				d := math.Abs(in[j].HeightNm - in[j-1].HeightNm)
+				if math.IsNaN(rt.AdjacentDifferentialNm) || d > rt.AdjacentDifferentialNm {
+					rt.AdjacentDifferentialNm = d
+				}
+			}
+		}
+		if p, q, ok := fitLine(in); ok {
+			rt.LineSlopeNmPerMM = q * umPerMM // nm/µm → nm/mm
+			rt.MinusCoplanarityNm = minusCoplanarity(in, func(f FiberTruth) float64 { return p + q*f.XUm })
+		}
+		if s, ok := fitQuadratic(in); ok && s != 0 {
+			// H_mm = H_nm·1e−6 and X_mm = X_µm·1e−3, so s in nm/µm² is s in 1/mm.
+			if r := 1 / (2 * s); math.Abs(r) <= flatRadiusLimit {
+				rt.LineRadiusMM = r
+			}
+		}
+		rows[i] = rt
+	}
+
+	var s SummaryTruth
+	s.HeightDifferentialNm, s.MinHeightNm, s.MaxHeightNm = spread(all)
+	s.AdjacentDifferentialNm = nan
+	for _, r := range rows {
+		if !math.IsNaN(r.AdjacentDifferentialNm) && (math.IsNaN(s.AdjacentDifferentialNm) || r.AdjacentDifferentialNm > s.AdjacentDifferentialNm) {
+			s.AdjacentDifferentialNm = r.AdjacentDifferentialNm
+		}
+	}
+	s.MinusCoplanarityNm, s.FiberPlaneXAngleDeg = nan, nan
+	if nrows == 1 {
+		if p, q, ok := fitLine(all); ok {
+			s.MinusCoplanarityNm = minusCoplanarity(all, func(f FiberTruth) float64 { return p + q*f.XUm })
+			s.FiberPlaneXAngleDeg = math.Atan(q/nmPerUm)*180/math.Pi + xAngleDeg
+		}
+	} else if p, q, r, ok := fitPlane(all); ok {
+		s.MinusCoplanarityNm = minusCoplanarity(all, func(f FiberTruth) float64 { return p + q*f.XUm + r*f.YUm })
+		s.FiberPlaneXAngleDeg = math.Atan(q/nmPerUm)*180/math.Pi + xAngleDeg
+	}
+	return rows, s
+}
+
+// spread returns max − min, min and max of the fibers' heights, NaN for
+// none.
+func spread(fs []FiberTruth) (diff, lo, hi float64) {
+	if len(fs) == 0 {
+		return math.NaN(), math.NaN(), math.NaN()
+	}
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, f := range fs {
+		lo, hi = math.Min(lo, f.HeightNm), math.Max(hi, f.HeightNm)
+	}
+	return hi - lo, lo, hi
+}
+
+// minusCoplanarity returns max(0, max over fibers of fitted − H).
+func minusCoplanarity(fs []FiberTruth, fitted func(FiberTruth) float64) float64 {
+	var m float64
+	for _, f := range fs {
+		m = math.Max(m, fitted(f)-f.HeightNm)
+	}
+	return m
+}
+
+// fitLine returns the least-squares line H = p + q·X (H nm, X µm) through
+// the fibers; ok is false for fewer than two distinct X.
+func fitLine(fs []FiberTruth) (p, q float64, ok bool) {
+	if len(fs) < 2 {
+		return 0, 0, false
+	}
+	var mx, mh float64
+	for _, f := range fs {
+		mx += f.XUm
+		mh += f.HeightNm
+	}
+	n := float64(len(fs))
+	mx, mh = mx/n, mh/n
+	var sxx, sxh float64
+	for _, f := range fs {
+		dx := f.XUm - mx
+		sxx += dx * dx
+		sxh += dx * (f.HeightNm - mh)
+	}
+	if sxx == 0 {
+		return 0, 0, false
+	}
+	q = sxh / sxx
+	return mh - q*mx, q, true
+}
+
+// fitQuadratic returns the second-order coefficient s of the least-squares
+// H = p + q·X + s·X² (H nm, X µm) through the fibers; ok is false for fewer
+// than three points or a singular system.
+func fitQuadratic(fs []FiberTruth) (s float64, ok bool) {
+	if len(fs) < 3 {
+		return 0, false
+	}
+	var mx float64
+	for _, f := range fs {
+		mx += f.XUm
+	}
+	mx /= float64(len(fs))
+	// Centred u = X − mx leaves s unchanged and conditions the system.
+	var a [3][3]float64
+	var b [3]float64
+	for _, f := range fs {
+		u := f.XUm - mx
+		v := [3]float64{1, u, u * u}
+		for i := range 3 {
+			for j := range 3 {
+				a[i][j] += v[i] * v[j]
+			}
+			b[i] += v[i] * f.HeightNm
+		}
+	}
+	x, ok := solve3(a, b)
+	return x[2], ok
+}
+
+// fitPlane returns the least-squares plane H = p + q·X + r·Y (H nm, X and
+// Y µm) through the fibers; ok is false for fewer than three points or
+// points on one line.
+func fitPlane(fs []FiberTruth) (p, q, r float64, ok bool) {
+	if len(fs) < 3 {
+		return 0, 0, 0, false
+	}
+	var mx, my float64
+	for _, f := range fs {
+		mx += f.XUm
+		my += f.YUm
+	}
+	n := float64(len(fs))
+	mx, my = mx/n, my/n
+	var a [3][3]float64
+	var b [3]float64
+	for _, f := range fs {
+		v := [3]float64{1, f.XUm - mx, f.YUm - my}
+		for i := range 3 {
+			for j := range 3 {
+				a[i][j] += v[i] * v[j]
+			}
+			b[i] += v[i] * f.HeightNm
+		}
+	}
+	x, ok := solve3(a, b)
+	if !ok {
+		return 0, 0, 0, false
+	}
+	return x[0] - x[1]*mx - x[2]*my, x[1], x[2], true
+}
+
+// solve3 solves the symmetric 3×3 system a·x = b by Cramer's rule; ok is
+// false when a is singular relative to its scale.
+func solve3(a [3][3]float64, b [3]float64) (x [3]float64, ok bool) {
+	det := func(m [3][3]float64) float64 {
+		return m[0][0]*(m[1][1]*m[2][2]-m[1][2]*m[2][1]) -
+			m[0][1]*(m[1][0]*m[2][2]-m[1][2]*m[2][0]) +
+			m[0][2]*(m[1][0]*m[2][1]-m[1][1]*m[2][0])
+	}
+	d := det(a)
+	if !(math.Abs(d) > 1e-12*a[0][0]*a[1][1]*a[2][2]) {
+		return x, false
+	}
+	for k := range 3 {
+		c := a
+		for i := range 3 {
+			c[i][k] = b[i]
+		}
+		x[k] = det(c) / d
+	}
+	return x, true
+}
+
+// JSON: NaN is written as null and read back as NaN.
+
+func nullable(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}
+
+func orNaN(p *float64) float64 {
+	if p == nil {
+		return math.NaN()
+	}
+	return *p
+}
+
+// truthJSON is Truth with nullable radii, in Truth's field order.
+type truthJSON struct {
+	Layout          string       `json:"layout"`
+	PixelUm         [2]float64   `json:"pixel_um"`
+	SizePx          [2]int       `json:"size_px"`
+	XAngleDeg       float64      `json:"x_angle_deg"`
+	YAngleDeg       float64      `json:"y_angle_deg"`
+	RotationDeg     float64      `json:"rotation_deg"`
+	ShiftUm         [2]float64   `json:"shift_um"`
+	XRadiusMM       *float64     `json:"x_radius_mm"`
+	YRadiusMM       *float64     `json:"y_radius_mm"`
+	OriginMapUm     [2]float64   `json:"origin_map_um"`
+	HoleSpacingUm   float64      `json:"hole_spacing_um"`
+	CoreDiameterUm  float64      `json:"core_diameter_um"`
+	NoiseRMSNm      float64      `json:"noise_rms_nm"`
+	DropoutFraction float64      `json:"dropout_fraction"`
+	Seed            uint64       `json:"seed"`
+	GuideHoles      []HoleTruth  `json:"guide_holes"`
+	Fibers          []FiberTruth `json:"fibers"`
+	Rows            []RowTruth   `json:"rows"`
+	Summary         SummaryTruth `json:"summary"`
+	Dust            []DustTruth  `json:"dust,omitempty"`
+}
+
+// MarshalJSON writes NaN radii as null.
+func (t Truth) MarshalJSON() ([]byte, error) {
+	return json.Marshal(truthJSON{t.Layout, t.PixelUm, t.SizePx, t.XAngleDeg, t.YAngleDeg, t.RotationDeg, t.ShiftUm,
+		nullable(t.XRadiusMM), nullable(t.YRadiusMM), t.OriginMapUm, t.HoleSpacingUm, t.CoreDiameterUm, t.NoiseRMSNm,
+		t.DropoutFraction, t.Seed, t.GuideHoles, t.Fibers, t.Rows, t.Summary, t.Dust})
+}
+
+// UnmarshalJSON reads null radii as NaN.
+func (t *Truth) UnmarshalJSON(b []byte) error {
+	var v truthJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*t = Truth{v.Layout, v.PixelUm, v.SizePx, v.XAngleDeg, v.YAngleDeg, v.RotationDeg, v.ShiftUm,
+		orNaN(v.XRadiusMM), orNaN(v.YRadiusMM), v.OriginMapUm, v.HoleSpacingUm, v.CoreDiameterUm, v.NoiseRMSNm,
+		v.DropoutFraction, v.Seed, v.GuideHoles, v.Fibers, v.Rows, v.Summary, v.Dust}
+	return nil
+}
+
+// fiberJSON is FiberTruth with nullable values, in FiberTruth's field order.
+type fiberJSON struct {
+	Index        int      `json:"index"`
+	Row          int      `json:"row"`
+	Col          int      `json:"col"`
+	XUm          float64  `json:"x_um"`
+	YUm          float64  `json:"y_um"`
+	DXUm         float64  `json:"dx_um"`
+	DYUm         float64  `json:"dy_um"`
+	MapXUm       float64  `json:"map_x_um"`
+	MapYUm       float64  `json:"map_y_um"`
+	ApexHeightNm *float64 `json:"apex_height_nm"`
+	HeightNm     *float64 `json:"height_nm"`
+	RadiusMM     *float64 `json:"radius_mm"`
+	CoreDipNm    *float64 `json:"core_dip_nm"`
+	Missing      bool     `json:"missing"`
+	Broken       bool     `json:"broken"`
+}
+
+// MarshalJSON writes NaN values as null.
+func (f FiberTruth) MarshalJSON() ([]byte, error) {
+	return json.Marshal(fiberJSON{f.Index, f.Row, f.Col, f.XUm, f.YUm, f.DXUm, f.DYUm, f.MapXUm, f.MapYUm,
+		nullable(f.ApexHeightNm), nullable(f.HeightNm), nullable(f.RadiusMM), nullable(f.CoreDipNm), f.Missing, f.Broken})
+}
+
+// UnmarshalJSON reads null values as NaN.
+func (f *FiberTruth) UnmarshalJSON(b []byte) error {
+	var v fiberJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*f = FiberTruth{v.Index, v.Row, v.Col, v.XUm, v.YUm, v.DXUm, v.DYUm, v.MapXUm, v.MapYUm,
+		orNaN(v.ApexHeightNm), orNaN(v.HeightNm), orNaN(v.RadiusMM), orNaN(v.CoreDipNm), v.Missing, v.Broken}
+	return nil
+}
+
+// MarshalJSON writes NaN values as null.
+func (r RowTruth) MarshalJSON() ([]byte, error) {
+	return json.Marshal(rowJSON{r.Row, nullable(r.HeightDifferentialNm), nullable(r.AdjacentDifferentialNm),
+		nullable(r.MinusCoplanarityNm), nullable(r.LineSlopeNmPerMM), nullable(r.LineRadiusMM)})
+}
+
+// UnmarshalJSON reads null values as NaN.
+func (r *RowTruth) UnmarshalJSON(b []byte) error {
+	var v rowJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*r = RowTruth{v.Row, orNaN(v.HeightDifferentialNm), orNaN(v.AdjacentDifferentialNm), orNaN(v.MinusCoplanarityNm),
+		orNaN(v.LineSlopeNmPerMM), orNaN(v.LineRadiusMM)}
+	return nil
+}
+
+// rowJSON is RowTruth with nullable values.
+type rowJSON struct {
+	Row                    int      `json:"row"`
+	HeightDifferentialNm   *float64 `json:"height_differential_nm"`
+	AdjacentDifferentialNm *float64 `json:"adjacent_differential_nm"`
+	MinusCoplanarityNm     *float64 `json:"minus_coplanarity_nm"`
+	LineSlopeNmPerMM       *float64 `json:"line_slope_nm_per_mm"`
+	LineRadiusMM           *float64 `json:"line_radius_mm"`
+}
+
+// summaryJSON is SummaryTruth with nullable values.
+type summaryJSON struct {
+	HeightDifferentialNm   *float64 `json:"height_differential_nm"`
+	AdjacentDifferentialNm *float64 `json:"adjacent_differential_nm"`
+	MinusCoplanarityNm     *float64 `json:"minus_coplanarity_nm"`
+	FiberPlaneXAngleDeg    *float64 `json:"fiber_plane_x_angle_deg"`
+	MinHeightNm            *float64 `json:"min_height_nm"`
+	MaxHeightNm            *float64 `json:"max_height_nm"`
+}
+
+// MarshalJSON writes NaN values as null.
+func (s SummaryTruth) MarshalJSON() ([]byte, error) {
+	return json.Marshal(summaryJSON{nullable(s.HeightDifferentialNm), nullable(s.AdjacentDifferentialNm),
+		nullable(s.MinusCoplanarityNm), nullable(s.FiberPlaneXAngleDeg), nullable(s.MinHeightNm), nullable(s.MaxHeightNm)})
+}
+
+// UnmarshalJSON reads null values as NaN.
+func (s *SummaryTruth) UnmarshalJSON(b []byte) error {
+	var v summaryJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*s = SummaryTruth{orNaN(v.HeightDifferentialNm), orNaN(v.AdjacentDifferentialNm), orNaN(v.MinusCoplanarityNm),
+		orNaN(v.FiberPlaneXAngleDeg), orNaN(v.MinHeightNm), orNaN(v.MaxHeightNm)}
+	return nil
+}
