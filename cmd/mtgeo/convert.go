@@ -13,6 +13,7 @@ func runConvert(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("convert", "IN OUT.x3p", stderr)
 	var rf readFlags
 	rf.register(fs)
+	f32 := fs.Bool("float32", false, "write heights as float32 (half the size; ~7 significant digits)")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return exitError
@@ -26,7 +27,7 @@ func runConvert(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mtgeo convert:", err)
 		return exitError
 	}
-	if err := writeX3P(files[1], m); err != nil {
+	if err := writeX3P(files[1], m, *f32); err != nil {
 		fmt.Fprintln(stderr, "mtgeo convert:", err)
 		return exitError
 	}
@@ -34,12 +35,12 @@ func runConvert(args []string, stdout, stderr io.Writer) int {
 }
 
 // writeX3P writes m to path as X3P, removing a partial file on error.
-func writeX3P(path string, m *geometry.HeightMap) error {
+func writeX3P(path string, m *geometry.HeightMap, float32 bool) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if err := x3p.Encode(f, m, nil); err != nil {
+	if err := x3p.Encode(f, m, &x3p.EncodeOptions{Float32: float32, Creator: "mtgeo"}); err != nil {
 		f.Close()
 		os.Remove(path)
 		return fmt.Errorf("%s: %w", path, err)
