@@ -203,31 +203,47 @@ func (an *analysis) fitSurface(l Layout) (fit.Plane, fit.Quadric, error) {
 		holeR = []float64{l.HoleDiameter/2 + reg.HoleMargin, l.HoleDiameter/2 + reg.HoleMargin}
 		holeC = []r2.Vec{{X: -hx}, {X: hx}}
 	}
-	fibR2 := sq(reg.FiberExclusionDiameter / 2)
+	fibR := reg.FiberExclusionDiameter / 2
+	fibR2 := fibR * fibR
 	x1 := -float64(l.FibersPerRow-1) / 2 * l.Pitch
 	y1 := -l.arrayHalfHeight()
+	holeZone := hx // |X| beyond which a hole ring may reach
+	for i := range holeC {
+		holeZone = math.Min(holeZone, math.Abs(holeC[i].X)-holeR[i])
+	}
 	sin, cos := math.Sincos(an.frame.Rotation)
 	m := an.m
+	dXc, dYc := cos*m.Pitch.X, -sin*m.Pitch.X // frame step per column
 	for r := box.Min.Y; r < box.Max.Y; r++ {
 		row := mask[(r-box.Min.Y)*box.Dx() : (r-box.Min.Y+1)*box.Dx()]
 		y := m.Offset.Y + float64(r)*m.Pitch.Y - an.frame.Origin.Y
+		x := m.Offset.X + float64(box.Min.X)*m.Pitch.X - an.frame.Origin.X
+		X, Y := cos*x+sin*y, -sin*x+cos*y
 		for i := range row {
-			x := m.Offset.X + float64(box.Min.X+i)*m.Pitch.X - an.frame.Origin.X
-			X, Y := cos*x+sin*y, -sin*x+cos*y
-			ok := math.Abs(X) <= hx && math.Abs(Y) <= hy
+			ok := X >= -hx && X <= hx && Y >= -hy && Y <= hy
 			if ok {
-				k := math.Round((X - x1) / l.Pitch)
-				k = math.Max(0, math.Min(float64(l.FibersPerRow-1), k))
-				j := 0.0
+				// Nearest nominal fiber: nearest row, then nearest column.
+				j := 0
 				if l.Rows > 1 {
-					j = math.Max(0, math.Min(float64(l.Rows-1), math.Round((Y-y1)/l.RowPitch)))
+					j = min(l.Rows-1, max(0, int(math.Floor((Y-y1)/l.RowPitch+0.5))))
 				}
-				ok = sq(X-(x1+k*l.Pitch))+sq(Y-(y1+j*l.RowPitch)) > fibR2
+				dy := Y - (y1 + float64(j)*l.RowPitch)
+				if dy*dy < fibR2 {
+					k := min(l.FibersPerRow-1, max(0, int(math.Floor((X-x1)/l.Pitch+0.5))))
+					dx := X - (x1 + float64(k)*l.Pitch)
+					ok = dx*dx+dy*dy > fibR2
+				}
 			}
-			for h := 0; ok && h < len(holeC); h++ {
-				ok = sq(X-holeC[h].X)+sq(Y-holeC[h].Y) > sq(holeR[h])
+			if ok && (X < -holeZone || X > holeZone) {
+				for h := range holeC {
+					if sq(X-holeC[h].X)+sq(Y-holeC[h].Y) <= sq(holeR[h]) {
+						ok = false
+					}
+				}
 			}
 			row[i] = ok
+			X += dXc
+			Y += dYc
 		}
 	}
 	plane, quad, err := fit.SurfaceMap(sub, mask)

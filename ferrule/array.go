@@ -178,21 +178,19 @@ func (an *analysis) identifyLayout() (Layout, error) {
 		return base, nil
 	}
 	an.reg = Regions{}.withDefaults(union)
-	plane, quad, err := an.fitSurface(union)
-	if err != nil {
-		return Layout{}, err
-	}
-	an.planeM, an.quadM = plane, quad
 	present := make([]bool, union.Rows)
 	for j := 0; j < union.Rows; j++ {
-		seen := 0
-		for c := 1; c <= union.FibersPerRow; c++ {
+		// Eight columns spread over the row tell as well as all of them.
+		seen, tried := 0, 0
+		for k := 0; k < 8; k++ {
+			c := 1 + k*(union.FibersPerRow-1)/7
 			p, _, _ := union.Nominal(j*union.FibersPerRow + c)
+			tried++
 			if an.fiberSeen(p) {
 				seen++
 			}
 		}
-		present[j] = 2*seen >= union.FibersPerRow
+		present[j] = 2*seen >= tried
 	}
 	best, bestScore := Layout{}, -1
 	for _, c := range cands {
@@ -218,39 +216,48 @@ func (an *analysis) identifyLayout() (Layout, error) {
 	return best, nil
 }
 
-// fiberSeen reports whether a fiber end shows at ferrule-frame point p: a
-// step between the disc of the fit radius and a ring outside the cladding,
-// or a curved cap.
+// fiberSeen reports whether a fiber end shows at ferrule-frame point p:
+// relative to a plane fitted to the ring 70–95 µm out (outside the
+// cladding), the disc of the fitting radius stands more than 50 nm proud or
+// sunk, or it is curved like a cap of |R| < 200 mm. It needs no reference
+// surface, so it runs before the layout is known.
 func (an *analysis) fiberSeen(p r2.Vec) bool {
+	const ringIn, ringOut = 70, 95
 	rf := an.reg.FitRadius
-	var nIn, nOut, total int
-	var sIn, sOut float64
+	var inside, total int
 	an.xs, an.ys, an.zs = an.xs[:0], an.ys[:0], an.zs[:0]
-	an.pixelVisit(p, 95, func(x, y, dX, dY, z float64) {
-		rho := math.Hypot(dX, dY)
-		if rho <= rf {
+	an.pixelVisit(p, ringOut, func(x, y, dX, dY, z float64) {
+		rho2 := dX*dX + dY*dY
+		if rho2 <= rf*rf {
 			total++
+			if z == z {
+				inside++
+			}
 		}
-		if z != z {
-			return
-		}
-		h := z - an.quadM.At(x, y)
-		switch {
-		case rho <= rf:
-			nIn++
-			sIn += h
-			an.xs, an.ys, an.zs = append(an.xs, dX), append(an.ys, dY), append(an.zs, h)
-		case rho >= 70:
-			nOut++
-			sOut += h
+		if z == z && rho2 >= ringIn*ringIn {
+			an.xs, an.ys, an.zs = append(an.xs, dX), append(an.ys, dY), append(an.zs, z)
 		}
 	})
-	if total == 0 || 2*nIn < total || nOut < 10 {
+	if total == 0 || 2*inside < total || len(an.zs) < 20 {
 		return false
 	}
-	if math.Abs(sIn/float64(nIn)-sOut/float64(nOut)) > 0.05 {
+	ring, err := fit.PlanePoints(an.xs, an.ys, an.zs)
+	if err != nil {
+		return false
+	}
+	an.xs, an.ys, an.zs = an.xs[:0], an.ys[:0], an.zs[:0]
+	var sum float64
+	an.pixelVisit(p, rf, func(x, y, dX, dY, z float64) {
+		if z == z {
+			h := z - ring.At(dX, dY)
+			sum += h
+			an.xs, an.ys, an.zs = append(an.xs, dX), append(an.ys, dY), append(an.zs, h)
+		}
+	})
+	if math.Abs(sum/float64(len(an.zs))) > 0.05 {
 		return true
 	}
-	s, err := fit.SpherePoints(an.xs, an.ys, an.zs)
-	return err == nil && math.Abs(s.R) < 200*umPerMM
+	// A cap z = −ρ²/(2R) has D + E = −1/R.
+	q, err := fit.QuadricPoints(an.xs, an.ys, an.zs)
+	return err == nil && math.Abs(q.D+q.E) > 1/(200*umPerMM)
 }

@@ -39,7 +39,7 @@
 // is fitted over the annulus core-exclusion ≤ r ≤ fitting radius to the
 // height above the reference quadric (the plane plus the ferrule's own
 // curvature, so a curved ferrule does not tilt the cap locally); the
-// annulus is re-centred on the fitted apex until it moves less than 5 nm.
+// annulus is re-centred on the fitted apex until it moves less than 20 nm.
 // The apex is the fiber centre. A tip too flat for an apex keeps its
 // nominal centre and is flagged flat_tip and centre_nominal. Height is the
 // mean of z − plane over the averaging disc, each pixel weighted by the
@@ -68,7 +68,7 @@
 // # Layout identification
 //
 // Without a layout, the hole spacing selects the 12- or 16-wide family
-// (within 8 %), and the rows are those where at least half the nominal
-// fiber positions show a fiber: a step of more than 50 nm between the disc
+// (within 8 %), and the rows are those where at least half of eight
+// nominal fiber positions spread along the row show a fiber: a step of more than 50 nm between the disc
 // of the fitting radius and a ring 70–95 µm out, or a cap of |R| < 200 mm.
 package ferrule

@@ -121,7 +121,7 @@ func (an *analysis) measureFiber(index int) Fiber {
 			return f.fail("centre_not_found", "the fitted tip apex lies far from the nominal fiber position")
 		}
 		centre = r2.Add(gather, shift)
-		if r2.Norm(shift) < 0.005 {
+		if r2.Norm(shift) < 0.02 {
 			break
 		}
 	}

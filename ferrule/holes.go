@@ -56,10 +56,14 @@ func findHoleBlobs(m *geometry.HeightMap, dMin, dMax float64) (inside []holeCand
 		r0, r1 := gy*b, min((gy+1)*b, rows)
 		for r := r0; r < r1; r++ {
 			row := m.Row(m.Rect.Min.Y + r)
-			for c, z := range row {
-				if z != z {
-					count[c/b]++
+			for gx := range count {
+				n := int32(0)
+				for _, z := range row[gx*b : min((gx+1)*b, cols)] {
+					if z != z {
+						n++
+					}
 				}
+				count[gx] += n
 			}
 		}
 		for gx := 0; gx < gc; gx++ {
