@@ -257,6 +257,7 @@ func (an *analysis) fitSurface(l Layout) (fit.Plane, fit.Quadric, error) {
 // and reports it in the ferrule frame.
 func (an *analysis) setSurface(plane fit.Plane, quad fit.Quadric, rep *Report) {
 	an.planeM, an.quadM = plane, quad
+	rep.Plane = plane
 	pf := plane.Transform(an.frame.Origin.X, an.frame.Origin.Y, an.frame.Rotation)
 	qf := quad.Transform(an.frame.Origin.X, an.frame.Origin.Y, an.frame.Rotation)
 	rep.Ferrule = Surface{

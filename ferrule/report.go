@@ -2,6 +2,8 @@ package ferrule
 
 import (
 	"math"
+
+	"github.com/mtgeo/mtgeo/fit"
 	"strconv"
 )
 
@@ -53,6 +55,10 @@ type Report struct {
 	Rows            []Row      `json:"rows"`
 	Summary         Summary    `json:"summary"`
 	Grade           *Grade     `json:"grade,omitempty"`
+
+	// Plane is the reference plane in map coordinates (z = A + B·x + C·y,
+	// µm), for levelling the map in pictures. Not part of the JSON.
+	Plane fit.Plane `json:"-"`
 }
 
 // FrameInfo is the ferrule frame in map coordinates.

@@ -61,7 +61,7 @@ func WriteText(w io.Writer, rep *Report) error {
 				if c.Fiber != nil {
 					name = fmt.Sprintf("%s[fiber %d]", c.Name, *c.Fiber)
 				}
-				failed = append(failed, fmt.Sprintf("%s = %s (limits %s…%s)", name, fmtNum(c.Value, 4), fmtNum(c.Min, 4), fmtNum(c.Max, 4)))
+				failed = append(failed, fmt.Sprintf("%s = %s (limits %s…%s)", name, fmtG(c.Value), fmtG(c.Min), fmtG(c.Max)))
 			}
 		}
 		if len(failed) == 0 {
@@ -81,6 +81,14 @@ func fmtNum(n Num, prec int) string {
 		return "–"
 	}
 	return fmt.Sprintf("%.*f", prec, float64(n))
+}
+
+// fmtG formats n with 5 significant digits, or "–" when absent.
+func fmtG(n Num) string {
+	if !n.Valid() {
+		return "–"
+	}
+	return fmt.Sprintf("%.5g", float64(n))
 }
 
 func fmtSigned(n Num, prec int) string {

@@ -19,6 +19,7 @@ import (
 type analyzeFlags struct {
 	read    readFlags
 	layout  string
+	spec    string
 	fixture float64
 	frame   string
 	flatMM  float64
@@ -27,6 +28,7 @@ type analyzeFlags struct {
 
 func (a *analyzeFlags) register(fs *flag.FlagSet) {
 	a.read.register(fs)
+	fs.StringVar(&a.spec, "spec", "", "grade against a spec profile: a built-in name (see 'mtgeo specs') or a profile JSON file")
 	fs.StringVar(&a.layout, "layout", "auto", "layout name (MT-12, MT-16, MT-24, MT-32, MT-48, MT-64, MT-72), a layout JSON file, or auto")
 	fs.Float64Var(&a.fixture, "fixture-angle", 0, "fixture angle in degrees added to the Y angle (APC parts, e.g. 8)")
 	fs.StringVar(&a.frame, "frame", "", "ferrule frame given as X,Y,DEG (origin in map µm, rotation of +X in degrees) instead of from the guide holes")
@@ -77,8 +79,17 @@ func (a *analyzeFlags) options() (ferrule.Options, error) {
 	return opts, nil
 }
 
-// analyzeFile reads and analyses one file.
-func analyzeFile(an *ferrule.Analyzer, path string, ro *geometry.Options, opts ferrule.Options) (*ferrule.Report, error) {
+// profile loads the --spec profile, or returns nil without one.
+func (a *analyzeFlags) profile() (*ferrule.Profile, error) {
+	if a.spec == "" {
+		return nil, nil
+	}
+	return ferrule.LoadProfile(a.spec)
+}
+
+// analyzeFile reads and analyses one file and grades it when prof is not
+// nil.
+func analyzeFile(an *ferrule.Analyzer, path string, ro *geometry.Options, opts ferrule.Options, prof *ferrule.Profile) (*ferrule.Report, error) {
 	m, format, err := geometry.ReadFile(path, ro)
 	if err != nil {
 		return nil, err
@@ -88,6 +99,11 @@ func analyzeFile(an *ferrule.Analyzer, path string, ro *geometry.Options, opts f
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	rep.File, rep.Format = path, format
+	if prof != nil {
+		if _, err := prof.Grade(rep); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
 	return rep, nil
 }
 
@@ -113,11 +129,16 @@ func runAnalyze(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mtgeo analyze:", err)
 		return exitError
 	}
+	prof, err := af.profile()
+	if err != nil {
+		fmt.Fprintln(stderr, "mtgeo analyze:", err)
+		return exitError
+	}
 	var an ferrule.Analyzer
 	enc := json.NewEncoder(stdout)
 	status := exitOK
 	for _, path := range files {
-		rep, err := analyzeFile(&an, path, af.read.options(), opts)
+		rep, err := analyzeFile(&an, path, af.read.options(), opts, prof)
 		if err != nil {
 			status = exitError
 			if *format == "json" {
@@ -132,8 +153,8 @@ func runAnalyze(args []string, stdout, stderr io.Writer) int {
 		} else {
 			ferrule.WriteText(stdout, rep)
 		}
-		if rep.Grade != nil && !rep.Grade.Pass && status == exitOK {
-			status = exitFail
+		if rep.Grade != nil && !rep.Grade.Pass {
+			status = max(status, exitFail)
 		}
 	}
 	return status

@@ -6,6 +6,7 @@
 //	mtgeo analyze [flags] FILE...          geometry of each end face (SPEC §8 JSON or a text table)
 //	mtgeo synth [flags] -o OUT.x3p         write a synthetic end face and its truth
 //	mtgeo convert IN OUT.x3p               write any readable height map as X3P
+//	mtgeo specs [show NAME|FILE]           list the built-in spec profiles, or print one
 //
 // Run "mtgeo COMMAND -h" for the flags of a command.
 //
@@ -39,6 +40,7 @@ func init() {
 		{"analyze", "measure MT end faces (JSON or text report)", runAnalyze},
 		{"synth", "write a synthetic MT end face as X3P with its truth as JSON", runSynth},
 		{"convert", "convert a height map to X3P", runConvert},
+		{"specs", "list the built-in spec profiles, or show one", runSpecs},
 	}
 }
 
