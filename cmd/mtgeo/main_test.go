@@ -1,0 +1,136 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func runCmd(args ...string) (code int, stdout, stderr string) {
+	var o, e bytes.Buffer
+	code = run(args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+const sample16 = "../../testdata/mt16.x3p"
+
+func TestInfo(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.x3p")
+	require.NoError(t, os.WriteFile(bad, []byte("PK\x03\x04 truncated"), 0o644))
+	code, out, _ := runCmd("info", sample16, bad)
+	require.Equal(t, exitError, code, "a bad file makes the command fail")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 2, "the bad file does not stop the others")
+	var info map[string]any
+	require.NoError(t, json.Unmarshal([]byte(lines[0]), &info))
+	for _, k := range []string{"file", "format", "size_px", "pixel_um", "offset_um", "valid", "invalid", "min_um", "max_um", "mean_um", "rms_um"} {
+		require.Contains(t, info, k)
+	}
+	require.Equal(t, "x3p", info["format"])
+	require.Equal(t, []any{2233.0, 600.0}, info["size_px"])
+	require.Equal(t, 2233.0*600, info["valid"].(float64)+info["invalid"].(float64))
+	var e map[string]string
+	require.NoError(t, json.Unmarshal([]byte(lines[1]), &e))
+	require.Equal(t, bad, e["file"])
+	require.Contains(t, e["error"], bad, "the error names the file")
+}
+
+// TestAnalyzeJSONContract checks the keys of SPEC §8.
+func TestAnalyzeJSONContract(t *testing.T) {
+	code, out, errOut := runCmd("analyze", sample16, "--format", "json")
+	require.Equal(t, exitOK, code, errOut)
+	var rep map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	keys := func(m any, want ...string) {
+		t.Helper()
+		for _, k := range want {
+			require.Contains(t, m, k)
+		}
+	}
+	keys(rep, "file", "layout", "pixel_um", "size_px", "valid_fraction", "regions", "frame", "guide_holes", "ferrule", "fibers", "rows", "summary")
+	require.NotContains(t, rep, "grade", "no grade without --spec")
+	keys(rep["frame"], "origin_map_um", "rotation_deg", "hole_spacing_um")
+	keys(rep["guide_holes"].([]any)[0], "map_x_um", "map_y_um", "x_um", "y_um", "diameter_um", "fit_rms_um")
+	keys(rep["ferrule"], "x_angle_deg", "y_angle_deg", "x_radius_mm", "y_radius_mm", "fit_rms_nm")
+	fibers := rep["fibers"].([]any)
+	require.Len(t, fibers, 16)
+	keys(fibers[0], "index", "row", "col", "x_um", "y_um", "dx_um", "dy_um", "height_nm", "apex_height_nm", "radius_mm",
+		"core_dip_nm", "fit_rms_nm", "valid_fraction", "flags")
+	require.Equal(t, 1.0, fibers[0].(map[string]any)["index"])
+	keys(rep["rows"].([]any)[0], "row", "height_differential_nm", "adjacent_differential_nm", "minus_coplanarity_nm", "line_slope_nm_per_mm", "line_radius_mm")
+	keys(rep["summary"], "height_differential_nm", "adjacent_differential_nm", "minus_coplanarity_nm", "fiber_plane_x_angle_deg",
+		"min_height_nm", "max_height_nm", "max_position_error_um")
+	require.Equal(t, "MT-16", rep["layout"])
+	require.Nil(t, rep["ferrule"].(map[string]any)["x_radius_mm"], "a flat ferrule's radius is null")
+}
+
+func TestAnalyzeGradingExitCodes(t *testing.T) {
+	// The bundled MT-16 is drawn over the accuracy-test ranges (tilt up to
+	// 0.3°, heights down to −0.5 µm), so it fails the IEC-style profile.
+	code, out, _ := runCmd("analyze", "--spec", "iec-style-pc-16", "--format", "json", sample16)
+	require.Equal(t, exitFail, code)
+	var rep struct {
+		Grade struct {
+			Profile string
+			Pass    bool
+			Checks  []map[string]any
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	require.Equal(t, "iec-style-pc-16", rep.Grade.Profile)
+	require.False(t, rep.Grade.Pass)
+	for _, k := range []string{"name", "fiber", "value", "min", "max", "margin", "pass"} {
+		require.Contains(t, rep.Grade.Checks[0], k)
+	}
+	// A profile that passes everything.
+	easy := filepath.Join(t.TempDir(), "easy.json")
+	require.NoError(t, os.WriteFile(easy, []byte(`{"name":"easy","limits":{"height_nm":{"min":-1e6,"max":1e6}}}`), 0o644))
+	code, _, _ = runCmd("analyze", "--spec", easy, sample16)
+	require.Equal(t, exitOK, code)
+	// A missing file: exit 2, the other file still reported.
+	code, out, _ = runCmd("analyze", "--spec", easy, "--format", "json", "nope.x3p", sample16)
+	require.Equal(t, exitError, code)
+	require.Len(t, strings.Split(strings.TrimSpace(out), "\n"), 2)
+	// The layout profile mismatch is an error naming the file.
+	code, out, _ = runCmd("analyze", "--spec", "iec-style-pc-12", "--format", "json", sample16)
+	require.Equal(t, exitError, code)
+	require.Contains(t, out, "MT-16")
+}
+
+func TestSynthConvertAnalyzeText(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "s.x3p")
+	code, _, errOut := runCmd("synth", "--layout", "MT-24", "--seed", "3", "--x-angle", "0.1", "-o", out)
+	require.Equal(t, exitOK, code, errOut)
+	require.FileExists(t, filepath.Join(dir, "s.truth.json"))
+	conv := filepath.Join(dir, "c.x3p")
+	code, _, errOut = runCmd("convert", out, conv)
+	require.Equal(t, exitOK, code, errOut)
+	code, text, errOut := runCmd("analyze", conv, "--layout", "MT-24")
+	require.Equal(t, exitOK, code, errOut)
+	require.Contains(t, text, "MT-24")
+	require.Contains(t, text, "X angle +0.1000°") // the synth --x-angle
+	code, _, _ = runCmd("analyze", "--format", "xml", conv)
+	require.Equal(t, exitError, code)
+}
+
+func TestSpecsAndUsage(t *testing.T) {
+	code, out, _ := runCmd("specs")
+	require.Equal(t, exitOK, code)
+	require.Contains(t, out, "iec-style-pc-12")
+	code, out, _ = runCmd("specs", "show", "iec-style-apc-16")
+	require.Equal(t, exitOK, code)
+	require.Contains(t, out, `"y_angle_deg"`)
+	code, _, _ = runCmd("specs", "show", "nothing")
+	require.Equal(t, exitError, code)
+	code, _, errOut := runCmd("frobnicate")
+	require.Equal(t, exitError, code)
+	require.Contains(t, errOut, "unknown command")
+	code, _, _ = runCmd()
+	require.Equal(t, exitError, code)
+}
