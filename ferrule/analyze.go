@@ -19,6 +19,9 @@ const (
 	// highResidualNM flags a tip fit whose RMS residual says the end is not
 	// a smooth cap (chipped, dirty or broken fiber).
 	highResidualNM = 20
+	// brokenResidualNM is the tip-fit RMS above which the end is no
+	// polished fiber at all: it is reported unmeasured.
+	brokenResidualNM = 50
 	// minValidFraction of the fit annulus below which a fiber is missing.
 	minValidFraction = 0.3
 	// minFitPoints is the fewest annulus points a tip fit accepts.

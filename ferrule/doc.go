@@ -50,7 +50,8 @@
 // than half the inner dip) when the dip exceeds 4 times the tip-fit RMS,
 // and by their distance otherwise; core_pixels says how many were used.
 // Flags: missing (under 30 % valid pixels in the annulus or disc),
-// few_points, fit_failed, centre_not_found (apex more than half the fitting
+// few_points, fit_failed, broken (tip-fit RMS above 50 nm: no polished
+// end, unmeasured), centre_not_found (apex more than half the fitting
 // radius from nominal), off_map, flat_tip, centre_nominal, high_residual
 // (tip-fit RMS above 20 nm), no_core_pixels. A fiber with an error has no
 // numbers and fails grading; the rest of the ferrule is still measured.

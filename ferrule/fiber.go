@@ -2,6 +2,7 @@ package ferrule
 
 import (
 	"errors"
+	"fmt"
 	"math"
 
 	"github.com/mtgeo/mtgeo/fit"
@@ -64,9 +65,14 @@ func (an *analysis) gatherAnnulus(c r2.Vec) (total int) {
 	return total
 }
 
+// fail marks the fiber unmeasured: a flag, the reason, and no geometry
+// (the valid fraction and fit RMS, which were measured, stay).
 func (f *Fiber) fail(flag, msg string) Fiber {
 	f.Flags = append(f.Flags, flag)
 	f.Error = msg
+	f.XUM, f.YUM, f.DXUM, f.DYUM = nan, nan, nan, nan
+	f.HeightNM, f.ApexHeightNM, f.RadiusMM, f.CoreDipNM = nan, nan, nan, nan
+	f.CorePixels = 0
 	return *f
 }
 
@@ -151,6 +157,9 @@ func (an *analysis) measureFiber(index int) Fiber {
 		f.FitRMSNM = Num(s.RMS * nmPerUM)
 		pm := an.frame.ToMap(centre)
 		f.ApexHeightNM = Num((s.Z0 + an.quadM.At(pm.X, pm.Y) - an.planeM.At(pm.X, pm.Y)) * nmPerUM)
+	}
+	if float64(f.FitRMSNM) > brokenResidualNM {
+		return f.fail("broken", fmt.Sprintf("tip surface too rough for a polished fiber end (fit RMS %.0f nm): broken, chipped or dirty", float64(f.FitRMSNM)))
 	}
 	if float64(f.FitRMSNM) > highResidualNM {
 		f.Flags = append(f.Flags, "high_residual")

@@ -1,0 +1,145 @@
+package ferrule_test
+
+import (
+	"image"
+	"math"
+	"testing"
+
+	"github.com/mtgeo/mtgeo/ferrule"
+	"github.com/mtgeo/mtgeo/internal/synth"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/spatial/r2"
+)
+
+// TestCurvedFerrule: Rx, Ry within 5 % for domes of 2–50 m (accuracy issue).
+func TestCurvedFerrule(t *testing.T) {
+	for _, tc := range []struct {
+		layout string
+		rx, ry float64 // mm
+		seed   uint64
+	}{
+		{"MT-16", 2000, 0, 1},
+		{"MT-32", 50000, 10000, 2},
+		{"MT-64", 5000, 3000, 3},
+		{"MT-12", -20000, 0, 4}, // concave
+	} {
+		t.Run(tc.layout, func(t *testing.T) {
+			p := synth.Random(tc.layout, tc.seed)
+			p.RxMM, p.RyMM = tc.rx, tc.ry
+			m, truth, err := synth.Generate(p)
+			require.NoError(t, err)
+			rep, err := ferrule.Analyze(m, ferrule.Options{})
+			require.NoError(t, err)
+			require.InEpsilon(t, tc.rx, float64(rep.Ferrule.XRadiusMM), tolFerruleRel)
+			if tc.ry == 0 {
+				// Flat in Y: reported null, or at least far beyond the dome.
+				require.False(t, rep.Ferrule.YRadiusMM.Valid() && math.Abs(float64(rep.Ferrule.YRadiusMM)) < 1e5, "Ry %v", rep.Ferrule.YRadiusMM)
+			} else {
+				require.InEpsilon(t, tc.ry, float64(rep.Ferrule.YRadiusMM), tolFerruleRel)
+			}
+			require.InDelta(t, truth.XAngleDeg, float64(rep.Ferrule.XAngleDeg), tolAngleDeg)
+			require.InDelta(t, truth.YAngleDeg, float64(rep.Ferrule.YAngleDeg), tolAngleDeg)
+			for i, ft := range truth.Fibers {
+				f := rep.Fibers[i]
+				// Tip shape is fitted above the quadric, so the curvature of
+				// the ferrule does not bend it.
+				require.InEpsilon(t, ft.RadiusMM, float64(f.RadiusMM), tolRadiusRel, "fiber %d", ft.Index)
+				require.Less(t, math.Hypot(float64(f.XUM)-ft.XUm, float64(f.YUM)-ft.YUm), tolCentreUM, "fiber %d", ft.Index)
+				require.InDelta(t, ft.CoreDipNm, float64(f.CoreDipNM), tolHeightNM, "fiber %d", ft.Index)
+			}
+		})
+	}
+}
+
+// TestExtremePlacement: holes found with the map rotated by ±5° and shifted
+// by ±300 µm (the issue's range for hole finding).
+func TestExtremePlacement(t *testing.T) {
+	for i, tc := range []struct{ rot, sx, sy float64 }{{5, 300, 300}, {-5, -300, -300}, {4.5, -300, 250}} {
+		p := synth.Random("MT-16", uint64(20+i))
+		p.RotationDeg, p.ShiftUm = tc.rot, [2]float64{tc.sx, tc.sy}
+		p.Rows = 800 // room for the rotated holes
+		m, truth, err := synth.Generate(p)
+		require.NoError(t, err)
+		rep, err := ferrule.Analyze(m, ferrule.Options{})
+		require.NoError(t, err)
+		require.InDelta(t, tc.rot, float64(rep.Frame.RotationDeg), 0.01)
+		for k, h := range truth.GuideHoles {
+			require.Less(t, math.Hypot(float64(rep.GuideHoles[k].MapXUM)-h.MapXUm, float64(rep.GuideHoles[k].MapYUM)-h.MapYUm), tolCentreUM)
+		}
+	}
+}
+
+func TestMissingAndBrokenFibers(t *testing.T) {
+	p := synth.Random("MT-32", 9)
+	p.Missing = []int{3, 20}
+	p.Broken = []int{7}
+	p.Dust = 6
+	m, truth, err := synth.Generate(p)
+	require.NoError(t, err)
+	rep, err := ferrule.Analyze(m, ferrule.Options{})
+	require.NoError(t, err)
+	require.Equal(t, "MT-32", rep.Layout)
+	bad := map[int]bool{3: true, 20: true, 7: true}
+	for i, ft := range truth.Fibers {
+		f := rep.Fibers[i]
+		if bad[ft.Index] {
+			require.False(t, f.Measured(), "fiber %d", ft.Index)
+			require.NotEmpty(t, f.Error)
+			require.NotEmpty(t, f.Flags)
+			require.False(t, f.HeightNM.Valid(), "no made-up number")
+			continue
+		}
+		require.True(t, f.Measured(), "fiber %d: %s", ft.Index, f.Error)
+		require.InDelta(t, ft.HeightNm, float64(f.HeightNM), tolHeightNM, "fiber %d", ft.Index)
+	}
+	require.Equal(t, 29, rep.Summary.MeasuredFibers)
+	require.InDelta(t, truth.Summary.HeightDifferentialNm, float64(rep.Summary.HeightDifferentialNM), 2*tolHeightNM)
+	require.InDelta(t, truth.Summary.MinusCoplanarityNm, float64(rep.Summary.MinusCoplanarityNM), 2*tolHeightNM)
+}
+
+func TestHolesCutOffAndGivenFrame(t *testing.T) {
+	p := synth.Random("MT-16", 11)
+	p.RotationDeg, p.ShiftUm = 0, [2]float64{0, 0}
+	m, truth, err := synth.Generate(p)
+	require.NoError(t, err)
+	// Cut the map through the right-hand hole.
+	hx := int(truth.GuideHoles[1].MapXUm / m.Pitch.X)
+	cut := m.SubMap(image.Rect(0, 0, hx, m.Rect.Dy()))
+	_, err = ferrule.Analyze(cut, ferrule.Options{})
+	require.ErrorIs(t, err, ferrule.ErrHoles)
+	require.ErrorContains(t, err, "cut off")
+	// No holes at all: a map cropped between them.
+	l16, _ := ferrule.LayoutByName("MT-16")
+	mid := m.SubMap(image.Rect(hx/2-500, 0, hx/2+500, m.Rect.Dy()))
+	_, err = ferrule.Analyze(mid, ferrule.Options{Layout: &l16})
+	require.ErrorContains(t, err, "no guide hole")
+	// With the frame given, the cut map is analysed.
+	frame := ferrule.Frame{Origin: r2vec(truth.OriginMapUm), Rotation: 0}
+	rep, err := ferrule.Analyze(cut, ferrule.Options{Layout: &l16, Frame: &frame})
+	require.NoError(t, err)
+	require.False(t, rep.Frame.FromHoles)
+	for i, ft := range truth.Fibers {
+		require.InDelta(t, ft.HeightNm, float64(rep.Fibers[i].HeightNM), tolHeightNM, "fiber %d", ft.Index)
+	}
+	// Without a layout, a given frame is not enough.
+	_, err = ferrule.Analyze(cut, ferrule.Options{Frame: &frame})
+	require.ErrorContains(t, err, "give the layout")
+}
+
+func TestFixtureAngleAndNoData(t *testing.T) {
+	p := synth.Random("MT-12", 12)
+	m, truth, err := synth.Generate(p)
+	require.NoError(t, err)
+	rep, err := ferrule.Analyze(m, ferrule.Options{FixtureAngleDeg: 8})
+	require.NoError(t, err)
+	require.InDelta(t, truth.YAngleDeg+8, float64(rep.Ferrule.YAngleDeg), tolAngleDeg)
+	for i := range m.Z {
+		m.Z[i] = math.NaN()
+	}
+	_, err = ferrule.Analyze(m, ferrule.Options{})
+	require.ErrorIs(t, err, ferrule.ErrNoData)
+	_, err = ferrule.Analyze(nil, ferrule.Options{})
+	require.ErrorIs(t, err, ferrule.ErrNoData)
+}
+
+func r2vec(v [2]float64) r2.Vec { return r2.Vec{X: v[0], Y: v[1]} }
