@@ -62,10 +62,22 @@ type analysis struct {
 // the map cannot be analysed at all (no data, guide holes missing or cut
 // off without a frame given, no ferrule surface); problems with single
 // fibers are reported per fiber, and the rest of the ferrule is analysed.
-func (a *Analyzer) Analyze(m *geometry.HeightMap, opts Options) (*Report, error) {
-	if m == nil || m.Rect.Empty() {
+//
+// Infinite heights are taken as invalid. A panic inside the analysis (a bug)
+// is returned as an error rather than stopping a test station.
+func (a *Analyzer) Analyze(m *geometry.HeightMap, opts Options) (rep *Report, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			rep, err = nil, fmt.Errorf("ferrule: internal error, please report: %v", r)
+		}
+	}()
+	if m == nil || m.Rect.Empty() || len(m.Z) == 0 {
 		return nil, fmt.Errorf("%w: empty map", ErrNoData)
 	}
+	if !(m.Pitch.X > 0 && m.Pitch.Y > 0) || math.IsInf(m.Pitch.X+m.Pitch.Y, 0) {
+		return nil, fmt.Errorf("ferrule: invalid pixel pitch %v µm", m.Pitch)
+	}
+	m = finite(m)
 	valid := m.ValidCount()
 	total := m.Rect.Dx() * m.Rect.Dy()
 	if valid < 1000 {
@@ -75,7 +87,7 @@ func (a *Analyzer) Analyze(m *geometry.HeightMap, opts Options) (*Report, error)
 	if an.flatMM <= 0 {
 		an.flatMM = defaultFlatRadiusMM
 	}
-	rep := &Report{
+	rep = &Report{
 		PixelUM:         [2]Num{Num(m.Pitch.X), Num(m.Pitch.Y)},
 		SizePx:          [2]int{m.Rect.Dx(), m.Rect.Dy()},
 		ValidFraction:   Num(float64(valid) / float64(total)),
@@ -284,3 +296,21 @@ func (an *analysis) radiusMM(rUM float64) Num {
 }
 
 func sq(x float64) float64 { return x * x }
+
+// finite returns m, or a copy with infinite heights set to NaN if it has any.
+func finite(m *geometry.HeightMap) *geometry.HeightMap {
+	for r := m.Rect.Min.Y; r < m.Rect.Max.Y; r++ {
+		for _, z := range m.Row(r) {
+			if math.IsInf(z, 0) {
+				c := m.Clone()
+				for i, z := range c.Z {
+					if math.IsInf(z, 0) {
+						c.Z[i] = math.NaN()
+					}
+				}
+				return c
+			}
+		}
+	}
+	return m
+}

@@ -5,5 +5,6 @@
 package formats
 
 import (
-	_ "github.com/mtgeo/mtgeo/geometry/x3p" // ISO 25178-72 X3P
+	_ "github.com/mtgeo/mtgeo/geometry/datx" // Zygo Mx .datx (HDF5)
+	_ "github.com/mtgeo/mtgeo/geometry/x3p"  // ISO 25178-72 X3P
 )

@@ -1,0 +1,290 @@
+package batch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/mtgeo/mtgeo/ferrule"
+	"github.com/mtgeo/mtgeo/geometry"
+)
+
+// Config says how to analyse and grade each file of a batch. The zero
+// value analyses with NumCPU workers, the layout identified from each map
+// and no grading.
+type Config struct {
+	// Workers is the number of files analysed at once; 0 or less means
+	// runtime.NumCPU().
+	Workers int
+	// Read is passed to geometry.ReadFile (channel, pitch and height unit
+	// of files that do not say); nil means the defaults.
+	Read *geometry.Options
+	// Analysis is passed to ferrule.Analyzer.Analyze for every file.
+	Analysis ferrule.Options
+	// Profile grades every report; nil leaves reports ungraded. A report
+	// whose layout the profile is not for is an error (ferrule.ErrLayout).
+	Profile *ferrule.Profile
+	// ProfileFor, when not nil, picks the profile for each report instead
+	// of Profile (see AutoProfile); a nil profile leaves the report
+	// ungraded and an error makes the file an error.
+	ProfileFor func(rep *ferrule.Report) (*ferrule.Profile, error)
+}
+
+// Result is the outcome of one file: a report, or the error that kept it
+// from being analysed or graded.
+type Result struct {
+	File string
+	// Format is the name of the file's format, when it was recognised.
+	Format string
+	// Report is nil when Err is not nil.
+	Report *ferrule.Report
+	Err    error
+}
+
+// OK reports whether the file was analysed (and graded, if asked).
+func (r *Result) OK() bool { return r.Err == nil && r.Report != nil }
+
+// Graded reports whether the file was analysed and graded.
+func (r *Result) Graded() bool { return r.OK() && r.Report.Grade != nil }
+
+// Passed reports whether the file was graded and passed.
+func (r *Result) Passed() bool { return r.Graded() && r.Report.Grade.Pass }
+
+// AnalyzeFile reads, analyses and grades one file as Run does, with an's
+// buffers. It never panics on bad data: a panic inside the analysis is
+// returned as the Result's error.
+func AnalyzeFile(an *ferrule.Analyzer, path string, cfg *Config) (res Result) {
+	res.File = path
+	defer func() {
+		if p := recover(); p != nil {
+			res.Report = nil
+			res.Err = fmt.Errorf("batch: %s: internal error (please report it): %v", path, p)
+		}
+	}()
+	m, format, err := geometry.ReadFile(path, cfg.Read)
+	res.Format = format
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	rep, err := an.Analyze(m, cfg.Analysis)
+	if err != nil {
+		res.Err = fmt.Errorf("%s: %w", path, err)
+		return res
+	}
+	rep.File, rep.Format = path, format
+	prof := cfg.Profile
+	if cfg.ProfileFor != nil {
+		if prof, err = cfg.ProfileFor(rep); err != nil {
+			res.Err = fmt.Errorf("%s: %w", path, err)
+			return res
+		}
+	}
+	if prof != nil {
+		if _, err := prof.Grade(rep); err != nil {
+			res.Err = fmt.Errorf("%s: %w", path, err)
+			return res
+		}
+	}
+	res.Report = rep
+	return res
+}
+
+// Run analyses files over cfg.Workers goroutines and calls onResult (if
+// not nil) for each file from the calling goroutine, in the order of
+// files, with the file's index. It returns when every file is done, or,
+// when ctx is cancelled, when the files already started are done and
+// reported; it then returns ctx.Err(). Errors of single files are in their
+// Results.
+func Run(ctx context.Context, files []string, cfg Config, onResult func(i int, r Result)) error {
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	workers = max(1, min(workers, len(files)))
+
+	type done struct {
+		i int
+		r Result
+	}
+	jobs := make(chan int)
+	out := make(chan done, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			an := new(ferrule.Analyzer)
+			for i := range jobs {
+				r := AnalyzeFile(an, files[i], &cfg)
+				if r.Err != nil {
+					an = new(ferrule.Analyzer) // no state left from a failed run
+				}
+				out <- done{i, r}
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for i := range files {
+			select {
+			case <-ctx.Done():
+				return
+			case jobs <- i:
+			}
+		}
+	}()
+	go func() {
+		wg.Wait()
+		close(out)
+	}()
+
+	// Deliver in input order: hold results that finish early.
+	pending := map[int]Result{}
+	next := 0
+	for d := range out {
+		pending[d.i] = d.r
+		for {
+			r, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			if onResult != nil {
+				onResult(next, r)
+			}
+			next++
+		}
+	}
+	if next < len(files) {
+		return ctx.Err()
+	}
+	return nil
+}
+
+// FindOptions control which files Find takes from folders.
+type FindOptions struct {
+	// All takes every regular file in the folders, not only those with a
+	// registered format's extension.
+	All bool
+	// Skip lists folders not to descend into (e.g. the output folder).
+	Skip []string
+}
+
+// Find expands paths into the list of files to analyse: a file is taken as
+// it is, whatever its extension; a folder is walked recursively in lexical
+// order, taking the files whose extension belongs to a registered format
+// (every file with opt.All), and leaving out names starting with "." and
+// the folders of opt.Skip. A path is listed once. A path that does not
+// exist, or a folder entry that cannot be read, is listed too, so that the
+// batch reports it as an error row. Find returns an error only when a
+// folder cannot be walked at all.
+func Find(paths []string, opt FindOptions) ([]string, error) {
+	exts := map[string]bool{}
+	for _, f := range geometry.Formats() {
+		for _, e := range f.Extensions {
+			exts[strings.ToLower(e)] = true
+		}
+	}
+	skip := map[string]bool{}
+	for _, s := range opt.Skip {
+		if a, err := filepath.Abs(s); err == nil {
+			skip[a] = true
+		}
+	}
+	seen := map[string]bool{}
+	var files []string
+	add := func(p string) {
+		p = filepath.Clean(p)
+		if !seen[p] {
+			seen[p] = true
+			files = append(files, p)
+		}
+	}
+	for _, root := range paths {
+		fi, err := os.Stat(root)
+		if err != nil || !fi.IsDir() {
+			add(root) // a missing file becomes an error row
+			continue
+		}
+		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if p == root {
+					return err
+				}
+				add(p) // unreadable entry: report it as a row
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if p != root && strings.HasPrefix(d.Name(), ".") {
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				if a, err := filepath.Abs(p); err == nil && skip[a] {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if !regular(p, d) {
+				return nil
+			}
+			if opt.All || exts[strings.ToLower(filepath.Ext(p))] {
+				add(p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("batch: %w", err)
+		}
+	}
+	return files, nil
+}
+
+// regular reports whether d is a regular file or a symbolic link to one.
+func regular(p string, d fs.DirEntry) bool {
+	if d.Type().IsRegular() {
+		return true
+	}
+	if d.Type()&fs.ModeSymlink == 0 {
+		return false
+	}
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular()
+}
+
+// ErrNoProfile is returned by an AutoProfile function for a layout no
+// built-in profile of the polish is for.
+var ErrNoProfile = errors.New("batch: no built-in profile for this layout")
+
+// AutoProfile returns a Config.ProfileFor that grades each report with the
+// first built-in profile (ferrule.Profiles order) of the given polish ("PC"
+// or "APC", any case) listing the report's layout: the single-mode
+// IEC-style profile of the layout's family. A layout without one is an
+// error wrapping ErrNoProfile.
+func AutoProfile(polish string) func(rep *ferrule.Report) (*ferrule.Profile, error) {
+	profiles := ferrule.Profiles()
+	return func(rep *ferrule.Report) (*ferrule.Profile, error) {
+		for _, p := range profiles {
+			if !strings.EqualFold(p.Polish, polish) {
+				continue
+			}
+			for _, l := range p.Layouts {
+				if strings.EqualFold(l, rep.Layout) {
+					return p, nil
+				}
+			}
+		}
+		return nil, fmt.Errorf("%w: %s %s", ErrNoProfile, polish, rep.Layout)
+	}
+}

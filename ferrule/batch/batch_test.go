@@ -1,0 +1,292 @@
+package batch_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/mtgeo/mtgeo/ferrule"
+	"github.com/mtgeo/mtgeo/ferrule/batch"
+	"github.com/mtgeo/mtgeo/geometry"
+	_ "github.com/mtgeo/mtgeo/geometry/formats"
+)
+
+// rel returns the paths relative to dir, with forward slashes.
+func rel(t *testing.T, dir string, paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		r, err := filepath.Rel(dir, p)
+		require.NoError(t, err)
+		out = append(out, filepath.ToSlash(r))
+	}
+	return out
+}
+
+// hasExt reports whether a registered format claims ext.
+func hasExt(ext string) bool {
+	for _, f := range geometry.Formats() {
+		for _, e := range f.Extensions {
+			if e == ext {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func TestFind(t *testing.T) {
+	dir := testFolder(t)
+	maps := []string{"a-pass.x3p", "b-low.x3p", "c-corrupt.x3p", "d-image.x3p", "e-truncated.x3p"}
+	withTxt := append([]string(nil), maps...)
+	if hasExt(".txt") { // the plain-text reader registers .txt
+		withTxt = append(withTxt, "notes.txt")
+	}
+	sub := []string{"sub/f-tilt.x3p", "sub/g-pass.x3p"}
+	cat := func(parts ...[]string) []string {
+		var out []string
+		for _, p := range parts {
+			out = append(out, p...)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		paths []string
+		opt   batch.FindOptions
+		want  []string
+	}{
+		{"folder", []string{dir}, batch.FindOptions{}, cat(withTxt, sub)},
+		{"all", []string{dir}, batch.FindOptions{All: true}, cat(maps, []string{"notes.txt", "readme.md"}, sub)},
+		{"skip", []string{dir}, batch.FindOptions{Skip: []string{filepath.Join(dir, "sub")}}, withTxt},
+		// Files named explicitly are taken whatever their name; a path
+		// given twice is listed once; a missing one is listed for its
+		// error row.
+		{"files", []string{filepath.Join(dir, "readme.md"), filepath.Join(dir, ".hidden.x3p"), filepath.Join(dir, "sub"),
+			filepath.Join(dir, "sub", "f-tilt.x3p"), filepath.Join(dir, "missing.x3p")}, batch.FindOptions{},
+			cat([]string{"readme.md", ".hidden.x3p"}, sub, []string{"missing.x3p"})},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := batch.Find(tc.paths, tc.opt)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, rel(t, dir, got))
+		})
+	}
+}
+
+// folderFiles lists the test folder's files with known verdicts, plus the
+// foreign notes.txt named explicitly.
+func folderFiles(t *testing.T) []string {
+	dir := testFolder(t)
+	files, err := batch.Find([]string{dir, filepath.Join(dir, "notes.txt")}, batch.FindOptions{})
+	require.NoError(t, err)
+	return files
+}
+
+func pc16(t *testing.T) *ferrule.Profile {
+	prof, err := ferrule.LoadProfile("iec-style-pc-16")
+	require.NoError(t, err)
+	return prof
+}
+
+// runAll runs the batch and returns its results in delivery order,
+// checking that delivery follows the input order.
+func runAll(t *testing.T, files []string, cfg batch.Config) []batch.Result {
+	var results []batch.Result
+	err := batch.Run(context.Background(), files, cfg, func(i int, r batch.Result) {
+		require.Equal(t, len(results), i, "delivered out of order")
+		require.Equal(t, files[i], r.File)
+		results = append(results, r)
+	})
+	require.NoError(t, err)
+	require.Len(t, results, len(files))
+	return results
+}
+
+// jsonLines marshals results as results.jsonl would hold them.
+func jsonLines(t *testing.T, results []batch.Result) []string {
+	var out []string
+	for _, r := range results {
+		b, err := json.Marshal(r)
+		require.NoError(t, err)
+		out = append(out, string(b))
+	}
+	return out
+}
+
+func TestRunVerdicts(t *testing.T) {
+	dir := testFolder(t)
+	files := folderFiles(t)
+	prof := pc16(t)
+	results := runAll(t, files, batch.Config{Workers: 1, Profile: prof})
+	for _, r := range results {
+		name := rel(t, dir, []string{r.File})[0]
+		want, ok := folderVerdicts[name]
+		if name == "notes.txt" {
+			want, ok = "error", true // foreign file named explicitly
+		}
+		require.True(t, ok, name)
+		t.Run(name, func(t *testing.T) {
+			switch want {
+			case "error":
+				require.Error(t, r.Err)
+				require.Nil(t, r.Report)
+				require.Contains(t, r.Err.Error(), r.File, "the error names the file")
+			case "pass":
+				require.NoError(t, r.Err)
+				require.True(t, r.Passed(), "%+v", r.Report.Grade)
+				require.Equal(t, "MT-16", r.Report.Layout)
+				require.Equal(t, "x3p", r.Format)
+			default:
+				require.NoError(t, r.Err)
+				require.True(t, r.Graded())
+				require.False(t, r.Passed())
+				var failed []string
+				for _, c := range r.Report.Grade.Checks {
+					if !c.Pass {
+						failed = append(failed, c.Name)
+					}
+				}
+				require.Contains(t, failed, want)
+			}
+		})
+	}
+
+	// The same results, byte for byte, with more workers than cores.
+	results4 := runAll(t, files, batch.Config{Workers: 4, Profile: prof})
+	require.Equal(t, jsonLines(t, results), jsonLines(t, results4))
+}
+
+func TestRunErrors(t *testing.T) {
+	dir := testFolder(t)
+	good := filepath.Join(dir, "a-pass.x3p")
+	t.Run("layout not in profile", func(t *testing.T) {
+		prof, err := ferrule.LoadProfile("iec-style-pc-12")
+		require.NoError(t, err)
+		r := runAll(t, []string{good}, batch.Config{Profile: prof})[0]
+		require.ErrorIs(t, r.Err, ferrule.ErrLayout)
+	})
+	t.Run("panic is an error row", func(t *testing.T) {
+		cfg := batch.Config{ProfileFor: func(*ferrule.Report) (*ferrule.Profile, error) { panic("boom") }}
+		rs := runAll(t, []string{good, filepath.Join(dir, "sub", "g-pass.x3p")}, cfg)
+		for _, r := range rs {
+			require.ErrorContains(t, r.Err, "boom")
+		}
+	})
+	t.Run("auto profile", func(t *testing.T) {
+		r := runAll(t, []string{good}, batch.Config{ProfileFor: batch.AutoProfile("pc")})[0]
+		require.NoError(t, r.Err)
+		require.Equal(t, "iec-style-pc-16", r.Report.Grade.Profile)
+		_, err := batch.AutoProfile("PC")(&ferrule.Report{Layout: "MT-99"})
+		require.ErrorIs(t, err, batch.ErrNoProfile)
+	})
+	t.Run("missing file", func(t *testing.T) {
+		r := runAll(t, []string{filepath.Join(dir, "missing.x3p")}, batch.Config{})[0]
+		require.ErrorIs(t, r.Err, os.ErrNotExist)
+	})
+}
+
+func TestRunCancel(t *testing.T) {
+	dir := testFolder(t)
+	// The files do not exist, so each takes no time; cancelling after the
+	// second result must stop the batch with a contiguous prefix reported.
+	var files []string
+	for i := range 50 {
+		files = append(files, filepath.Join(dir, "nothing", strings.Repeat("x", i+1)))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var got []int
+	err := batch.Run(ctx, files, batch.Config{Workers: 2}, func(i int, r batch.Result) {
+		got = append(got, i)
+		if i == 1 {
+			cancel()
+		}
+	})
+	require.ErrorIs(t, err, context.Canceled)
+	require.Less(t, len(got), len(files))
+	for i, g := range got {
+		require.Equal(t, i, g)
+	}
+}
+
+func TestResultJSON(t *testing.T) {
+	dir := testFolder(t)
+	files := []string{filepath.Join(dir, "b-low.x3p"), filepath.Join(dir, "c-corrupt.x3p")}
+	results := runAll(t, files, batch.Config{Profile: pc16(t)})
+	for _, r := range results {
+		b, err := json.Marshal(r)
+		require.NoError(t, err)
+		var back batch.Result
+		require.NoError(t, json.Unmarshal(b, &back))
+		b2, err := json.Marshal(back)
+		require.NoError(t, err)
+		require.JSONEq(t, string(b), string(b2))
+		require.Equal(t, string(b), string(b2), "round trip is exact")
+		require.Equal(t, r.OK(), back.OK())
+		require.Equal(t, r.Passed(), back.Passed())
+	}
+	// The error object of SPEC-style tools: {"file", "error"}.
+	var obj map[string]any
+	b, _ := json.Marshal(results[1])
+	require.NoError(t, json.Unmarshal(b, &obj))
+	require.Equal(t, files[1], obj["file"])
+	require.NotEmpty(t, obj["error"])
+}
+
+func TestJournal(t *testing.T) {
+	path := filepath.Join(t.TempDir(), batch.ResultsFile)
+	j, err := batch.OpenJournal(path, false)
+	require.NoError(t, err)
+	require.NoError(t, j.Append(batch.Result{File: "a.x3p", Err: errors.New("a.x3p: bad")}))
+	require.NoError(t, j.Append(batch.Result{File: "b.x3p", Report: &ferrule.Report{File: "b.x3p", Layout: "MT-16"}}))
+	require.NoError(t, j.Close())
+	whole, err := os.ReadFile(path)
+	require.NoError(t, err)
+
+	for _, tc := range []struct {
+		name string
+		data string
+		done []string
+		err  string
+	}{
+		{"whole", string(whole), []string{"a.x3p", "b.x3p"}, ""},
+		// An interrupted write leaves a partial last line: it is dropped.
+		{"cut", string(whole) + `{"file":"c.x3p","lay`, []string{"a.x3p", "b.x3p"}, ""},
+		// A complete last object without its newline is kept.
+		{"no newline", string(whole) + `{"file":"c.x3p","error":"x"}`, []string{"a.x3p", "b.x3p", "c.x3p"}, ""},
+		{"damaged", `{"file":"a.x3p","error":"x"}` + "\nnot json\n" + string(whole), nil, "line 2"},
+		{"empty", "", nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			require.NoError(t, os.WriteFile(path, []byte(tc.data), 0o666))
+			j, err := batch.OpenJournal(path, true)
+			if tc.err != "" {
+				require.ErrorContains(t, err, tc.err)
+				return
+			}
+			require.NoError(t, err)
+			for _, f := range tc.done {
+				require.True(t, j.Done(f), f)
+			}
+			require.False(t, j.Done("d.x3p"))
+			require.NoError(t, j.Append(batch.Result{File: "d.x3p", Err: errors.New("d.x3p: bad")}))
+			require.NoError(t, j.Close())
+			// Every line reads back, the new one last.
+			f, err := os.Open(path)
+			require.NoError(t, err)
+			defer f.Close()
+			var names []string
+			require.NoError(t, batch.ReadResults(f, func(r batch.Result) error {
+				names = append(names, r.File)
+				return nil
+			}))
+			require.Equal(t, append(tc.done, "d.x3p"), names)
+		})
+	}
+}

@@ -1,0 +1,199 @@
+package datx
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/spatial/r2"
+
+	"github.com/mtgeo/mtgeo/geometry"
+)
+
+// pixel is a (column, row) position.
+type pixel struct{ c, r int }
+
+// fileCase describes a file written by testdata/mkdatx.py: every number
+// here is copied from its CASES table.
+type fileCase struct {
+	name       string
+	cols, rows int
+	pitch      r2.Vec     // µm: dx, dy of the script (m) × 1e6
+	coef       [4]float64 // z = A + B·c + C·r + D·c·r in the file's unit
+	float32    bool       // stored as float32
+	zScale     float64    // µm per file unit
+	invalid    []pixel    // "No Data" pixels
+	nan        []pixel    // NaN pixels
+	superblock int        // HDF5 superblock version (h5py libver)
+}
+
+var cases = []fileCase{
+	{
+		name: "mx_f32_contig.datx", cols: 40, rows: 30,
+		pitch: r2.Vec{X: 2.5, Y: 3.0}, coef: [4]float64{1.5, 0.25, -0.125, 0.001},
+		float32: true, zScale: 1, // MicroMeters
+		invalid: []pixel{{0, 0}, {39, 29}, {7, 11}}, nan: []pixel{{3, 4}},
+	},
+	{
+		name: "mx_f64_gzip.datx", cols: 50, rows: 37,
+		pitch: r2.Vec{X: 0.87, Y: 0.87}, coef: [4]float64{-250.0, 12.5, 7.25, -0.5},
+		zScale:  1e-3, // NanoMeters
+		invalid: []pixel{{49, 36}, {16, 16}},
+	},
+	{
+		name: "nx_fringes.datx", cols: 24, rows: 20,
+		pitch: r2.Vec{X: 5, Y: 5}, coef: [4]float64{0.1, 0.01, -0.02, 0.0005},
+		float32: true,
+		// Fringes: wavelength 632.8e-9 m × scale factor 0.5 × obliquity 1, in µm.
+		zScale:  632.8e-9 * 0.5 * 1 * 1e6,
+		invalid: []pixel{{5, 5}},
+	},
+}
+
+// want returns the height in µm that the script stored at (c, r).
+func (tc fileCase) want(c, r int) float64 {
+	a, b, cc, d := tc.coef[0], tc.coef[1], tc.coef[2], tc.coef[3]
+	fc, fr := float64(c), float64(r)
+	z := a + b*fc + cc*fr + d*fc*fr
+	if tc.float32 {
+		z = float64(float32(z))
+	}
+	return z * tc.zScale
+}
+
+// tol is the comparison tolerance in µm: the storage precision (half an
+// ulp of float32 or float64 at |z|, doubled for the unit scaling).
+func (tc fileCase) tol(z float64) float64 {
+	eps := 0x1p-52
+	if tc.float32 {
+		eps = 0x1p-23
+	}
+	return math.Abs(z)*eps + 1e-12
+}
+
+func testdata(name string) string { return filepath.Join("testdata", name) }
+
+func TestDecode(t *testing.T) {
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := os.Open(testdata(tc.name))
+			require.NoError(t, err)
+			defer f.Close()
+			m, err := Decode(f, nil)
+			require.NoError(t, err)
+			require.Equal(t, tc.cols, m.Cols())
+			require.Equal(t, tc.rows, m.Rows())
+			require.Equal(t, tc.cols*tc.rows, len(m.Z))
+			require.InDelta(t, tc.pitch.X, m.Pitch.X, 1e-12) // µm, exact up to m→µm rounding
+			require.InDelta(t, tc.pitch.Y, m.Pitch.Y, 1e-12)
+			bad := map[pixel]bool{}
+			for _, p := range append(append([]pixel(nil), tc.invalid...), tc.nan...) {
+				bad[p] = true
+			}
+			for r := 0; r < tc.rows; r++ {
+				for c := 0; c < tc.cols; c++ {
+					got := m.At(c, r)
+					if bad[pixel{c, r}] {
+						require.Truef(t, math.IsNaN(got), "(%d,%d) = %g, want NaN", c, r, got)
+						continue
+					}
+					want := tc.want(c, r)
+					require.InDeltaf(t, want, got, tc.tol(want), "(%d,%d)", c, r)
+				}
+			}
+			require.Equal(t, tc.cols*tc.rows-len(bad), m.ValidCount())
+		})
+	}
+}
+
+func TestDecodeConfig(t *testing.T) {
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := os.Open(testdata(tc.name))
+			require.NoError(t, err)
+			defer f.Close()
+			c, err := DecodeConfig(f, nil)
+			require.NoError(t, err)
+			require.Equal(t, "datx", c.Format)
+			require.Equal(t, tc.cols, c.Cols)
+			require.Equal(t, tc.rows, c.Rows)
+			require.InDelta(t, tc.pitch.X, c.Pitch.X, 1e-12)
+			require.InDelta(t, tc.pitch.Y, c.Pitch.Y, 1e-12)
+		})
+	}
+}
+
+// TestRegistry reads through geometry.ReadFile, which sniffs the HDF5
+// signature, and through a plain io.Reader that is read into memory.
+func TestRegistry(t *testing.T) {
+	tc := cases[1]
+	m, name, err := geometry.ReadFile(testdata(tc.name), nil)
+	require.NoError(t, err)
+	require.Equal(t, "datx", name)
+	require.Equal(t, tc.cols, m.Cols())
+
+	b, err := os.ReadFile(testdata(tc.name))
+	require.NoError(t, err)
+	m2, name, err := geometry.Decode(struct{ io.Reader }{bytes.NewReader(b)}, nil)
+	require.NoError(t, err)
+	require.Equal(t, "datx", name)
+	require.Equal(t, len(m.Z), len(m2.Z))
+	for i := range m.Z {
+		if math.IsNaN(m.Z[i]) {
+			require.True(t, math.IsNaN(m2.Z[i]))
+			continue
+		}
+		require.Equal(t, m.Z[i], m2.Z[i])
+	}
+
+	// A reader positioned after a prefix: offsets are relative to it.
+	r := bytes.NewReader(append([]byte("junk"), b...))
+	_, err = r.Seek(4, io.SeekStart)
+	require.NoError(t, err)
+	c, err := DecodeConfig(r, nil)
+	require.NoError(t, err)
+	require.Equal(t, tc.rows, c.Rows)
+}
+
+func TestErrors(t *testing.T) {
+	good, err := os.ReadFile(testdata("mx_f32_contig.datx"))
+	require.NoError(t, err)
+	plain, err := os.ReadFile(testdata("plain.h5"))
+	require.NoError(t, err)
+
+	var fe geometry.FormatError
+	var ue geometry.UnsupportedError
+
+	_, err = Decode(bytes.NewReader(plain), nil)
+	require.ErrorAs(t, err, &fe, "an HDF5 file without a surface")
+
+	_, err = Decode(bytes.NewReader([]byte("not an HDF5 file at all")), nil)
+	require.ErrorAs(t, err, &fe)
+
+	_, err = Decode(bytes.NewReader(good), &geometry.Options{Channel: 1})
+	require.ErrorAs(t, err, &ue)
+
+	// Truncations: an error, never a panic; past the metadata it is a
+	// truncated read.
+	for _, n := range []int{0, 8, 64, 500, 2000, len(good) / 2, len(good) - 1} {
+		_, err := Decode(bytes.NewReader(good[:n]), nil)
+		require.Errorf(t, err, "truncated to %d bytes", n)
+	}
+	_, err = Decode(bytes.NewReader(good[:len(good)-1]), nil)
+	require.True(t, errors.Is(err, io.ErrUnexpectedEOF), "%v", err)
+}
+
+func TestOptionsPitchFallback(t *testing.T) {
+	// With converters present, opts.Pitch is ignored.
+	f, err := os.Open(testdata(cases[0].name))
+	require.NoError(t, err)
+	defer f.Close()
+	c, err := DecodeConfig(f, &geometry.Options{Pitch: r2.Vec{X: 9, Y: 9}})
+	require.NoError(t, err)
+	require.InDelta(t, cases[0].pitch.X, c.Pitch.X, 1e-12)
+}
