@@ -26,6 +26,8 @@ const (
 	minValidFraction = 0.3
 	// minFitPoints is the fewest annulus points a tip fit accepts.
 	minFitPoints = 30
+	// multimodeCoreDiameter is the core Ø of multimode fiber, µm (SPEC §2).
+	multimodeCoreDiameter = 50
 )
 
 // ErrNoData is returned for maps with too few valid pixels to analyse.
@@ -118,6 +120,9 @@ func (a *Analyzer) Analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 			return nil, err
 		}
 		an.layout = l
+	}
+	if opts.Multimode && !an.layout.Multimode {
+		an.layout.Multimode, an.layout.CoreDiameter = true, multimodeCoreDiameter
 	}
 	an.reg = opts.Regions.withDefaults(an.layout)
 	if err := an.reg.validate(); err != nil {

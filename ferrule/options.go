@@ -112,6 +112,9 @@ type Options struct {
 	// Frame, if not nil, is used instead of the frame from the guide holes,
 	// for maps whose holes are cut off or missing.
 	Frame *Frame
+	// Multimode says the fibers are multimode: 50 µm cores (SPEC §2) and
+	// the 30 µm core exclusion of SPEC §5, whatever the layout says.
+	Multimode bool
 	// FlatRadiusMM is the |radius| in mm above which a radius is reported
 	// as flat (JSON null). Zero means 1e5 mm (SPEC §4).
 	FlatRadiusMM float64

@@ -143,3 +143,23 @@ func TestFixtureAngleAndNoData(t *testing.T) {
 }
 
 func r2vec(v [2]float64) r2.Vec { return r2.Vec{X: v[0], Y: v[1]} }
+
+// TestMultimode: 50 µm cores with their dip, analysed with the multimode
+// regions (core Ø 50 µm, core exclusion 30 µm).
+func TestMultimode(t *testing.T) {
+	p := synth.Random("MT-12", 13)
+	p.Multimode = true
+	m, truth, err := synth.Generate(p)
+	require.NoError(t, err)
+	rep, err := ferrule.Analyze(m, ferrule.Options{Multimode: true})
+	require.NoError(t, err)
+	require.Equal(t, 50.0, rep.Regions.CoreDiameter)
+	require.Equal(t, 30.0, rep.Regions.CoreExclusionRadius)
+	for i, ft := range truth.Fibers {
+		f := rep.Fibers[i]
+		require.InDelta(t, ft.CoreDipNm, float64(f.CoreDipNM), tolHeightNM, "fiber %d", ft.Index)
+		require.InDelta(t, ft.HeightNm, float64(f.HeightNM), tolHeightNM, "fiber %d", ft.Index)
+		require.InDelta(t, ft.ApexHeightNm, float64(f.ApexHeightNM), tolHeightNM, "fiber %d", ft.Index)
+		require.InEpsilon(t, ft.RadiusMM, float64(f.RadiusMM), 0.05, "fiber %d: the 30–50 µm annulus holds fewer points", ft.Index)
+	}
+}
