@@ -70,6 +70,10 @@ type Options struct {
 	// ZUnit is the length of one height unit of the file in µm, for files
 	// that do not say (plain text). Zero means 1 (heights in µm).
 	ZUnit float64
+	// XYUnit is the length of one x or y unit in µm, for point lists whose
+	// coordinates carry no unit (plain-text XYZ). Zero means 1 (µm); 1e6
+	// reads coordinates in metres.
+	XYUnit float64
 }
 
 // Format describes one registered file format.
