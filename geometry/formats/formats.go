@@ -8,9 +8,9 @@
 package formats
 
 import (
-	_ "github.com/mtgeo/mtgeo/geometry/x3p"  // ISO 25178-72 X3P
 	_ "github.com/mtgeo/mtgeo/geometry/datx" // Zygo Mx .datx (HDF5)
 	_ "github.com/mtgeo/mtgeo/geometry/sdf"  // ISO 25178-71 SDF, ASCII and binary
+	_ "github.com/mtgeo/mtgeo/geometry/x3p"  // ISO 25178-72 X3P
 
 	_ "github.com/mtgeo/mtgeo/geometry/text" // plain-text matrices and XYZ lists: keep last
 )
