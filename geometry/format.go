@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 
@@ -89,6 +90,9 @@ type Format struct {
 	Match        func(head []byte) bool
 	Decode       func(r io.Reader, opts *Options) (*HeightMap, error)
 	DecodeConfig func(r io.Reader, opts *Options) (Config, error)
+	// Weak formats (plain text, which has no signature) are tried only
+	// when no other format matches.
+	Weak bool
 }
 
 // SniffLen is how many leading bytes Match sees.
@@ -100,7 +104,7 @@ var (
 )
 
 // RegisterFormat registers a format for use by Decode and DecodeConfig.
-// Formats are tried in registration order; it is usually called from the
+// Formats are tried in registration order, weak ones last; it is usually called from the
 // format package's init function. It panics if f lacks Name, Match, Decode
 // or DecodeConfig.
 func RegisterFormat(f Format) {
@@ -139,7 +143,9 @@ func MagicMatcher(magic string) func([]byte) bool {
 // orders the candidates so that a format owning the extension wins a tie.
 func sniff(head []byte, ext string) (Format, bool) {
 	var fallback *Format
-	for _, f := range Formats() {
+	fs := Formats()
+	sort.SliceStable(fs, func(i, j int) bool { return !fs[i].Weak && fs[j].Weak })
+	for _, f := range fs {
 		if !f.Match(head) {
 			continue
 		}

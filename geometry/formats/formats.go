@@ -3,14 +3,13 @@
 //
 //	import _ "github.com/mtgeo/mtgeo/geometry/formats"
 //
-// Binary formats with a signature come first; plain text comes last, so
-// its sniffer only sees input nothing more specific has claimed.
+// Plain text registers as a weak format: its sniffer only sees input that
+// no format with a signature has claimed.
 package formats
 
 import (
 	_ "github.com/mtgeo/mtgeo/geometry/datx" // Zygo Mx .datx (HDF5)
 	_ "github.com/mtgeo/mtgeo/geometry/sdf"  // ISO 25178-71 SDF, ASCII and binary
+	_ "github.com/mtgeo/mtgeo/geometry/text" // plain-text matrices and XYZ lists
 	_ "github.com/mtgeo/mtgeo/geometry/x3p"  // ISO 25178-72 X3P
-
-	_ "github.com/mtgeo/mtgeo/geometry/text" // plain-text matrices and XYZ lists: keep last
 )

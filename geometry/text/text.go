@@ -15,6 +15,7 @@ import (
 func init() {
 	geometry.RegisterFormat(geometry.Format{
 		Name:         "text",
+		Weak:         true,
 		Extensions:   []string{".txt", ".asc", ".csv", ".xyz", ".dat"},
 		Match:        match,
 		Decode:       Decode,
