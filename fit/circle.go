@@ -52,7 +52,9 @@ func CirclePoints(x, y []float64) (Circle, error) {
 	if !(l > 0) {
 		return Circle{Quality: Quality{N: n, Cond: math.Inf(1)}}, illCond("circle: all points equal", math.Inf(1))
 	}
-	buf := make([]float64, 2*n)
+	bp := getScratch(2 * n)
+	defer scratch.Put(bp)
+	buf := *bp
 	u, v := buf[:n:n], buf[n:]
 	k := 0
 	for i := range x {

@@ -64,7 +64,7 @@ func polyPoints(what string, p int, x, y []float64) (beta [maxParams]float64, xc
 		n++
 		sx += x[i]
 		sy += y[i]
-		lo, hi = math.Min(lo, x[i]), math.Max(hi, x[i])
+		lo, hi = bound(lo, hi, x[i])
 	}
 	q.N = n
 	if n < p {

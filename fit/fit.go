@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -191,6 +192,17 @@ func checkLen3(what string, x, y, z []float64) {
 
 func isNaN(v float64) bool { return v != v }
 
+// bound extends [lo, hi] to v; plain comparisons, as v is never NaN here.
+func bound(lo, hi, v float64) (float64, float64) {
+	if v < lo {
+		lo = v
+	}
+	if v > hi {
+		hi = v
+	}
+	return lo, hi
+}
+
 // halfRange returns the larger distance from c to lo or hi, or 1 if that
 // is 0 (all values equal: the fit will then report ErrIllConditioned).
 func halfRange(c, lo, hi float64) float64 {
@@ -199,4 +211,19 @@ func halfRange(c, lo, hi float64) float64 {
 		return 1
 	}
 	return h
+}
+
+// scratch holds the buffers of the iterative fits, which copy the valid
+// points to their scaled frame: repeated fits (one per fiber) reuse them.
+var scratch = sync.Pool{New: func() any { return new([]float64) }}
+
+// getScratch returns a buffer of length n from scratch; give it back with
+// scratch.Put.
+func getScratch(n int) *[]float64 {
+	b := scratch.Get().(*[]float64)
+	if cap(*b) < n {
+		*b = make([]float64, n)
+	}
+	*b = (*b)[:n]
+	return b
 }

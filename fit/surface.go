@@ -129,8 +129,8 @@ func surfacePoints(what string, p int, x, y, z []float64) (Quadric, error) {
 		sx += xi
 		sy += yi
 		sz += zi
-		xlo, xhi = math.Min(xlo, xi), math.Max(xhi, xi)
-		ylo, yhi = math.Min(ylo, yi), math.Max(yhi, yi)
+		xlo, xhi = bound(xlo, xhi, xi)
+		ylo, yhi = bound(ylo, yhi, yi)
 	}
 	if n < p {
 		return Quadric{Quality: Quality{N: n}}, tooFew(what, n, p)

@@ -98,6 +98,15 @@ func surfaceMap(hm *geometry.HeightMap, mask []bool, want int) (Plane, Quadric, 
 			ucol[j] = float64(2*j-(nc-1)) / float64(nc-1)
 		}
 	}
+	var tot [5]float64 // Σuᵏ over the columns
+	for _, uj := range ucol {
+		u2 := uj * uj
+		tot[0]++
+		tot[1] += uj
+		tot[2] += u2
+		tot[3] += u2 * uj
+		tot[4] += u2 * u2
+	}
 	vrow := func(i int) float64 { // i = r − r0
 		if r1 == r0 {
 			return 0
@@ -119,7 +128,7 @@ func surfaceMap(hm *geometry.HeightMap, mask []bool, want int) (Plane, Quadric, 
 			var n int
 			var s1, s2, s3, s4, t0, t1, t2, tt float64
 			if mrow == nil {
-				n, s1, s2, s3, s4, t0, t1, t2, tt = quadRow(row, ucol, z0)
+				n, s1, s2, s3, s4, t0, t1, t2, tt = quadRow(row, ucol, &tot, z0)
 			} else {
 				n, s1, s2, s3, s4, t0, t1, t2, tt = quadRowMask(row, mrow, ucol, z0)
 			}
@@ -156,7 +165,7 @@ func surfaceMap(hm *geometry.HeightMap, mask []bool, want int) (Plane, Quadric, 
 			var n int
 			var s1, s2, t0, t1, tt float64
 			if mrow == nil {
-				n, s1, s2, t0, t1, tt = planeRow(row, ucol, z0)
+				n, s1, s2, t0, t1, tt = planeRow(row, ucol, &tot, z0)
 			} else {
 				n, s1, s2, t0, t1, tt = planeRowMask(row, mrow, ucol, z0)
 			}
@@ -278,27 +287,80 @@ func usableBounds(m *geometry.HeightMap, mask []bool) (c0, c1, r0, r1 int, z0 fl
 // Σuᵏ and Σw·uᵏ with w = z − z0, and Σw². They are the only per-pixel code
 // of the map fits.
 
-func quadRow(z, u []float64, z0 float64) (n int, s1, s2, s3, s4, t0, t1, t2, tt float64) {
+// quadRow is the kernel of a row without mask. tot holds Σuᵏ, k ≤ 4, over
+// the whole row: the pixel sums of u are those of tot less those over the
+// (rare) NaN pixels, so a valid pixel costs only the sums of w. It takes
+// two pixels a step with two sets of accumulators, halving the chains of
+// dependent additions, and leaves pairs holding a NaN to rowRest.
+func quadRow(z, u []float64, tot *[5]float64, z0 float64) (n int, s1, s2, s3, s4, t0, t1, t2, tt float64) {
 	u = u[:len(z)]
-	for j, zj := range z {
-		if zj != zj {
+	var rest rowRest
+	var t0b, t1b, t2b, ttb float64
+	j := 0
+	for j+1 < len(z) {
+		// The inner loop makes no call, so the accumulators can stay in
+		// registers.
+		for ; j+1 < len(z); j += 2 {
+			za, zb := z[j], z[j+1]
+			if za != za || zb != zb {
+				break
+			}
+			ua := u[j]
+			w := za - z0
+			t0 += w
+			tt += w * w
+			w *= ua
+			t1 += w
+			t2 += w * ua
+			ub := u[j+1]
+			w = zb - z0
+			t0b += w
+			ttb += w * w
+			w *= ub
+			t1b += w
+			t2b += w * ub
+		}
+		if j+1 < len(z) {
+			rest.add(z[j:j+2], u[j:j+2], z0)
+			j += 2
+		}
+	}
+	rest.add(z[j:], u[j:], z0)
+	return len(z) - rest.bad, tot[1] - rest.b[1], tot[2] - rest.b[2], tot[3] - rest.b[3], tot[4] - rest.b[4],
+		t0 + t0b + rest.t[0], t1 + t1b + rest.t[1], t2 + t2b + rest.t[2], tt + ttb + rest.tt
+}
+
+// rowRest accumulates the pixels the row kernels leave aside: the sums of
+// u over NaN pixels, the sums of w over valid ones.
+type rowRest struct {
+	bad int
+	b   [5]float64 // Σuᵏ over NaN pixels
+	t   [3]float64 // Σw·uᵏ over valid pixels
+	tt  float64    // Σw² over valid pixels
+}
+
+// add is kept out of line so that its variables do not crowd the
+// registers of the kernels' loops.
+//
+//go:noinline
+func (r *rowRest) add(z, u []float64, z0 float64) {
+	for k, zk := range z {
+		uk := u[k]
+		u2 := uk * uk
+		if zk != zk {
+			r.bad++
+			r.b[1] += uk
+			r.b[2] += u2
+			r.b[3] += u2 * uk
+			r.b[4] += u2 * u2
 			continue
 		}
-		uj := u[j]
-		u2 := uj * uj
-		w := zj - z0
-		wu := w * uj
-		n++
-		s1 += uj
-		s2 += u2
-		s3 += u2 * uj
-		s4 += u2 * u2
-		t0 += w
-		t1 += wu
-		t2 += wu * uj
-		tt += w * w
+		w := zk - z0
+		r.t[0] += w
+		r.t[1] += w * uk
+		r.t[2] += w * u2
+		r.tt += w * w
 	}
-	return
 }
 
 func quadRowMask(z []float64, mask []bool, u []float64, z0 float64) (n int, s1, s2, s3, s4, t0, t1, t2, tt float64) {
@@ -325,22 +387,35 @@ func quadRowMask(z []float64, mask []bool, u []float64, z0 float64) (n int, s1, 
 	return
 }
 
-func planeRow(z, u []float64, z0 float64) (n int, s1, s2, t0, t1, tt float64) {
+// planeRow is quadRow for the plane.
+func planeRow(z, u []float64, tot *[5]float64, z0 float64) (n int, s1, s2, t0, t1, tt float64) {
 	u = u[:len(z)]
-	for j, zj := range z {
-		if zj != zj {
-			continue
+	var rest rowRest
+	var t0b, t1b, ttb float64
+	j := 0
+	for j+1 < len(z) {
+		for ; j+1 < len(z); j += 2 {
+			za, zb := z[j], z[j+1]
+			if za != za || zb != zb {
+				break
+			}
+			w := za - z0
+			t0 += w
+			tt += w * w
+			t1 += w * u[j]
+			w = zb - z0
+			t0b += w
+			ttb += w * w
+			t1b += w * u[j+1]
 		}
-		uj := u[j]
-		w := zj - z0
-		n++
-		s1 += uj
-		s2 += uj * uj
-		t0 += w
-		t1 += w * uj
-		tt += w * w
+		if j+1 < len(z) {
+			rest.add(z[j:j+2], u[j:j+2], z0)
+			j += 2
+		}
 	}
-	return
+	rest.add(z[j:], u[j:], z0)
+	return len(z) - rest.bad, tot[1] - rest.b[1], tot[2] - rest.b[2],
+		t0 + t0b + rest.t[0], t1 + t1b + rest.t[1], tt + ttb + rest.tt
 }
 
 func planeRowMask(z []float64, mask []bool, u []float64, z0 float64) (n int, s1, s2, t0, t1, tt float64) {

@@ -8,8 +8,11 @@
 package formats
 
 import (
-	_ "github.com/mtgeo/mtgeo/geometry/datx" // Zygo Mx .datx (HDF5)
-	_ "github.com/mtgeo/mtgeo/geometry/sdf"  // ISO 25178-71 SDF, ASCII and binary
-	_ "github.com/mtgeo/mtgeo/geometry/text" // plain-text matrices and XYZ lists
-	_ "github.com/mtgeo/mtgeo/geometry/x3p"  // ISO 25178-72 X3P
+	_ "github.com/mtgeo/mtgeo/geometry/datx"     // Zygo Mx .datx (HDF5)
+	_ "github.com/mtgeo/mtgeo/geometry/metropro" // Zygo MetroPro .dat
+	_ "github.com/mtgeo/mtgeo/geometry/opd"      // Wyko/Veeco Vision .opd
+	_ "github.com/mtgeo/mtgeo/geometry/sdf"      // ISO 25178-71 SDF, ASCII and binary
+	_ "github.com/mtgeo/mtgeo/geometry/sur"      // Digital Surf .sur
+	_ "github.com/mtgeo/mtgeo/geometry/text"     // plain-text matrices and XYZ lists
+	_ "github.com/mtgeo/mtgeo/geometry/x3p"      // ISO 25178-72 X3P
 )

@@ -1,0 +1,402 @@
+package metropro
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mtgeo/mtgeo/geometry"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/spatial/r2"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.dat and, with gwyddion installed, their Gwyddion goldens")
+
+// mpFile describes a MetroPro file for the builder. Field meanings and
+// offsets are those of the package documentation (MetroPro Reference
+// Guide, "Data File Format").
+type mpFile struct {
+	format     int // header format 1, 2 or 3
+	headerSize int // 0: 834 for formats 1 and 2, 4096 for 3
+	acW, acH   int
+	buckets    int
+	orgX, orgY int
+	cols, rows int
+	phase      []int32 // cols·rows values, row-major
+	s, lambda  float32 // intf_scale_factor, wavelength_in (m)
+	obliq      float32
+	lateral    float32 // m per pixel
+	phaseRes   int
+	sign       int
+}
+
+func (f mpFile) bytes() []byte {
+	hs := f.headerSize
+	if hs == 0 {
+		hs = 834
+		if f.format == 3 {
+			hs = 4096
+		}
+	}
+	h := make([]byte, hs)
+	be := binary.BigEndian
+	be.PutUint32(h[0:], uint32(Magic1+f.format-1))
+	be.PutUint16(h[4:], uint16(f.format))
+	be.PutUint32(h[6:], uint32(hs))
+	be.PutUint16(h[52:], uint16(f.acW))
+	be.PutUint16(h[54:], uint16(f.acH))
+	be.PutUint16(h[56:], uint16(f.buckets))
+	be.PutUint32(h[60:], uint32(2*f.acW*f.acH*f.buckets))
+	be.PutUint16(h[64:], uint16(int16(f.orgX)))
+	be.PutUint16(h[66:], uint16(int16(f.orgY)))
+	be.PutUint16(h[68:], uint16(f.cols))
+	be.PutUint16(h[70:], uint16(f.rows))
+	be.PutUint32(h[72:], uint32(4*f.cols*f.rows))
+	be.PutUint32(h[164:], math.Float32bits(f.s))
+	be.PutUint32(h[168:], math.Float32bits(f.lambda))
+	be.PutUint32(h[176:], math.Float32bits(f.obliq))
+	be.PutUint32(h[184:], math.Float32bits(f.lateral))
+	be.PutUint16(h[218:], uint16(f.phaseRes))
+	be.PutUint16(h[232:], uint16(f.sign))
+	var buf bytes.Buffer
+	buf.Write(h)
+	for i := 0; i < f.acW*f.acH*f.buckets; i++ {
+		binary.Write(&buf, be, uint16(1000+i)) // intensity counts, never read
+	}
+	binary.Write(&buf, be, f.phase)
+	return buf.Bytes()
+}
+
+// phaseRamp returns cols·rows phase counts: a tilted plane with a bump and
+// the two invalid markers the decoder must honour.
+func phaseRamp(cols, rows int) []int32 {
+	p := make([]int32, cols*rows)
+	for r := range rows {
+		for c := range cols {
+			p[r*cols+c] = int32(1500*c - 911*r + 40*(c-2)*(c-2) - 3000)
+		}
+	}
+	p[1] = invalidPhase            // smallest invalid value
+	p[len(p)-2] = math.MaxInt32    // any value above it is invalid too
+	p[len(p)/2] = invalidPhase - 1 // largest valid value
+	return p
+}
+
+// samples are the synthetic files committed under testdata/ (regenerated
+// with -update), one per header format.
+var samples = map[string]mpFile{
+	"format1.dat": {format: 1, acW: 4, acH: 3, buckets: 1, orgX: 3, orgY: 7, cols: 6, rows: 5,
+		phase: phaseRamp(6, 5), s: 0.5, lambda: 632.8e-9, obliq: 1, lateral: 2.5e-6, phaseRes: 1},
+	"format2.dat": {format: 2, cols: 4, rows: 3, phase: phaseRamp(4, 3),
+		s: 0.5, lambda: 550e-9, obliq: 1.05, lateral: 1e-6, phaseRes: 2},
+	"format3.dat": {format: 3, acW: 3, acH: 2, buckets: 2, orgX: -2, orgY: 1, cols: 5, rows: 4,
+		phase: phaseRamp(5, 4), s: 0.5, lambda: 632.8e-9, obliq: 1.2, lateral: 5e-6, phaseRes: 0, sign: 1},
+}
+
+// want computes the expected height of every pixel from the header values
+// with the MetroPro formula z = p·S·λ·O/R (package documentation).
+func (f mpFile) want() []float64 {
+	res := map[int]float64{0: 4096, 1: 32768, 2: 131072}[f.phaseRes]
+	k := float64(f.s) * float64(f.lambda) * float64(f.obliq) / res * 1e6 // µm per count
+	if f.sign != 0 {
+		k = -k
+	}
+	z := make([]float64, len(f.phase))
+	for i, p := range f.phase {
+		z[i] = math.NaN()
+		if p < invalidPhase {
+			z[i] = float64(p) * k
+		}
+	}
+	return z
+}
+
+func requireHeights(t *testing.T, want []float64, m *geometry.HeightMap, tol float64) {
+	t.Helper()
+	require.Len(t, m.Z, len(want))
+	for i, w := range want {
+		if math.IsNaN(w) {
+			require.Truef(t, math.IsNaN(m.Z[i]), "pixel %d: want NaN, got %g", i, m.Z[i])
+			continue
+		}
+		require.InDeltaf(t, w, m.Z[i], tol, "pixel %d", i)
+	}
+}
+
+func TestDecode(t *testing.T) {
+	for name, f := range samples {
+		t.Run(name, func(t *testing.T) {
+			m, err := Decode(bytes.NewReader(f.bytes()), nil)
+			require.NoError(t, err)
+			require.Equal(t, f.cols, m.Cols())
+			require.Equal(t, f.rows, m.Rows())
+			require.Equal(t, f.cols, m.Stride)
+			p := float64(f.lateral) * 1e6
+			require.Equal(t, r2.Vec{X: p, Y: p}, m.Pitch)
+			require.Equal(t, r2.Vec{X: float64(f.orgX) * p, Y: float64(f.orgY) * p}, m.Offset)
+			// Same formula, same float32 inputs: only summation order differs.
+			requireHeights(t, f.want(), m, 1e-12)
+			require.Equal(t, 2, m.Stats().Invalid)
+		})
+	}
+}
+
+func TestDecodeHandValues(t *testing.T) {
+	// One pixel worked by hand: p = 4096, S = 0.5, λ = 0.6328 µm (float32),
+	// O = 1, R = 4096 (phase_res 0) gives z = S·λ = 0.3164 µm (float32 λ
+	// differs from 632.8 nm by < 1e-14 m).
+	f := mpFile{format: 1, cols: 1, rows: 1, phase: []int32{4096}, s: 0.5, lambda: 632.8e-9, obliq: 1, lateral: 1e-6}
+	m, err := Decode(bytes.NewReader(f.bytes()), nil)
+	require.NoError(t, err)
+	require.InDelta(t, 0.3164, m.Z[0], 1e-8)
+	// phase_res 2 (R = 131072) and sign ≠ 0: 131072 counts are −S·λ.
+	f.phase, f.phaseRes, f.sign = []int32{131072}, 2, 1
+	m, err = Decode(bytes.NewReader(f.bytes()), nil)
+	require.NoError(t, err)
+	require.InDelta(t, -0.3164, m.Z[0], 1e-8)
+}
+
+func TestDecodeConfig(t *testing.T) {
+	f := samples["format3.dat"]
+	c, err := DecodeConfig(bytes.NewReader(f.bytes()[:4096]), nil) // header only
+	require.NoError(t, err)
+	require.Equal(t, geometry.Config{Format: "metropro", Cols: 5, Rows: 4,
+		Pitch:  r2.Vec{X: float64(float32(5e-6)) * 1e6, Y: float64(float32(5e-6)) * 1e6},
+		Offset: r2.Vec{X: -2 * float64(float32(5e-6)) * 1e6, Y: float64(float32(5e-6)) * 1e6}}, c)
+}
+
+func TestRegistry(t *testing.T) {
+	b := samples["format2.dat"].bytes()
+	m, name, err := geometry.Decode(bytes.NewReader(b), nil)
+	require.NoError(t, err)
+	require.Equal(t, "metropro", name)
+	require.Equal(t, 4, m.Cols())
+	c, err := geometry.DecodeConfig(bytes.NewReader(b), nil)
+	require.NoError(t, err)
+	require.Equal(t, "metropro", c.Format)
+	require.False(t, match([]byte("\x88\x1b\x03\x72")), "format 4 magic is not claimed")
+}
+
+func TestPitchFallback(t *testing.T) {
+	f := samples["format2.dat"]
+	f.lateral = 0 // "no lateral resolution"
+	_, err := Decode(bytes.NewReader(f.bytes()), nil)
+	var fe geometry.FormatError
+	require.ErrorAs(t, err, &fe)
+	require.Contains(t, err.Error(), "Options.Pitch")
+	m, err := Decode(bytes.NewReader(f.bytes()), &geometry.Options{Pitch: r2.Vec{X: 3, Y: 4}})
+	require.NoError(t, err)
+	require.Equal(t, r2.Vec{X: 3, Y: 4}, m.Pitch)
+}
+
+func TestErrors(t *testing.T) {
+	good := samples["format1.dat"]
+	b := good.bytes()
+	mod := func(f func(*mpFile)) []byte {
+		g := good
+		g.phase = append([]int32(nil), good.phase...)
+		f(&g)
+		return g.bytes()
+	}
+	patch := func(off int, v ...byte) []byte {
+		c := append([]byte(nil), b...)
+		copy(c[off:], v)
+		return c
+	}
+	var fe geometry.FormatError
+	var ue geometry.UnsupportedError
+	for _, tc := range []struct {
+		name  string
+		in    []byte
+		opts  *geometry.Options
+		check func(t *testing.T, err error)
+	}{
+		{"empty", nil, nil, func(t *testing.T, err error) { require.ErrorAs(t, err, &fe) }},
+		{"wrong magic", patch(0, 'G', 'W', 'Y', 'P'), nil, func(t *testing.T, err error) { require.ErrorAs(t, err, &fe) }},
+		{"header format 9", patch(4, 0, 9), nil, func(t *testing.T, err error) { require.ErrorAs(t, err, &ue) }},
+		{"header size 100", patch(6, 0, 0, 0, 100), nil, func(t *testing.T, err error) { require.ErrorAs(t, err, &fe) }},
+		{"header size 2^31", patch(6, 0x80, 0, 0, 0), nil, func(t *testing.T, err error) { require.ErrorAs(t, err, &fe) }},
+		{"header truncated", b[:500], nil, func(t *testing.T, err error) { require.ErrorIs(t, err, io.ErrUnexpectedEOF) }},
+		{"intensity truncated", b[:834+10], nil, func(t *testing.T, err error) {
+			require.ErrorIs(t, err, io.ErrUnexpectedEOF)
+			require.Contains(t, err.Error(), "intensity")
+		}},
+		{"phase truncated", b[:len(b)-1], nil, func(t *testing.T, err error) {
+			require.ErrorIs(t, err, io.ErrUnexpectedEOF)
+			require.Contains(t, err.Error(), "phase")
+		}},
+		{"65535×65535 phase map", patch(68, 0xff, 0xff, 0xff, 0xff), nil, func(t *testing.T, err error) {
+			require.ErrorIs(t, err, geometry.ErrTooLarge)
+		}},
+		{"10000×10000 announced, 120 bytes present", patch(68, 0x27, 0x10, 0x27, 0x10), nil, func(t *testing.T, err error) {
+			require.ErrorIs(t, err, io.ErrUnexpectedEOF) // read in chunks: no 400 MB buffer
+		}},
+		{"no phase map", patch(68, 0, 0), nil, func(t *testing.T, err error) { require.ErrorAs(t, err, &ue) }},
+		{"phase_res 3", mod(func(f *mpFile) { f.phaseRes = 3 }), nil, func(t *testing.T, err error) { require.ErrorAs(t, err, &ue) }},
+		{"zero wavelength", mod(func(f *mpFile) { f.lambda = 0 }), nil, func(t *testing.T, err error) { require.ErrorAs(t, err, &fe) }},
+		{"NaN scale factor", mod(func(f *mpFile) { f.s = float32(math.NaN()) }), nil, func(t *testing.T, err error) { require.ErrorAs(t, err, &fe) }},
+		{"zero obliquity", mod(func(f *mpFile) { f.obliq = 0 }), nil, func(t *testing.T, err error) { require.ErrorAs(t, err, &fe) }},
+		{"infinite lateral_res", mod(func(f *mpFile) { f.lateral = float32(math.Inf(1)) }), nil, func(t *testing.T, err error) { require.ErrorAs(t, err, &fe) }},
+		{"channel 1", b, &geometry.Options{Channel: 1}, func(t *testing.T, err error) { require.ErrorContains(t, err, "channel 1") }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := Decode(bytes.NewReader(tc.in), tc.opts)
+			require.Error(t, err)
+			require.Nil(t, m)
+			require.True(t, strings.HasPrefix(err.Error(), "metropro: "), err.Error())
+			tc.check(t, err)
+		})
+	}
+}
+
+// gwyGolden is what Gwyddion made of a testdata file (channel 0), kept so
+// the comparison runs without Gwyddion installed.
+type gwyGolden struct {
+	Source string     `json:"source"`
+	XRes   int        `json:"xres"`
+	YRes   int        `json:"yres"`
+	XRealM float64    `json:"xreal_m"`
+	YRealM float64    `json:"yreal_m"`
+	UnitZ  string     `json:"unit_z"`
+	ZNm    []*float64 `json:"z_nm"` // row-major, null = masked by Gwyddion
+}
+
+func goldenFromGwyddion(data, mask *gwyField) gwyGolden {
+	g := gwyGolden{Source: "gwyddion 2.62 --convert-to-gwy (Debian), channel /0/data and /0/mask",
+		XRes: data.XRes, YRes: data.YRes, XRealM: data.XReal, YRealM: data.YReal, UnitZ: data.UnitZ}
+	for i, v := range data.Data {
+		if mask != nil && mask.Data[i] != 0 {
+			g.ZNm = append(g.ZNm, nil)
+			continue
+		}
+		x := math.Round(v*1e15) / 1e6 // m → nm, rounded to 1e-6 nm
+		g.ZNm = append(g.ZNm, &x)
+	}
+	return g
+}
+
+// compareGwyddion checks a decoded map against Gwyddion's reading of the
+// same file: size, pixel size, heights and invalid pixels.
+func compareGwyddion(t *testing.T, g gwyGolden, m *geometry.HeightMap, tolNm float64) {
+	t.Helper()
+	require.Equal(t, g.XRes, m.Cols())
+	require.Equal(t, g.YRes, m.Rows())
+	require.Equal(t, "m", g.UnitZ)
+	// Gwyddion stores the real size (xres·camera_res) as a double.
+	require.InDelta(t, g.XRealM/float64(g.XRes)*1e6, m.Pitch.X, 1e-9)
+	require.InDelta(t, g.YRealM/float64(g.YRes)*1e6, m.Pitch.Y, 1e-9)
+	for i, z := range g.ZNm {
+		if z == nil {
+			require.Truef(t, math.IsNaN(m.Z[i]), "pixel %d: Gwyddion masks it, got %g", i, m.Z[i])
+			continue
+		}
+		require.InDeltaf(t, *z, m.Z[i]*1e3, tolNm, "pixel %d (nm)", i)
+	}
+}
+
+// TestGwyddionGolden decodes the committed testdata files and compares
+// them with what Gwyddion 2.62 read from the same files (golden JSON).
+// With -update the files are rewritten from samples and, if gwyddion is
+// installed, the goldens are regenerated.
+func TestGwyddionGolden(t *testing.T) {
+	for name, f := range samples {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join("testdata", name)
+			golden := path + ".gwyddion.json"
+			if *update {
+				require.NoError(t, os.WriteFile(path, f.bytes(), 0o644))
+				data, mask := gwyddionLoad(t, name, f.bytes())
+				j, err := json.MarshalIndent(goldenFromGwyddion(data, mask), "", "\t")
+				require.NoError(t, err)
+				require.NoError(t, os.WriteFile(golden, append(j, '\n'), 0o644))
+			}
+			b, err := os.ReadFile(path)
+			require.NoError(t, err)
+			require.Equal(t, f.bytes(), b, "testdata file differs from its sample; run go test -update")
+			m, err := Decode(bytes.NewReader(b), nil)
+			require.NoError(t, err)
+			j, err := os.ReadFile(golden)
+			require.NoError(t, err)
+			var g gwyGolden
+			require.NoError(t, json.Unmarshal(j, &g))
+			// Golden heights are rounded to 1e-6 nm.
+			compareGwyddion(t, g, m, 1e-6)
+		})
+	}
+}
+
+// TestGwyddionLive runs Gwyddion on more builder files (skipped without
+// gwyddion).
+func TestGwyddionLive(t *testing.T) {
+	cases := map[string]mpFile{}
+	for k, v := range samples {
+		cases[k] = v
+	}
+	big := mpFile{format: 1, acW: 64, acH: 48, buckets: 1, cols: 64, rows: 48, phase: phaseRamp(64, 48),
+		s: 0.5, lambda: 632.8e-9, obliq: 1, lateral: 3.3e-6, phaseRes: 1}
+	cases["64x48.dat"] = big
+	neg := big
+	neg.sign, neg.phaseRes, neg.format = 1, 2, 2
+	cases["inverted.dat"] = neg
+	for name, f := range cases {
+		t.Run(name, func(t *testing.T) {
+			data, mask := gwyddionLoad(t, name, f.bytes())
+			m, err := Decode(bytes.NewReader(f.bytes()), nil)
+			require.NoError(t, err)
+			g := goldenFromGwyddion(data, mask)
+			compareGwyddion(t, g, m, 1e-6)
+		})
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	for _, s := range samples {
+		b := s.bytes()
+		f.Add(b)
+		for _, n := range []int{0, 3, 10, 500, 834, 834 + 7, len(b) - 5} {
+			if n < len(b) {
+				f.Add(b[:n])
+			}
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.dat"))
+	for _, name := range files {
+		if b, err := os.ReadFile(name); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, cerr := DecodeConfig(bytes.NewReader(b), nil)
+		if cerr == nil && c.Cols*c.Rows > 1<<22 {
+			return // decodable but slow; the size check itself is tested
+		}
+		m, err := Decode(bytes.NewReader(b), nil)
+		if err != nil {
+			require.Nil(t, m)
+			var fe geometry.FormatError
+			var ue geometry.UnsupportedError
+			if !errors.As(err, &fe) && !errors.As(err, &ue) && !errors.Is(err, io.ErrUnexpectedEOF) &&
+				!errors.Is(err, geometry.ErrTooLarge) {
+				t.Fatalf("unexpected error kind: %v", err)
+			}
+			return
+		}
+		require.NoError(t, cerr, "Decode succeeded where DecodeConfig failed")
+		require.Equal(t, c.Cols, m.Cols())
+		require.Equal(t, c.Rows, m.Rows())
+		require.Equal(t, c.Pitch, m.Pitch)
+		require.Equal(t, c.Offset, m.Offset)
+		require.Len(t, m.Z, m.Stride*m.Rect.Dy())
+		for _, z := range m.Z {
+			require.False(t, math.IsInf(z, 0))
+		}
+	})
+}
