@@ -25,17 +25,18 @@ type spec struct {
 	sizeX, sizeY     string // MatrixDimension, default from cols/rows
 	sizeZ            string // default 1
 	cols, rows       int
-	dir              string   // folder holding every member, e.g. "top/"
-	pointLink        string   // PointDataLink, default bin/data.bin
-	pointName        string   // member name of the point data, default pointLink
-	data             []byte   // binary point data; nil with datums set
-	datums           []string // inline DataList values
-	pointMD5         string   // default the right sum
-	valid            []byte   // valid-point bitmap, written if not nil
-	validMD5         string   // default the right sum
-	checksum         string   // md5checksum.hex content, default right; "-" omits
-	method           uint16   // zip method for every member
-	extraMain, extra string   // extra XML in Record1 (after Axes) and Record3
+	dir              string              // folder holding every member, e.g. "top/"
+	pointLink        string              // PointDataLink, default bin/data.bin
+	pointName        string              // member name of the point data, default pointLink
+	data             []byte              // binary point data; nil with datums set
+	datums           []string            // inline DataList values
+	pointMD5         string              // default the right sum
+	valid            []byte              // valid-point bitmap, written if not nil
+	validMD5         string              // default the right sum
+	checksum         string              // md5checksum.hex content, default right; "-" omits
+	method           uint16              // zip method for every member
+	extraMain, extra string              // extra XML in Record1 (after Axes) and Record3
+	edit             func(string) string // rewrites main.xml
 }
 
 func or(s, def string) string {
@@ -117,6 +118,9 @@ func (s spec) build(t testing.TB) []byte {
 		require.NoError(t, err)
 	}
 	main := s.mainXML()
+	if s.edit != nil {
+		main = s.edit(main)
+	}
 	put("main.xml", []byte(main))
 	if s.datums == nil && s.data != nil {
 		put(or(s.pointName, or(s.pointLink, "bin/data.bin")), s.data)

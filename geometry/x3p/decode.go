@@ -26,9 +26,10 @@ const (
 	MaxArchiveSize = geometry.MaxPixels*8 + 64<<20
 
 	// MaxMainXMLSize is the largest main.xml, in bytes (uncompressed).
-	// main.xml is parsed as a stream, so this bounds time, not memory;
-	// it leaves room for inline (DataList) maps of tens of megapixels.
-	MaxMainXMLSize = 1 << 30
+	// main.xml is parsed as a stream; this bounds the time spent and the
+	// memory a single huge text element can take, and leaves room for
+	// inline (DataList) maps of about ten megapixels.
+	MaxMainXMLSize = 256 << 20
 
 	maxFieldLen    = 4096 // longest header value kept, bytes
 	maxDatumLen    = 256  // longest DataList/Datum text, bytes
@@ -125,8 +126,8 @@ func bytesPerValue(t string) int {
 // archive is read in place; otherwise it is read into memory, up to
 // MaxArchiveSize bytes.
 func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
-	if opts != nil && opts.Channel != 0 {
-		return nil, fmt.Errorf("x3p: channel %d requested, an X3P surface has one layer", opts.Channel)
+	if err := checkChannel(opts); err != nil {
+		return nil, err
 	}
 	a, err := openArchive(r)
 	if err != nil {
@@ -141,11 +142,7 @@ func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := p.h
-	if h == nil {
-		// parseMain ends with a checked header or an error.
-		return nil, formatErr("main.xml has no Record3")
-	}
+	h := p.h // parseMain ends with a checked header or an error
 	dir := path.Dir(a.name(mainFile))
 	if err := a.checkMainSum(h.checksum, dir, mainSum); err != nil {
 		return nil, err
@@ -175,6 +172,9 @@ func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
 // DecodeConfig reads the size, pitch and offset of an X3P surface from its
 // main.xml, without reading the point data or checking any checksum.
 func DecodeConfig(r io.Reader, opts *geometry.Options) (geometry.Config, error) {
+	if err := checkChannel(opts); err != nil {
+		return geometry.Config{}, err
+	}
 	a, err := openArchive(r)
 	if err != nil {
 		return geometry.Config{}, err
@@ -188,6 +188,13 @@ func DecodeConfig(r io.Reader, opts *geometry.Options) (geometry.Config, error) 
 		return geometry.Config{}, err
 	}
 	return p.h.config(), nil
+}
+
+func checkChannel(opts *geometry.Options) error {
+	if opts != nil && opts.Channel != 0 {
+		return fmt.Errorf("x3p: channel %d requested, an X3P surface has one layer (channel 0)", opts.Channel)
+	}
+	return nil
 }
 
 // archive is an opened zip with normalised member names.

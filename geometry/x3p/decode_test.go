@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -184,6 +185,27 @@ func TestDecodeLayouts(t *testing.T) {
 		{name: "no point MD5", edit: func(s *spec) { s.pointMD5 = "-" }},
 		{name: "upper-case MD5", edit: func(s *spec) { s.pointMD5 = strings.ToUpper(hexMD5(s.data)) }},
 		{name: "plain reader", edit: func(*spec) {}, plain: true},
+		{name: "byte-order mark", edit: func(s *spec) { s.edit = func(x string) string { return "\ufeff" + x } }},
+		{name: "ISO-8859-1", edit: func(s *spec) {
+			s.edit = func(x string) string {
+				x = strings.Replace(x, `encoding="UTF-8"`, `encoding="ISO-8859-1"`, 1)
+				return strings.Replace(x, "</Record2>", "<Comment>caf\xe9 \xb5m</Comment></Record2>", 1)
+			}
+		}},
+		{name: "CRLF and blanks", edit: func(s *spec) {
+			s.edit = func(x string) string {
+				x = strings.ReplaceAll(x, "\n", "\r\n")
+				return strings.Replace(x, "<SizeX>3</SizeX>", "<SizeX>\r\n  3 </SizeX>", 1)
+			}
+		}},
+		{name: "rotation and vendor ID ignored", edit: func(s *spec) {
+			s.extraMain = "" // Rotation belongs in Axes: insert it there
+			s.edit = func(x string) string {
+				x = strings.Replace(x, "</CZ></Axes>", "</CZ><Rotation><r11>1</r11><r12>0</r12><r13>0</r13><r21>0</r21>"+
+					"<r22>1</r22><r23>0</r23><r31>0</r31><r32>0</r32><r33>1</r33></Rotation></Axes>", 1)
+				return strings.Replace(x, "</Record4>", "</Record4><VendorSpecificID>http://example.com/v1</VendorSpecificID>", 1)
+			}
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := base
@@ -274,6 +296,12 @@ func TestDecodeErrors(t *testing.T) {
 		{name: "DataList text", edit: func(s *spec) { s.datums = strings.Split("1 2 x 4 5 6", " ") }, kind: format, msg: "not a number"},
 		{name: "DataList cannot fit", edit: func(s *spec) { s.sizeX, s.sizeY, s.datums = "10000", "10000", []string{"1"} }, kind: format, msg: "cannot hold"},
 		{name: "channel 1", opts: &geometry.Options{Channel: 1}, msg: "channel 1"},
+		{name: "no point data", edit: func(s *spec) {
+			s.edit = func(x string) string { return regexp.MustCompile(`<DataLink>.*</DataLink>`).ReplaceAllString(x, "") }
+		}, kind: format, msg: "neither"},
+		{name: "UTF-16 declared", edit: func(s *spec) {
+			s.edit = func(x string) string { return strings.Replace(x, `encoding="UTF-8"`, `encoding="UTF-16"`, 1) }
+		}, kind: unsupported, msg: "UTF-16"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := tc.in
@@ -351,13 +379,16 @@ func TestDecodeLyingMembers(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		data rawMember
+		main *rawMember // replaces main.xml
 		kind error
 		msg  string
 	}{
 		{name: "expands past declared size", kind: zip.ErrFormat,
 			data: rawMember{name: "bin/data.bin", method: zip.Deflate, data: deflate(t, big), size: 48, crc: crc32.ChecksumIEEE(big[:48])}},
 		{name: "declares more than deflate can hold", msg: "cannot hold",
-			data: rawMember{name: "bin/data.bin", method: zip.Deflate, data: []byte{3, 0}, size: 48}},
+			main: &rawMember{name: "main.xml", method: zip.Deflate, data: []byte{3, 0}, size: 100 << 20}},
+		{name: "main.xml too large", msg: "more than",
+			main: &rawMember{name: "main.xml", method: zip.Deflate, data: []byte{3, 0}, size: MaxMainXMLSize + 1}},
 		{name: "stored size mismatch", msg: "stored member",
 			data: rawMember{name: "bin/data.bin", method: zip.Store, data: make([]byte, 40), size: 48}},
 		{name: "bad CRC", kind: zip.ErrChecksum,
@@ -368,7 +399,11 @@ func TestDecodeLyingMembers(t *testing.T) {
 			data: rawMember{name: "bin/data.bin", method: zip.Deflate, data: deflate(t, s.data), size: 48, compressed: 1 << 40}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			in := rawZip(t, mainMember, tc.data)
+			mm := mainMember
+			if tc.main != nil {
+				mm = *tc.main
+			}
+			in := rawZip(t, mm, tc.data)
 			_, err := Decode(bytes.NewReader(in), nil)
 			require.Error(t, err)
 			require.True(t, strings.HasPrefix(err.Error(), "x3p: "), err.Error())
@@ -414,16 +449,47 @@ func TestDecodeCorrupt(t *testing.T) {
 	whole := smallFile(t)
 	zr, err := zip.NewReader(bytes.NewReader(whole), int64(len(whole)))
 	require.NoError(t, err)
+	changed, same := 0, 0
+	defer func() {
+		t.Logf("%d changes caught, %d left the content unchanged", changed, same)
+		require.Less(t, same, changed/20)
+	}()
 	for _, f := range zr.File {
 		off, err := f.DataOffset()
 		require.NoError(t, err)
 		for i := off; i < off+int64(f.CompressedSize64); i++ {
 			b := bytes.Clone(whole)
 			b[i] ^= 0x55
+			if sameContent(t, whole, b, f.Name) {
+				same++
+				continue // a change in deflate padding bits
+			}
+			changed++
 			_, err := Decode(bytes.NewReader(b), nil)
 			require.Errorf(t, err, "byte %d of %s changed", i-off, f.Name)
 		}
 	}
+}
+
+// sameContent reports whether member name reads back unchanged, CRC
+// included, from archive b as from archive a.
+func sameContent(t *testing.T, a, b []byte, name string) bool {
+	read := func(arc []byte) ([]byte, error) {
+		zr, err := zip.NewReader(bytes.NewReader(arc), int64(len(arc)))
+		if err != nil {
+			return nil, err
+		}
+		rc, err := zr.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer rc.Close()
+		return io.ReadAll(rc)
+	}
+	want, err := read(a)
+	require.NoError(t, err)
+	got, err := read(b)
+	return err == nil && bytes.Equal(want, got)
 }
 
 func TestDecodeConfig(t *testing.T) {

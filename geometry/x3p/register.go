@@ -1,7 +1,7 @@
 package x3p
 
 import (
-	"bytes"
+	"strings"
 
 	"github.com/mtgeo/mtgeo/geometry"
 )
@@ -17,12 +17,13 @@ func init() {
 }
 
 // match accepts a zip archive (local file header "PK\x03\x04") unless the
-// first member's name, when it fits in head, shows another kind of zip
-// (an X3P starts with main.xml, md5checksum.hex or a data folder; a
-// writer may put everything under one top folder, so only names of other
-// well-known zip formats are refused).
+// name of its first member, when head holds it, marks another well-known
+// kind of zip (EPUB/ODF "mimetype", OOXML "[Content_Types].xml", JAR
+// "META-INF/"). Member names of X3P files vary (main.xml, md5checksum.hex,
+// a data folder, or a top folder holding them all), so they are not
+// required.
 func match(head []byte) bool {
-	if !bytes.HasPrefix(head, []byte("PK\x03\x04")) {
+	if !strings.HasPrefix(string(head[:min(len(head), 4)]), "PK\x03\x04") {
 		return false
 	}
 	// Local file header: name length at offset 26 (2 bytes LE), name at 30.
@@ -34,10 +35,5 @@ func match(head []byte) bool {
 		return true
 	}
 	name := string(head[30 : 30+n])
-	for _, other := range []string{"mimetype", "[Content_Types].xml", "META-INF/", "AndroidManifest.xml"} {
-		if name == other || (other[len(other)-1] == '/' && bytes.HasPrefix([]byte(name), []byte(other))) {
-			return false
-		}
-	}
-	return true
+	return name != "mimetype" && name != "[Content_Types].xml" && !strings.HasPrefix(name, "META-INF/") && name != "AndroidManifest.xml"
 }

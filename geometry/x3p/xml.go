@@ -72,8 +72,12 @@ func (p *parser) parseMain(a *archive, f *zip.File, full bool) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if full && p.seenData == "" {
+		return nil, formatErr("main.xml has neither Record3/DataLink nor Record3/DataList")
+	}
 	if p.h == nil {
-		if p.h, err = buildHeader(p.fields, false); err != nil {
+		// DecodeConfig needs no links; Decode has met a DataLink, or no data.
+		if p.h, err = buildHeader(p.fields, p.seenData == pDataList, full); err != nil {
 			return nil, err
 		}
 	}
@@ -82,9 +86,6 @@ func (p *parser) parseMain(a *archive, f *zip.File, full bool) ([]byte, error) {
 	}
 	if _, err := io.Copy(io.Discard, br); err != nil {
 		return nil, fmt.Errorf("x3p: reading main.xml: %w", wrapEOF(err))
-	}
-	if p.seenData == "" {
-		return nil, formatErr("main.xml has neither Record3/DataLink nor Record3/DataList")
 	}
 	if p.h.inline && p.datum != p.h.cols*p.h.rows {
 		return nil, formatErr("DataList has %d values, want %d×%d = %d", p.datum, p.h.cols, p.h.rows, p.h.cols*p.h.rows)
@@ -106,6 +107,10 @@ func (p *parser) run() error {
 		}
 		if err != nil {
 			var se *xml.SyntaxError
+			var ue geometry.UnsupportedError
+			if errors.As(err, &ue) {
+				return fmt.Errorf("x3p: %w", ue)
+			}
 			if errors.As(err, &se) {
 				if strings.Contains(se.Msg, "unexpected EOF") {
 					return fmt.Errorf("x3p: %w: main.xml ends early (line %d): %w", geometry.FormatError("truncated main.xml"), se.Line, io.ErrUnexpectedEOF)
@@ -181,7 +186,7 @@ func (p *parser) start(name string) error {
 			return errStop
 		}
 		if cur == pDataList {
-			h, err := buildHeader(p.fields, true)
+			h, err := buildHeader(p.fields, true, true)
 			if err != nil {
 				return err
 			}
@@ -256,8 +261,9 @@ func (p *parser) end() error {
 }
 
 // buildHeader checks the header fields. inline tells that the point data
-// are in a DataList (so the binary DataLink fields are not needed).
-func buildHeader(f map[string]string, inline bool) (*header, error) {
+// are in a DataList (so CZ/DataType is optional); links asks for the
+// DataLink fields of binary data.
+func buildHeader(f map[string]string, inline, links bool) (*header, error) {
 	switch ft := f[pFeatureType]; ft {
 	case "SUR":
 	case "PRF":
@@ -286,7 +292,7 @@ func buildHeader(f map[string]string, inline bool) (*header, error) {
 	if h.cols, h.rows, err = matrixSize(f); err != nil {
 		return nil, err
 	}
-	if !inline {
+	if !inline && links {
 		h.pointLink = f[pDataLink+"/PointDataLink"]
 		if h.pointLink == "" {
 			return nil, formatErr("Record3/DataLink/PointDataLink missing")
@@ -430,7 +436,7 @@ func charsetReader(label string, in io.Reader) (io.Reader, error) {
 	case "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "windows-1252", "cp1252", "iso-8859-15":
 		return &latin1Reader{r: bufio.NewReader(in)}, nil
 	}
-	return nil, fmt.Errorf("unsupported encoding %q", label)
+	return nil, geometry.UnsupportedError(fmt.Sprintf("main.xml encoding %q", label))
 }
 
 // latin1Reader converts bytes to the Unicode code points of the same value.
