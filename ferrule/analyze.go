@@ -38,6 +38,8 @@ var ErrNoData = errors.New("ferrule: map has too few valid pixels")
 type Analyzer struct {
 	mask       []bool
 	xs, ys, zs []float64
+	cells      []int32 // hole-finding grid
+	stack      []int
 }
 
 // Analyze analyses one end face with a fresh Analyzer.
@@ -79,8 +81,10 @@ func (a *Analyzer) Analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 	if !(m.Pitch.X > 0 && m.Pitch.Y > 0) || math.IsInf(m.Pitch.X+m.Pitch.Y, 0) {
 		return nil, fmt.Errorf("ferrule: invalid pixel pitch %v µm", m.Pitch)
 	}
-	m = finite(m)
-	valid := m.ValidCount()
+	valid, inf := count(m)
+	if inf > 0 {
+		m = finite(m)
+	}
 	total := m.Rect.Dx() * m.Rect.Dy()
 	if valid < 1000 {
 		return nil, fmt.Errorf("%w: %d of %d", ErrNoData, valid, total)
@@ -100,7 +104,7 @@ func (a *Analyzer) Analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 	if opts.Frame != nil {
 		an.frame = *opts.Frame
 	} else {
-		holes, err := findHoles(m, opts.Layout)
+		holes, err := a.findHoles(m, opts.Layout)
 		if err != nil {
 			return nil, err
 		}
@@ -223,47 +227,58 @@ func (an *analysis) fitSurface(l Layout) (fit.Plane, fit.Quadric, error) {
 		holeR = []float64{l.HoleDiameter/2 + reg.HoleMargin, l.HoleDiameter/2 + reg.HoleMargin}
 		holeC = []r2.Vec{{X: -hx}, {X: hx}}
 	}
-	fibR := reg.FiberExclusionDiameter / 2
-	fibR2 := fibR * fibR
-	x1 := -float64(l.FibersPerRow-1) / 2 * l.Pitch
-	y1 := -l.arrayHalfHeight()
-	holeZone := hx // |X| beyond which a hole ring may reach
+	// The region in map coordinates: per map row, the interval where the
+	// rotated rectangle holds, less the intervals of the exclusion discs
+	// (discs stay discs under rotation).
+	type disc struct {
+		c r2.Vec
+		r float64
+	}
+	discs := make([]disc, 0, l.Fibers()+len(holeC))
+	for i := 1; i <= l.Fibers(); i++ {
+		p, _, _ := l.Nominal(i)
+		discs = append(discs, disc{an.frame.ToMap(p), reg.FiberExclusionDiameter / 2})
+	}
 	for i := range holeC {
-		holeZone = math.Min(holeZone, math.Abs(holeC[i].X)-holeR[i])
+		discs = append(discs, disc{an.frame.ToMap(holeC[i]), holeR[i]})
 	}
 	sin, cos := math.Sincos(an.frame.Rotation)
 	m := an.m
-	dXc, dYc := cos*m.Pitch.X, -sin*m.Pitch.X // frame step per column
 	for r := box.Min.Y; r < box.Max.Y; r++ {
 		row := mask[(r-box.Min.Y)*box.Dx() : (r-box.Min.Y+1)*box.Dx()]
-		y := m.Offset.Y + float64(r)*m.Pitch.Y - an.frame.Origin.Y
-		x := m.Offset.X + float64(box.Min.X)*m.Pitch.X - an.frame.Origin.X
-		X, Y := cos*x+sin*y, -sin*x+cos*y
-		for i := range row {
-			ok := X >= -hx && X <= hx && Y >= -hy && Y <= hy
-			if ok {
-				// Nearest nominal fiber: nearest row, then nearest column.
-				j := 0
-				if l.Rows > 1 {
-					j = min(l.Rows-1, max(0, int(math.Floor((Y-y1)/l.RowPitch+0.5))))
+		clear(row)
+		y := m.Offset.Y + float64(r)*m.Pitch.Y
+		// X = cos·dx + sin·dy, Y = −sin·dx + cos·dy with d = p − origin:
+		// each bound is linear in dx.
+		dy := y - an.frame.Origin.Y
+		lo, hi := math.Inf(-1), math.Inf(1)
+		clip := func(k, c, h float64) { // |k·dx + c| ≤ h
+			if k == 0 {
+				if math.Abs(c) > h {
+					lo, hi = 1, 0
 				}
-				dy := Y - (y1 + float64(j)*l.RowPitch)
-				if dy*dy < fibR2 {
-					k := min(l.FibersPerRow-1, max(0, int(math.Floor((X-x1)/l.Pitch+0.5))))
-					dx := X - (x1 + float64(k)*l.Pitch)
-					ok = dx*dx+dy*dy > fibR2
+				return
+			}
+			a, b := (-h-c)/k, (h-c)/k
+			if a > b {
+				a, b = b, a
+			}
+			lo, hi = math.Max(lo, a), math.Min(hi, b)
+		}
+		clip(cos, sin*dy, hx)
+		clip(-sin, cos*dy, hy)
+		c0, c1 := an.colRange(box, an.frame.Origin.X+lo, an.frame.Origin.X+hi)
+		for c := c0; c <= c1; c++ {
+			row[c-box.Min.X] = true
+		}
+		for _, d := range discs {
+			if h := d.r*d.r - sq(y-d.c.Y); h > 0 {
+				w := math.Sqrt(h)
+				c0, c1 := an.colRange(box, d.c.X-w, d.c.X+w)
+				for c := c0; c <= c1; c++ {
+					row[c-box.Min.X] = false
 				}
 			}
-			if ok && (X < -holeZone || X > holeZone) {
-				for h := range holeC {
-					if sq(X-holeC[h].X)+sq(Y-holeC[h].Y) <= sq(holeR[h]) {
-						ok = false
-					}
-				}
-			}
-			row[i] = ok
-			X += dXc
-			Y += dYc
 		}
 	}
 	plane, quad, err := fit.SurfaceMap(sub, mask)
@@ -291,6 +306,19 @@ func (an *analysis) setSurface(plane fit.Plane, quad fit.Quadric, rep *Report) {
 	}
 }
 
+// colRange returns the columns of box whose pixel centres lie in the map x
+// interval [x0, x1]; c0 > c1 when none do.
+func (an *analysis) colRange(box image.Rectangle, x0, x1 float64) (c0, c1 int) {
+	m := an.m
+	a, b := (x0-m.Offset.X)/m.Pitch.X, (x1-m.Offset.X)/m.Pitch.X
+	if !(a <= b) {
+		return 1, 0
+	}
+	c0 = int(math.Max(float64(box.Min.X), math.Ceil(a)))
+	c1 = int(math.Min(float64(box.Max.X-1), math.Floor(b)))
+	return c0, c1
+}
+
 // radiusMM converts a radius in µm to mm, NaN (flat) beyond the flat limit.
 func (an *analysis) radiusMM(rUM float64) Num {
 	r := rUM / umPerMM
@@ -302,20 +330,27 @@ func (an *analysis) radiusMM(rUM float64) Num {
 
 func sq(x float64) float64 { return x * x }
 
-// finite returns m, or a copy with infinite heights set to NaN if it has any.
-func finite(m *geometry.HeightMap) *geometry.HeightMap {
+// count returns the numbers of valid (finite) and infinite pixels of m.
+func count(m *geometry.HeightMap) (valid, inf int) {
 	for r := m.Rect.Min.Y; r < m.Rect.Max.Y; r++ {
 		for _, z := range m.Row(r) {
-			if math.IsInf(z, 0) {
-				c := m.Clone()
-				for i, z := range c.Z {
-					if math.IsInf(z, 0) {
-						c.Z[i] = math.NaN()
-					}
-				}
-				return c
+			if d := z - z; d == 0 {
+				valid++
+			} else if z == z {
+				inf++ // Inf − Inf is NaN, NaN ≠ NaN
 			}
 		}
 	}
-	return m
+	return valid, inf
+}
+
+// finite returns a copy of m with infinite heights set to NaN.
+func finite(m *geometry.HeightMap) *geometry.HeightMap {
+	c := m.Clone()
+	for i, z := range c.Z {
+		if math.IsInf(z, 0) {
+			c.Z[i] = math.NaN()
+		}
+	}
+	return c
 }

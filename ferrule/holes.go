@@ -39,43 +39,44 @@ type holeCandidate struct {
 }
 
 // findHoleBlobs labels the invalid regions of m on a grid of b×b-pixel cells
-// (a cell is invalid when at least half its pixels are) and returns the
-// blobs whose equivalent diameter lies in [dMin, dMax] µm: the round ones
-// inside the map, and separately those touching the map edge.
-func findHoleBlobs(m *geometry.HeightMap, dMin, dMax float64) (inside []holeCandidate, cut []holeCandidate) {
-	b := int(dMin / (40 * math.Max(m.Pitch.X, m.Pitch.Y)))
+// and returns the blobs whose equivalent diameter lies in [dMin, dMax] µm:
+// the round ones inside the map, and separately those touching the map
+// edge. A cell is invalid when at least half the pixels of its middle row
+// are: a hole spans some 20 cells, so one row in b tells as well as all of
+// them, and the random dropouts of a measurement never fill half a row.
+func (a *Analyzer) findHoleBlobs(m *geometry.HeightMap, dMin, dMax float64) (inside []holeCandidate, cut []holeCandidate) {
+	b := int(dMin / (20 * math.Max(m.Pitch.X, m.Pitch.Y)))
 	if b < 1 {
 		b = 1
 	}
 	cols, rows := m.Rect.Dx(), m.Rect.Dy()
 	gc, gr := (cols+b-1)/b, (rows+b-1)/b
-	bad := make([]bool, gc*gr)
-	count := make([]int32, gc)
+	if cap(a.cells) < gc*gr {
+		a.cells = make([]int32, gc*gr)
+	}
+	// label: -1 invalid and unlabelled, 0 valid, 1 labelled.
+	label := a.cells[:gc*gr]
 	for gy := 0; gy < gr; gy++ {
-		clear(count)
-		r0, r1 := gy*b, min((gy+1)*b, rows)
-		for r := r0; r < r1; r++ {
-			row := m.Row(m.Rect.Min.Y + r)
-			for gx := range count {
-				n := int32(0)
-				for _, z := range row[gx*b : min((gx+1)*b, cols)] {
-					if z != z {
-						n++
-					}
+		row := m.Row(m.Rect.Min.Y + min(gy*b+b/2, rows-1))
+		for gx := 0; gx < gc; gx++ {
+			seg := row[gx*b : min((gx+1)*b, cols)]
+			n := 0
+			for _, z := range seg {
+				if z != z {
+					n++
 				}
-				count[gx] += n
+			}
+			label[gy*gc+gx] = 0
+			if 2*n >= len(seg) {
+				label[gy*gc+gx] = -1
 			}
 		}
-		for gx := 0; gx < gc; gx++ {
-			n := (min((gx+1)*b, cols) - gx*b) * (r1 - r0)
-			bad[gy*gc+gx] = 2*int(count[gx]) >= n
-		}
 	}
-	label := make([]int32, gc*gr)
-	var stack []int
+	stack := a.stack[:0]
+	defer func() { a.stack = stack }()
 	cellArea := float64(b*b) * m.Pitch.X * m.Pitch.Y
-	for start := range bad {
-		if !bad[start] || label[start] != 0 {
+	for start := range label {
+		if label[start] != -1 {
 			continue
 		}
 		bl := blob{minC: gc, minR: gr, maxC: -1, maxR: -1}
@@ -94,10 +95,10 @@ func findHoleBlobs(m *geometry.HeightMap, dMin, dMax float64) (inside []holeCand
 				bl.touchesEdge = true
 			}
 			for _, j := range [4]int{i - 1, i + 1, i - gc, i + gc} {
-				if j < 0 || j >= len(bad) || (j == i-1 && gx == 0) || (j == i+1 && gx == gc-1) {
+				if j < 0 || j >= len(label) || (j == i-1 && gx == 0) || (j == i+1 && gx == gc-1) {
 					continue
 				}
-				if bad[j] && label[j] == 0 {
+				if label[j] == -1 {
 					label[j] = 1
 					stack = append(stack, j)
 				}
@@ -206,7 +207,7 @@ func refineHole(m *geometry.HeightMap, hc holeCandidate) (Hole, error) {
 // findHoles finds the two guide holes. With a layout, the pair must match
 // its hole spacing and diameter within 15 %; without, any built-in layout's.
 // The holes are returned in order of increasing map x.
-func findHoles(m *geometry.HeightMap, l *Layout) ([2]Hole, error) {
+func (a *Analyzer) findHoles(m *geometry.HeightMap, l *Layout) ([2]Hole, error) {
 	var spacings, diams []float64
 	if l != nil {
 		spacings, diams = []float64{l.HoleSpacing}, []float64{l.HoleDiameter}
@@ -220,7 +221,7 @@ func findHoles(m *geometry.HeightMap, l *Layout) ([2]Hole, error) {
 	for _, d := range diams {
 		dLo, dHi = math.Min(dLo, d), math.Max(dHi, d)
 	}
-	inside, cut := findHoleBlobs(m, 0.6*dLo, 1.4*dHi)
+	inside, cut := a.findHoleBlobs(m, 0.6*dLo, 1.4*dHi)
 	type pair struct {
 		i, j  int
 		score float64
