@@ -62,8 +62,9 @@ type Config struct {
 // Options carries what some formats need and cannot read from the file.
 // The zero value (and a nil *Options) means the defaults.
 type Options struct {
-	// Channel selects a data channel of a multi-channel file, 0-based;
-	// 0 is the first height channel.
+	// Channel selects a data channel of a multi-channel file, 0-based,
+	// in the file's own channel order (see each format). A channel whose
+	// values are not heights (no length unit) is an UnsupportedError.
 	Channel int
 	// Pitch is the pixel size, µm, for files that do not carry one
 	// (plain text matrices). Zero means 1 µm.

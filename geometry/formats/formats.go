@@ -9,6 +9,8 @@ package formats
 
 import (
 	_ "github.com/mtgeo/mtgeo/geometry/datx"     // Zygo Mx .datx (HDF5)
+	_ "github.com/mtgeo/mtgeo/geometry/gsf"      // Gwyddion Simple Field .gsf
+	_ "github.com/mtgeo/mtgeo/geometry/gwy"      // Gwyddion native .gwy
 	_ "github.com/mtgeo/mtgeo/geometry/metropro" // Zygo MetroPro .dat
 	_ "github.com/mtgeo/mtgeo/geometry/opd"      // Wyko/Veeco Vision .opd
 	_ "github.com/mtgeo/mtgeo/geometry/sdf"      // ISO 25178-71 SDF, ASCII and binary

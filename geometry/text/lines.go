@@ -139,20 +139,9 @@ func isComment(line string) bool {
 	return len(s) > 0 && s[0] == '#'
 }
 
-// lengthUnits gives µm per unit.
-var lengthUnits = map[string]float64{
-	"m": 1e6, "cm": 1e4, "mm": 1e3,
-	"\u00b5m": 1, "\u03bcm": 1, "um": 1, // micro sign, Greek mu, ASCII
-	"nm": 1e-3, "pm": 1e-6,
-	"\u00c5": 1e-4, "\u212b": 1e-4, // Latin capital A with ring, angstrom sign
-}
-
 // unit returns µm per unit of a length unit name; ok is false for anything
 // else.
-func unit(s string) (perUnit float64, ok bool) {
-	v, ok := lengthUnits[strings.TrimSpace(s)]
-	return v, ok
-}
+func unit(s string) (perUnit float64, ok bool) { return geometry.LengthUnit(s) }
 
 // headerLength parses "1.5 mm" into µm.
 func headerLength(key, s string) (float64, error) {

@@ -1,0 +1,361 @@
+package gsf_test
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/spatial/r2"
+
+	"github.com/mtgeo/mtgeo/geometry"
+	"github.com/mtgeo/mtgeo/geometry/gsf"
+	"github.com/mtgeo/mtgeo/geometry/gwy"
+)
+
+// buildGSF returns a GSF file with the given header lines (after the magic
+// line) and float32 values, NUL-padded as the specification says.
+func buildGSF(lines []string, vals []float32) []byte {
+	var b bytes.Buffer
+	b.WriteString(gsf.Magic)
+	for _, l := range lines {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	b.Write(make([]byte, 4-b.Len()%4))
+	for _, v := range vals {
+		_ = binary.Write(&b, binary.LittleEndian, v)
+	}
+	return b.Bytes()
+}
+
+// ramp returns n values 0, 1, 2, ...
+func ramp(n int) []float32 {
+	v := make([]float32, n)
+	for i := range v {
+		v[i] = float32(i)
+	}
+	return v
+}
+
+// streamOnly hides Seek, so Decode reads r as a pipe.
+type streamOnly struct{ io.Reader }
+
+// gwyddionZ is the height, µm, that testdata/mkgsf.c writes at (c, r).
+func gwyddionZ(c, r int) float64 {
+	return 0.5 + 0.02*float64(c) - 0.03*float64(r) + 0.1*math.Sin(float64(c)/5)*math.Cos(float64(r)/7)
+}
+
+// TestGwyddionFile reads a file written by Gwyddion 2.62's GSF exporter
+// (testdata/README.md) and compares it with the values mkgsf.c set.
+func TestGwyddionFile(t *testing.T) {
+	raw, err := os.ReadFile("testdata/gwyddion-64x48.gsf")
+	require.NoError(t, err)
+	for name, r := range map[string]func() io.Reader{
+		"seekable": func() io.Reader { return bytes.NewReader(raw) },
+		"stream":   func() io.Reader { return streamOnly{bytes.NewReader(raw)} },
+	} {
+		t.Run(name, func(t *testing.T) {
+			m, err := gsf.Decode(r(), nil)
+			require.NoError(t, err)
+			require.Equal(t, 64, m.Cols())
+			require.Equal(t, 48, m.Rows())
+			// mkgsf.c: xreal 320e-6 m / 64, yreal 360e-6 m / 48, offset (-100e-6, 50e-6) m.
+			require.InDelta(t, 5, m.Pitch.X, 1e-12)
+			require.InDelta(t, 7.5, m.Pitch.Y, 1e-12)
+			require.InDelta(t, -100, m.Offset.X, 1e-12)
+			require.InDelta(t, 50, m.Offset.Y, 1e-12)
+			require.Len(t, m.Z, m.Stride*m.Rows())
+			// Gwyddion's GSF exporter ignores the mask mkgsf.c sets: all valid.
+			require.Equal(t, 64*48, m.ValidCount())
+			for r := 0; r < 48; r++ {
+				for c := 0; c < 64; c++ {
+					// float32 storage: |z| < 2 µm, so rounding < 2·2⁻²⁴ µm ≈ 1.2e-7 µm.
+					require.InDelta(t, gwyddionZ(c, r), m.At(c, r), 2e-7, "pixel (%d, %d)", c, r)
+				}
+			}
+
+			cfg, err := gsf.DecodeConfig(r(), nil)
+			require.NoError(t, err)
+			require.Equal(t, geometry.Config{Format: "gsf", Cols: 64, Rows: 48, Pitch: m.Pitch, Offset: m.Offset}, cfg)
+		})
+	}
+}
+
+func TestRegistered(t *testing.T) {
+	m, name, err := geometry.ReadFile("testdata/gwyddion-64x48.gsf", nil)
+	require.NoError(t, err)
+	require.Equal(t, "gsf", name)
+	require.Equal(t, 64*48, m.ValidCount())
+
+	raw, err := os.ReadFile("testdata/gwyddion-64x48.gsf")
+	require.NoError(t, err)
+	cfg, err := geometry.DecodeConfig(streamOnly{bytes.NewReader(raw)}, nil)
+	require.NoError(t, err)
+	require.Equal(t, "gsf", cfg.Format)
+	require.Equal(t, 64, cfg.Cols)
+}
+
+func TestDecode(t *testing.T) {
+	nan := float32(math.NaN())
+	inf := float32(math.Inf(1))
+	for _, tc := range []struct {
+		name    string
+		lines   []string
+		vals    []float32
+		opts    *geometry.Options
+		pitch   r2.Vec    // µm
+		offset  r2.Vec    // µm
+		z       []float64 // µm
+		trailer int       // extra bytes after the data
+	}{
+		{
+			name:  "metres",
+			lines: []string{"XRes = 3", "YRes = 2", "XReal = 3e-6", "YReal = 4e-6", "XOffset = 1e-3", "YOffset = -2e-6", "XYUnits = m", "ZUnits = m"},
+			vals:  []float32{1e-6, 2e-6, 0, -1e-6, 5e-7, 0},
+			pitch: r2.Vec{X: 1, Y: 2}, offset: r2.Vec{X: 1000, Y: -2},
+			// float32(1e-6) is 1e-6 to 2⁻²⁴ relative.
+			z: []float64{1, 2, 0, -1, 0.5, 0},
+		},
+		{
+			name:  "prefixed units and spaces",
+			lines: []string{"  XRes=2", "YRes =1  ", "XReal = 4", "YReal = 3", "XYUnits = mm", "ZUnits = nm", "Title = x = y"},
+			vals:  []float32{250, -1500},
+			pitch: r2.Vec{X: 2000, Y: 3000},
+			z:     []float64{0.25, -1.5},
+		},
+		{
+			name:  "micro sign, Greek mu, Angstrom",
+			lines: []string{"XRes = 2", "YRes = 1", "XReal = 2", "YReal = 1", "XYUnits = \u00b5m", "ZUnits = \u00c5"},
+			vals:  []float32{10000, 5},
+			pitch: r2.Vec{X: 1, Y: 1},
+			z:     []float64{1, 5e-4},
+		},
+		{
+			name:  "Greek mu, Angstrom sign, u",
+			lines: []string{"XRes = 1", "YRes = 1", "XReal = 3", "YReal = 2", "XYUnits = \u03bcm", "ZUnits = \u212b"},
+			vals:  []float32{2e4},
+			pitch: r2.Vec{X: 3, Y: 2},
+			z:     []float64{2},
+		},
+		{
+			name:  "no units: lateral µm, heights times ZUnit",
+			lines: []string{"XRes = 2", "YRes = 1", "XReal = 8", "YReal = 3"},
+			vals:  []float32{1, 2},
+			opts:  &geometry.Options{ZUnit: 1e-3},
+			pitch: r2.Vec{X: 4, Y: 3},
+			z:     []float64{1e-3, 2e-3},
+		},
+		{
+			name:  "no size: pitch from options",
+			lines: []string{"XRes = 2", "YRes = 1", "ZUnits = um"},
+			vals:  []float32{1, 2},
+			opts:  &geometry.Options{Pitch: r2.Vec{X: 2.5, Y: 3.5}, ZUnit: 7},
+			pitch: r2.Vec{X: 2.5, Y: 3.5},
+			z:     []float64{1, 2}, // ZUnits wins over Options.ZUnit
+		},
+		{
+			name:  "no size, no options: 1 µm",
+			lines: []string{"XRes = 1", "YRes = 2"},
+			vals:  []float32{1, 2},
+			pitch: r2.Vec{X: 1, Y: 1},
+			z:     []float64{1, 2},
+		},
+		{
+			name:  "non-finite values are invalid",
+			lines: []string{"XRes = 2", "YRes = 2", "ZUnits = um"},
+			vals:  []float32{nan, inf, -inf, 4},
+			pitch: r2.Vec{X: 1, Y: 1},
+			z:     []float64{math.NaN(), math.NaN(), math.NaN(), 4},
+		},
+		{
+			name:    "trailing bytes ignored",
+			lines:   []string{"XRes = 1", "YRes = 1"},
+			vals:    []float32{3},
+			pitch:   r2.Vec{X: 1, Y: 1},
+			z:       []float64{3},
+			trailer: 5,
+		},
+		{
+			name:  "duplicate field: last wins",
+			lines: []string{"XRes = 5", "XRes = 1", "YRes = 1"},
+			vals:  []float32{3},
+			pitch: r2.Vec{X: 1, Y: 1},
+			z:     []float64{3},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			raw := append(buildGSF(tc.lines, tc.vals), make([]byte, tc.trailer)...)
+			for _, r := range []io.Reader{bytes.NewReader(raw), streamOnly{bytes.NewReader(raw)}} {
+				m, err := gsf.Decode(r, tc.opts)
+				require.NoError(t, err)
+				require.InDelta(t, tc.pitch.X, m.Pitch.X, 1e-9)
+				require.InDelta(t, tc.pitch.Y, m.Pitch.Y, 1e-9)
+				require.InDelta(t, tc.offset.X, m.Offset.X, 1e-9)
+				require.InDelta(t, tc.offset.Y, m.Offset.Y, 1e-9)
+				require.Len(t, m.Z, len(tc.z))
+				for i, want := range tc.z {
+					if math.IsNaN(want) {
+						require.True(t, math.IsNaN(m.Z[i]), "Z[%d] = %g, want NaN", i, m.Z[i])
+						continue
+					}
+					// float32 values: 2⁻²⁴ relative, and |z| ≤ 5 µm.
+					require.InDelta(t, want, m.Z[i], 5*0x1p-24, "Z[%d]", i)
+				}
+			}
+		})
+	}
+}
+
+// TestPadding checks every header length modulo 4: the data must start at
+// the next multiple of 4 after 1–4 NULs.
+func TestPadding(t *testing.T) {
+	for extra := 0; extra < 4; extra++ {
+		t.Run(fmt.Sprint(extra), func(t *testing.T) {
+			raw := buildGSF([]string{"XRes = 2", "YRes = 1", "Title = " + strings.Repeat("x", extra)}, []float32{7, 8})
+			m, err := gsf.Decode(bytes.NewReader(raw), nil)
+			require.NoError(t, err)
+			require.Equal(t, []float64{7, 8}, m.Z)
+		})
+	}
+}
+
+func TestErrors(t *testing.T) {
+	var (
+		formatErr      geometry.FormatError
+		unsupportedErr geometry.UnsupportedError
+	)
+	good := []string{"XRes = 2", "YRes = 1"}
+	for _, tc := range []struct {
+		name   string
+		raw    []byte
+		is     error // for errors.Is
+		as     any   // for errors.As
+		stream bool  // the error shows only when Seek is hidden (or only when it is not)
+	}{
+		{name: "empty", raw: nil, as: &formatErr},
+		{name: "not gsf", raw: []byte("GWYP\x00\x00\x00\x00"), as: &formatErr},
+		{name: "version 2", raw: []byte("Gwyddion Simple Field 2.0\nXRes = 1\nYRes = 1\n\x00\x00\x00\x00\x00\x00"), as: &unsupportedErr},
+		{name: "no XRes", raw: buildGSF([]string{"YRes = 1"}, ramp(1)), as: &formatErr},
+		{name: "no YRes", raw: buildGSF([]string{"XRes = 1"}, ramp(1)), as: &formatErr},
+		{name: "XRes zero", raw: buildGSF([]string{"XRes = 0", "YRes = 1"}, nil), as: &formatErr},
+		{name: "XRes negative", raw: buildGSF([]string{"XRes = -3", "YRes = 1"}, nil), as: &formatErr},
+		{name: "XRes not integer", raw: buildGSF([]string{"XRes = 2.5", "YRes = 1"}, ramp(2)), as: &formatErr},
+		{name: "XRes overflows", raw: buildGSF([]string{"XRes = 99999999999999999999999", "YRes = 1"}, nil), as: &formatErr},
+		{name: "too large", raw: buildGSF([]string{"XRes = 100000", "YRes = 100000"}, nil), is: geometry.ErrTooLarge},
+		{name: "XReal zero", raw: buildGSF(append(good, "XReal = 0"), ramp(2)), as: &formatErr},
+		{name: "YReal negative", raw: buildGSF(append(good, "YReal = -1"), ramp(2)), as: &formatErr},
+		{name: "XReal NaN", raw: buildGSF(append(good, "XReal = nan"), ramp(2)), as: &formatErr},
+		{name: "XReal text", raw: buildGSF(append(good, "XReal = wide"), ramp(2)), as: &formatErr},
+		{name: "XReal overflows in µm", raw: buildGSF(append(good, "XReal = 1e306", "XYUnits = m"), ramp(2)), as: &formatErr},
+		{name: "XOffset inf", raw: buildGSF(append(good, "XOffset = inf"), ramp(2)), as: &formatErr},
+		{name: "ZUnits volt", raw: buildGSF(append(good, "ZUnits = V"), ramp(2)), as: &unsupportedErr},
+		{name: "ZUnits ampere", raw: buildGSF(append(good, "ZUnits = A"), ramp(2)), as: &unsupportedErr},
+		{name: "XYUnits square metre", raw: buildGSF(append(good, "XYUnits = m^2"), ramp(2)), as: &unsupportedErr},
+		{name: "line without =", raw: buildGSF(append(good, "garbage"), ramp(2)), as: &formatErr},
+		{name: "padding not NUL", raw: []byte(gsf.Magic + "XRes = 1\nYRes = 1\n\x00x\x00\x00\x00\x00"), as: &formatErr},
+		{name: "no NUL", raw: []byte(gsf.Magic + "XRes = 1\nYRes = 1\n"), is: io.ErrUnexpectedEOF},
+		{name: "padding cut", raw: []byte(gsf.Magic + "XRes = 1\nYRes = 1\n\x00"), is: io.ErrUnexpectedEOF},
+		{name: "header too long", raw: []byte(gsf.Magic + strings.Repeat("A = b\n", gsf.MaxHeader/6+1) + "\x00"), as: &formatErr},
+		{name: "no data", raw: buildGSF(good, nil), is: io.ErrUnexpectedEOF},
+		{name: "short data", raw: buildGSF(good, ramp(1)), is: io.ErrUnexpectedEOF},
+		{name: "short data, large header size", raw: buildGSF([]string{"XRes = 10000", "YRes = 10000"}, ramp(10)), is: io.ErrUnexpectedEOF},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, r := range []io.Reader{bytes.NewReader(tc.raw), streamOnly{bytes.NewReader(tc.raw)}} {
+				_, err := gsf.Decode(r, nil)
+				require.Error(t, err)
+				require.True(t, strings.HasPrefix(err.Error(), "gsf: "), "error %q lacks the package prefix", err)
+				if tc.is != nil {
+					require.ErrorIs(t, err, tc.is)
+				}
+				if tc.as != nil {
+					require.ErrorAs(t, err, tc.as)
+				}
+			}
+		})
+	}
+}
+
+// TestTruncated cuts the Gwyddion file at every length in the header and
+// at a sample of lengths in the data: every cut must be an error (never a
+// panic or a short map), a cut in the data io.ErrUnexpectedEOF.
+func TestTruncated(t *testing.T) {
+	raw, err := os.ReadFile("testdata/gwyddion-64x48.gsf")
+	require.NoError(t, err)
+	dataStart := len(raw) - 4*64*48
+	for n := 0; n < len(raw); n++ {
+		if n > dataStart+8 && n%37 != 0 && len(raw)-n > 8 {
+			continue
+		}
+		for _, r := range []io.Reader{bytes.NewReader(raw[:n]), streamOnly{bytes.NewReader(raw[:n])}} {
+			m, err := gsf.Decode(r, nil)
+			require.Error(t, err, "cut at %d", n)
+			require.Nil(t, m)
+			if n >= dataStart {
+				require.ErrorIs(t, err, io.ErrUnexpectedEOF, "cut at %d", n)
+			}
+		}
+		if n < dataStart {
+			_, err := gsf.DecodeConfig(bytes.NewReader(raw[:n]), nil)
+			require.Error(t, err, "cut at %d", n)
+		}
+	}
+}
+
+// TestGwyddionReadsTheSame has Gwyddion read a GSF file built here (with
+// invalid values, offsets and a non-square pitch) and write it as .gwy; the
+// .gwy must decode to the same map, NaNs where Gwyddion put its mask. It
+// needs the gwyddion program (Debian package gwyddion) and skips without it.
+func TestGwyddionReadsTheSame(t *testing.T) {
+	exe, err := exec.LookPath("gwyddion")
+	if err != nil {
+		t.Skip("gwyddion not installed")
+	}
+	const cols, rows = 7, 5
+	vals := make([]float32, cols*rows)
+	for i := range vals {
+		vals[i] = float32(1e-7 * float64(i*i%11-4))
+	}
+	vals[3], vals[17], vals[34] = float32(math.NaN()), float32(math.Inf(1)), float32(math.NaN())
+	raw := buildGSF([]string{"XRes = 7", "YRes = 5", "XReal = 3.5e-05", "YReal = 1e-05",
+		"XOffset = 1.5e-05", "YOffset = -2.5e-06", "XYUnits = m", "ZUnits = m", "Title = cross-check"}, vals)
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "in.gsf"), filepath.Join(dir, "out.gwy")
+	require.NoError(t, os.WriteFile(in, raw, 0o644))
+	cmd := exec.Command(exe, "--no-log-to-file", "--convert-to-gwy="+out, in)
+	cmd.Env = append(os.Environ(), "HOME="+dir) // keep Gwyddion's settings out of the real home
+	msg, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", msg)
+
+	want, err := gsf.Decode(bytes.NewReader(raw), nil)
+	require.NoError(t, err)
+	f, err := os.Open(out)
+	require.NoError(t, err)
+	defer f.Close()
+	got, err := gwy.Decode(f, nil)
+	require.NoError(t, err)
+	require.Equal(t, want.Rect, got.Rect)
+	require.InDelta(t, 5, got.Pitch.X, 1e-12) // 35 µm / 7
+	require.InDelta(t, 2, got.Pitch.Y, 1e-12) // 10 µm / 5
+	require.InDelta(t, want.Pitch.X, got.Pitch.X, 1e-12)
+	require.InDelta(t, want.Pitch.Y, got.Pitch.Y, 1e-12)
+	require.InDelta(t, want.Offset.X, got.Offset.X, 1e-12)
+	require.InDelta(t, want.Offset.Y, got.Offset.Y, 1e-12)
+	require.Equal(t, cols*rows-3, got.ValidCount())
+	for i := range want.Z {
+		if math.IsNaN(want.Z[i]) {
+			require.True(t, math.IsNaN(got.Z[i]), "pixel %d not masked by Gwyddion", i)
+			continue
+		}
+		// Both are the same float32 widened and scaled by 1e6.
+		require.InDelta(t, want.Z[i], got.Z[i], 1e-12, "pixel %d", i)
+	}
+}

@@ -1,0 +1,77 @@
+package gwy_test
+
+import (
+	"bytes"
+	"math"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/mtgeo/mtgeo/geometry"
+	"github.com/mtgeo/mtgeo/geometry/gwy"
+)
+
+// FuzzDecode checks that no input panics, that the seekable and stream
+// paths and DecodeConfig agree, and that a decoded map survives an
+// encode-decode round trip.
+func FuzzDecode(f *testing.F) {
+	if raw, err := os.ReadFile("testdata/gwyddion-3ch.gwy"); err == nil {
+		f.Add(raw)
+		f.Add(raw[:len(raw)-1])
+		f.Add(raw[:200])
+	}
+	small := df{xres: 3, yres: 2, xreal: 3e-6, yreal: 4e-6, xoff: 1e-6, unitXY: "m", unitZ: "m",
+		data: []float64{1e-6, math.NaN(), 3e-6, math.Inf(1), 5e-6, 6e-6}}
+	mask := small
+	mask.unitZ, mask.data = "", []float64{0, 0, 1, 0, 0, 0}
+	f.Add(file(comp{"/0/data", 'o', dataField(small)}))
+	f.Add(file(comp{"/0/mask", 'o', dataField(mask)}, comp{"/0/data", 'o', dataField(small)}))
+	f.Add(file(append([]comp{{"/4/data", 'o', dataField(small)}}, allTypes...)...))
+	f.Add(file(allTypes...))
+	f.Add([]byte(gwy.Magic))
+
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		cfg, cfgErr := gwy.DecodeConfig(bytes.NewReader(raw), nil)
+		if cfgErr == nil && cfg.Cols*cfg.Rows > 1<<22 {
+			return // a huge map: decoding it only costs time
+		}
+		m, err := gwy.Decode(bytes.NewReader(raw), nil)
+		ms, errs := gwy.Decode(streamOnly{bytes.NewReader(raw)}, nil)
+		require.Equal(t, err == nil, errs == nil, "seekable: %v, stream: %v", err, errs)
+		_, cfgErrs := gwy.DecodeConfig(streamOnly{bytes.NewReader(raw)}, nil)
+		require.Equal(t, cfgErr == nil, cfgErrs == nil, "seekable: %v, stream: %v", cfgErr, cfgErrs)
+		if err != nil {
+			require.Nil(t, m)
+			return
+		}
+		require.NoError(t, cfgErr)
+		require.Equal(t, geometry.Config{Format: "gwy", Cols: m.Cols(), Rows: m.Rows(), Pitch: m.Pitch, Offset: m.Offset}, cfg)
+		require.Len(t, m.Z, m.Stride*m.Rows())
+		require.LessOrEqual(t, len(m.Z), geometry.MaxPixels)
+		require.Equal(t, len(m.Z), len(ms.Z))
+		for i := range m.Z {
+			require.True(t, m.Z[i] == ms.Z[i] || (math.IsNaN(m.Z[i]) && math.IsNaN(ms.Z[i])), "Z[%d]", i)
+		}
+
+		back, err := gwy.Decode(bytes.NewReader(encode(m)), nil)
+		if err != nil {
+			// µm → m → µm can leave the float64 range only at its ends.
+			require.ErrorContains(t, err, "pixel size")
+			return
+		}
+		require.Equal(t, m.Rect, back.Rect)
+		near := func(want, got float64) bool { // a few roundings by 1e6 and by the size
+			return want == got || math.Abs(got-want) <= 1e-14*math.Abs(want) || math.Abs(want) < 1e-290
+		}
+		require.True(t, near(m.Pitch.X, back.Pitch.X) && near(m.Pitch.Y, back.Pitch.Y), "pitch %v, back %v", m.Pitch, back.Pitch)
+		require.True(t, near(m.Offset.X, back.Offset.X) && near(m.Offset.Y, back.Offset.Y), "offset %v, back %v", m.Offset, back.Offset)
+		for i, z := range m.Z {
+			if math.IsNaN(z) {
+				require.True(t, math.IsNaN(back.Z[i]), "Z[%d] = %g, back %g", i, z, back.Z[i])
+				continue
+			}
+			require.True(t, near(z, back.Z[i]) || math.IsInf(z*1e-6*1e6, 0), "Z[%d] = %g, back %g", i, z, back.Z[i])
+		}
+	})
+}
