@@ -94,3 +94,15 @@ func TestRegistrySniffsContent(t *testing.T) {
 	require.True(t, errors.Is(err, ErrFormat))
 	require.Panics(t, func() { RegisterFormat(Format{Name: "x"}) })
 }
+
+func TestMatrixAdapter(t *testing.T) {
+	m := New(3, 2, r2.Vec{X: 1, Y: 1})
+	copy(m.Z, []float64{1, 2, 3, 4, 5, 6})
+	sub := m.SubMap(image.Rect(1, 0, 3, 2))
+	a := sub.Matrix()
+	r, c := a.Dims()
+	require.Equal(t, [2]int{2, 2}, [2]int{r, c})
+	require.Equal(t, 6.0, a.At(1, 1)) // pixel (2, 1)
+	require.Equal(t, 5.0, a.T().At(0, 1))
+	require.Panics(t, func() { a.At(2, 0) })
+}
