@@ -7,6 +7,7 @@
 //	mtgeo synth [flags] -o OUT.x3p         write a synthetic end face and its truth
 //	mtgeo convert IN OUT.x3p               write any readable height map as X3P
 //	mtgeo specs [show NAME|FILE]           list the built-in spec profiles, or print one
+//	mtgeo batch [flags] DIR|FILE...        grade every height map found; CSV, JSONL and summary into --out
 //
 // Run "mtgeo COMMAND -h" for the flags of a command.
 //
@@ -41,6 +42,7 @@ func init() {
 		{"synth", "write a synthetic MT end face as X3P with its truth as JSON", runSynth},
 		{"convert", "convert a height map to X3P", runConvert},
 		{"specs", "list the built-in spec profiles, or show one", runSpecs},
+		{"batch", "analyse and grade folders: CSV tables, JSONL, yield and Cpk", runBatch},
 	}
 }
 

@@ -150,7 +150,7 @@ func Run(ctx context.Context, files []string, cfg Config, onResult func(i int, r
 	next := 0
 	for d := range out {
 		pending[d.i] = d.r
-		for {
+		for ctx.Err() == nil { // once cancelled, deliver nothing more: drain
 			r, ok := pending[next]
 			if !ok {
 				break

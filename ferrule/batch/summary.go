@@ -342,10 +342,14 @@ func (s *Summary) WriteText(w io.Writer) error {
 	}
 	if len(s.Failures) > 0 {
 		b.WriteString("\nfailures by check:\n")
-		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "check\tfiles\tchecks\t")
+		w := len("check")
 		for _, f := range s.Failures {
-			fmt.Fprintf(tw, "%s\t%d\t%d\t\n", f.Check, f.Files, f.Checks)
+			w = max(w, len(f.Check))
+		}
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "  %-*s\tfiles\tchecks\t\n", w, "check")
+		for _, f := range s.Failures {
+			fmt.Fprintf(tw, "  %-*s\t%d\t%d\t\n", w, f.Check, f.Files, f.Checks)
 		}
 		tw.Flush()
 	}
@@ -366,13 +370,17 @@ func (s *Summary) WriteText(w io.Writer) error {
 			lim = " (limits of " + s.LimitsProfile + ")"
 		}
 		fmt.Fprintf(&b, "\nparameters%s:\n", lim)
+		w := len("parameter")
+		for _, p := range s.Parameters {
+			w = max(w, len(p.Name))
+		}
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "parameter\tn\tmean\tσ\tmin\tmax\tLSL\tUSL\tCpk\t")
+		fmt.Fprintf(tw, "  %-*s\tn\tmean\tσ\tmin\tmax\tLSL\tUSL\tCpk\t\n", w, "parameter")
 		for _, p := range s.Parameters {
 			if p.N == 0 && !p.LSL.Valid() && !p.USL.Valid() {
 				continue
 			}
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", p.Name, p.N, g4(p.Mean), g4(p.Std), g4(p.Min), g4(p.Max),
+			fmt.Fprintf(tw, "  %-*s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", w, p.Name, p.N, g4(p.Mean), g4(p.Std), g4(p.Min), g4(p.Max),
 				g4(p.LSL), g4(p.USL), f2(p.Cpk))
 		}
 		tw.Flush()

@@ -1,0 +1,247 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/mtgeo/mtgeo/ferrule"
+	"github.com/mtgeo/mtgeo/ferrule/batch"
+	_ "github.com/mtgeo/mtgeo/geometry/formats"
+)
+
+const batchUsage = `usage: mtgeo batch [--spec NAME|FILE|auto] [-j N] [--out DIR] [--resume] [--all] [analysis flags] DIR|FILE...
+
+Analyses (and with --spec grades) every height map found: a FILE is taken
+whatever its extension; a DIR is searched recursively, in sorted order, for
+files with the extension of a readable format (--all: every file), leaving
+out names starting with "." and the output folder. Files are analysed N at
+a time; a file that cannot be read or analysed becomes an error row and the
+batch goes on. Results do not depend on N.
+
+Writes into --out:
+  results.jsonl   one SPEC §8 report per file ({"file","error"} for errors),
+                  appended as files finish, in input order
+  ferrules.csv    one row per file: status, verdict, failed checks, frame,
+                  ferrule angles and radii, summary fields
+  fibers.csv      one row per fiber: position, heights, radius, core dip,
+                  fit quality, flags, the fiber's own verdict
+  summary.json    counts, yield, failures by check, and per parameter n,
+  summary.txt     mean, σ, min, max and Cpk against the profile's limits
+CSV: header row, units in the column names, '.' decimals, empty cell = not
+measured. --resume skips the files already in results.jsonl (keeping their
+results as they are, even if the flags changed), appends the others and
+rewrites the tables and summaries from the whole results.jsonl.
+
+--spec auto grades each file with the built-in profile for its layout: PC,
+or APC when --fixture-angle is not 0.
+
+Progress goes to stderr: a bar on a terminal, a line every 10 % or 5 s
+otherwise; the summary goes to stdout. Interrupt (Ctrl-C) stops after the
+files in progress; run again with --resume to go on.
+
+Exit status: 0 all files analysed (and passed, with --spec), 1 a file failed
+grading, 2 a file could not be analysed or graded, or the batch could not run.
+
+flags:
+`
+
+func runBatch(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("batch", "DIR|FILE...", stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, batchUsage)
+		fs.PrintDefaults()
+	}
+	var af analyzeFlags
+	af.register(fs)
+	workers := fs.Int("j", runtime.NumCPU(), "number of files analysed at once")
+	out := fs.String("out", "mtgeo-batch", "output folder (created if needed)")
+	resume := fs.Bool("resume", false, "skip the files already in OUT/results.jsonl and append the others")
+	all := fs.Bool("all", false, "in folders, try every file, not only those with a height-map extension")
+	paths, err := parseInterspersed(fs, args)
+	if err != nil {
+		return exitError
+	}
+	if len(paths) == 0 {
+		fs.Usage()
+		return exitError
+	}
+	fail := func(err error) int {
+		fmt.Fprintln(stderr, "mtgeo batch:", err)
+		return exitError
+	}
+	if *workers < 1 {
+		return fail(fmt.Errorf("-j must be at least 1, not %d", *workers))
+	}
+	opts, err := af.options()
+	if err != nil {
+		return fail(err)
+	}
+	cfg := batch.Config{Workers: *workers, Read: af.read.options(), Analysis: opts}
+	var limits *ferrule.Profile // nil: the single built-in profile used, if any
+	if strings.EqualFold(af.spec, "auto") {
+		polish := "PC"
+		if af.fixture != 0 {
+			polish = "APC"
+		}
+		cfg.ProfileFor = batch.AutoProfile(polish)
+	} else {
+		if cfg.Profile, err = af.profile(); err != nil {
+			return fail(err)
+		}
+		limits = cfg.Profile
+	}
+
+	files, err := batch.Find(paths, batch.FindOptions{All: *all, Skip: []string{*out}})
+	if err != nil {
+		return fail(err)
+	}
+	if len(files) == 0 && !*resume {
+		return fail(fmt.Errorf("no height-map files in %s (use --all to try every file)", strings.Join(paths, " ")))
+	}
+	if err := os.MkdirAll(*out, 0o777); err != nil {
+		return fail(err)
+	}
+	journal, err := batch.OpenJournal(filepath.Join(*out, batch.ResultsFile), *resume)
+	if err != nil {
+		return fail(err)
+	}
+	var todo []string
+	for _, f := range files {
+		if !journal.Done(f) {
+			todo = append(todo, f)
+		}
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	prog := newBatchProgress(stderr, len(todo), len(files)-len(todo), min(*workers, max(1, len(todo))))
+	var writeErr error
+	runErr := batch.Run(ctx, todo, cfg, func(i int, r batch.Result) {
+		if writeErr == nil {
+			if writeErr = journal.Append(r); writeErr != nil {
+				cancel()
+			}
+		}
+		prog.add(r)
+	})
+	prog.finish()
+	if err := journal.Close(); err != nil && writeErr == nil {
+		writeErr = err
+	}
+	if writeErr != nil {
+		return fail(writeErr)
+	}
+
+	sum, err := batch.WriteTables(*out, limits)
+	if err != nil {
+		return fail(err)
+	}
+	sum.WriteText(stdout)
+	fmt.Fprintf(stdout, "\nresults in %s: %s, %s, %s, %s, %s\n", *out, batch.ResultsFile, batch.FerrulesFile,
+		batch.FibersFile, batch.SummaryJSON, batch.SummaryText)
+	if runErr != nil {
+		fmt.Fprintf(stderr, "mtgeo batch: interrupted after %d of %d files; run again with --resume to go on\n", prog.done, len(todo))
+		return exitError
+	}
+	switch {
+	case sum.Errors > 0:
+		return exitError
+	case sum.Failed > 0:
+		return exitFail
+	}
+	return exitOK
+}
+
+// batchProgress reports a batch's progress on stderr: a bar redrawn in
+// place on a terminal, a plain line every 10 % or 5 s otherwise.
+type batchProgress struct {
+	w                   io.Writer
+	tty                 bool
+	total, done         int
+	errors, failed      int
+	start, last         time.Time
+	lastTenth, drawn    int
+	minRedraw, minPlain time.Duration
+}
+
+func newBatchProgress(w io.Writer, total, skipped, workers int) *batchProgress {
+	p := &batchProgress{w: w, total: total, start: time.Now(), minRedraw: 100 * time.Millisecond, minPlain: 5 * time.Second}
+	p.last = p.start
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			p.tty = true
+		}
+	}
+	msg := fmt.Sprintf("mtgeo batch: %d files to analyse with %d workers", total, workers)
+	if skipped > 0 {
+		msg += fmt.Sprintf(" (%d already in results, skipped)", skipped)
+	}
+	fmt.Fprintln(w, msg)
+	return p
+}
+
+func (p *batchProgress) add(r batch.Result) {
+	p.done++
+	if !r.OK() {
+		p.errors++
+	} else if r.Graded() && !r.Passed() {
+		p.failed++
+	}
+	now := time.Now()
+	if p.tty {
+		if now.Sub(p.last) >= p.minRedraw || p.done == p.total {
+			p.last = now
+			p.draw(now)
+		}
+		return
+	}
+	tenth := 10 * p.done / max(1, p.total)
+	if tenth > p.lastTenth || now.Sub(p.last) >= p.minPlain {
+		p.lastTenth, p.last = tenth, now
+		fmt.Fprintln(p.w, "mtgeo batch:", p.status(now))
+	}
+}
+
+// status is "done/total files (pct), errors, failed, rate, ETA".
+func (p *batchProgress) status(now time.Time) string {
+	el := now.Sub(p.start).Seconds()
+	rate := float64(p.done) / max(el, 1e-9)
+	s := fmt.Sprintf("%d/%d files (%.0f %%), %d errors, %d failed, %.2f files/s", p.done, p.total,
+		100*float64(p.done)/float64(max(1, p.total)), p.errors, p.failed, rate)
+	if p.done > 0 && p.done < p.total {
+		eta := time.Duration(float64(p.total-p.done) / rate * float64(time.Second))
+		s += ", ETA " + eta.Round(time.Second).String()
+	}
+	return s
+}
+
+func (p *batchProgress) draw(now time.Time) {
+	const width = 30
+	n := width * p.done / max(1, p.total)
+	bar := strings.Repeat("=", n) + strings.Repeat(" ", width-n)
+	fmt.Fprintf(p.w, "\r[%s] %s\x1b[K", bar, p.status(now))
+	p.drawn = p.done
+}
+
+func (p *batchProgress) finish() {
+	now := time.Now()
+	if p.tty {
+		if p.drawn != p.done || p.done == 0 {
+			p.draw(now)
+		}
+		fmt.Fprintln(p.w)
+		return
+	}
+	if p.done != p.total || p.lastTenth < 10 {
+		fmt.Fprintln(p.w, "mtgeo batch:", p.status(now))
+	}
+}

@@ -1,0 +1,73 @@
+package batch_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/mtgeo/mtgeo/ferrule"
+	"github.com/mtgeo/mtgeo/ferrule/batch"
+	"github.com/mtgeo/mtgeo/internal/synth"
+)
+
+// benchFiles writes n random MT-16 end faces (2233×600 px, 3 µm, as
+// "mtgeo synth --random") as float32 X3P to a temporary folder.
+func benchFiles(b *testing.B, n int) []string {
+	dir := b.TempDir()
+	files := make([]string, n)
+	for i := range files {
+		files[i] = filepath.Join(dir, fmt.Sprintf("mt16-%02d.x3p", i))
+		writeSynth(b, files[i], synth.Random("MT-16", uint64(100+i)))
+	}
+	return files
+}
+
+// BenchmarkFile is the single-file rate: read, analyse and grade one
+// file, as each worker of a batch does.
+func BenchmarkFile(b *testing.B) {
+	files := benchFiles(b, 1)
+	prof, err := ferrule.LoadProfile("iec-style-pc-16")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := batch.Config{Profile: prof}
+	var an ferrule.Analyzer
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := batch.AnalyzeFile(&an, files[0], &cfg); r.Err != nil {
+			b.Fatal(r.Err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "files/s")
+}
+
+// BenchmarkBatch runs a batch of 8 files with one worker and with one per
+// CPU; with NumCPU workers the files/s should be NumCPU times the
+// single-file rate (BenchmarkFile), less what the machine's other load
+// takes.
+func BenchmarkBatch(b *testing.B) {
+	const n = 8
+	files := benchFiles(b, n)
+	prof, err := ferrule.LoadProfile("iec-style-pc-16")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, j := range []int{1, runtime.NumCPU()} {
+		b.Run(fmt.Sprintf("j=%d", j), func(b *testing.B) {
+			cfg := batch.Config{Workers: j, Profile: prof}
+			b.ReportAllocs()
+			for b.Loop() {
+				z := batch.NewSummarizer()
+				if err := batch.Run(context.Background(), files, cfg, func(_ int, r batch.Result) { z.Add(r) }); err != nil {
+					b.Fatal(err)
+				}
+				if s := z.Summary(prof); s.Analysed != n {
+					b.Fatalf("%d of %d analysed", s.Analysed, n)
+				}
+			}
+			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "files/s")
+		})
+	}
+}
