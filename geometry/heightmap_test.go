@@ -106,3 +106,17 @@ func TestMatrixAdapter(t *testing.T) {
 	require.Equal(t, 5.0, a.T().At(0, 1))
 	require.Panics(t, func() { a.At(2, 0) })
 }
+
+func TestReadFull(t *testing.T) {
+	data := bytes.Repeat([]byte{7}, 3<<20+5)
+	b, err := ReadFull(bytes.NewReader(data), len(data))
+	require.NoError(t, err)
+	require.Equal(t, data, b)
+	_, err = ReadFull(bytes.NewReader(data[:10]), 1<<30) // absurd header size
+	require.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	_, err = ReadFull(bytes.NewReader(nil), 4)
+	require.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	b, err = ReadFull(bytes.NewReader(nil), 0)
+	require.NoError(t, err)
+	require.Empty(t, b)
+}

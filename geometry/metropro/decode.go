@@ -25,10 +25,6 @@ const (
 	maxHeaderSize = 1 << 16
 	// invalidPhase and larger phase values mark pixels without data.
 	invalidPhase = 2147483640
-	// chunkSize is how much phase data is read at a time, so that a header
-	// announcing more data than the input holds costs no more memory than
-	// the input.
-	chunkSize = 1 << 20
 )
 
 func init() {
@@ -215,7 +211,7 @@ func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
 		return nil, fmt.Errorf("metropro: skipping %d bytes of intensity data: %w", intensity, wrapEOF(err))
 	}
 	n := h.cols * h.rows
-	raw, err := readChunked(r, 4*n)
+	raw, err := geometry.ReadFull(r, 4*n)
 	if err != nil {
 		return nil, fmt.Errorf("metropro: reading %d×%d phase map: %w", h.cols, h.rows, err)
 	}
@@ -229,25 +225,4 @@ func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
 		}
 	}
 	return m, nil
-}
-
-// readChunked reads exactly n bytes, growing its buffer chunk by chunk so
-// that memory follows what the input really holds.
-func readChunked(r io.Reader, n int) ([]byte, error) {
-	if n <= chunkSize {
-		b := make([]byte, n)
-		if _, err := io.ReadFull(r, b); err != nil {
-			return nil, wrapEOF(err)
-		}
-		return b, nil
-	}
-	var b []byte
-	for len(b) < n {
-		k := min(chunkSize, n-len(b))
-		b = append(b, make([]byte, k)...)
-		if _, err := io.ReadFull(r, b[len(b)-k:]); err != nil {
-			return nil, wrapEOF(err)
-		}
-	}
-	return b, nil
 }

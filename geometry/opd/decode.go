@@ -20,10 +20,6 @@ const (
 	nameSize  = 16
 	// maxEntries bounds the directory; real files have a few dozen blocks.
 	maxEntries = 1 << 14
-	// chunkSize is how much array data is read at a time, so that a block
-	// announcing more data than the input holds costs no more memory than
-	// the input.
-	chunkSize = 1 << 20
 	// badFloat: float values at least this large in magnitude are invalid.
 	badFloat = 1e32
 	// badInt16: int16 values at least this large are invalid.
@@ -247,7 +243,7 @@ func (f *file) block(r io.Reader, e entry, channel int, withData bool) error {
 	if !withData {
 		return skip(e.size - 6)
 	}
-	data, err := readChunked(r, int(need))
+	data, err := geometry.ReadFull(r, int(need))
 	if err != nil {
 		return fmt.Errorf("opd: reading %d×%d array %q: %w", f.cols, f.rows, e.name, err)
 	}
@@ -350,25 +346,4 @@ func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
 		}
 	}
 	return m, nil
-}
-
-// readChunked reads exactly n bytes, growing its buffer chunk by chunk so
-// that memory follows what the input really holds.
-func readChunked(r io.Reader, n int) ([]byte, error) {
-	if n <= chunkSize {
-		b := make([]byte, n)
-		if _, err := io.ReadFull(r, b); err != nil {
-			return nil, wrapEOF(err)
-		}
-		return b, nil
-	}
-	var b []byte
-	for len(b) < n {
-		k := min(chunkSize, n-len(b))
-		b = append(b, make([]byte, k)...)
-		if _, err := io.ReadFull(r, b[len(b)-k:]); err != nil {
-			return nil, wrapEOF(err)
-		}
-	}
-	return b, nil
 }

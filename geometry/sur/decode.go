@@ -24,10 +24,6 @@ const (
 	// maxStreams bounds the directory of a compressed file; writers use
 	// one to eight streams.
 	maxStreams = 1 << 16
-	// chunkSize is how much point data is read at a time, so that a header
-	// announcing more data than the input holds costs no more memory than
-	// the input.
-	chunkSize = 1 << 20
 
 	objectProfile = 1
 	objectSurface = 2
@@ -262,7 +258,7 @@ func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
 	if h.compressed {
 		raw, err = readCompressed(r, size)
 	} else {
-		raw, err = readChunked(r, size)
+		raw, err = geometry.ReadFull(r, size)
 		if err != nil {
 			err = fmt.Errorf("sur: reading %d×%d points: %w", h.cols, h.rows, err)
 		}
@@ -319,7 +315,7 @@ func readCompressed(r io.Reader, size int) ([]byte, error) {
 		if err != nil {
 			return nil, zlibErr(i, err)
 		}
-		part, err := readChunked(zr, int(s.raw))
+		part, err := geometry.ReadFull(zr, int(s.raw))
 		if err != nil {
 			return nil, zlibErr(i, err)
 		}
@@ -350,25 +346,4 @@ func zlibErr(i int, err error) error {
 		return fmt.Errorf("sur: decompressing stream %d: %w", i, io.ErrUnexpectedEOF)
 	}
 	return formatErr("decompressing stream %d: %v", i, err)
-}
-
-// readChunked reads exactly n bytes, growing its buffer chunk by chunk so
-// that memory follows what the input really holds.
-func readChunked(r io.Reader, n int) ([]byte, error) {
-	if n <= chunkSize {
-		b := make([]byte, n)
-		if _, err := io.ReadFull(r, b); err != nil {
-			return nil, wrapEOF(err)
-		}
-		return b, nil
-	}
-	var b []byte
-	for len(b) < n {
-		k := min(chunkSize, n-len(b))
-		b = append(b, make([]byte, k)...)
-		if _, err := io.ReadFull(r, b[len(b)-k:]); err != nil {
-			return nil, wrapEOF(err)
-		}
-	}
-	return b, nil
 }
