@@ -3,7 +3,6 @@ package metropro
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"flag"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/mtgeo/mtgeo/geometry"
+	"github.com/mtgeo/mtgeo/geometry/internal/gwyref"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/spatial/r2"
 )
@@ -257,51 +257,6 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-// gwyGolden is what Gwyddion made of a testdata file (channel 0), kept so
-// the comparison runs without Gwyddion installed.
-type gwyGolden struct {
-	Source string     `json:"source"`
-	XRes   int        `json:"xres"`
-	YRes   int        `json:"yres"`
-	XRealM float64    `json:"xreal_m"`
-	YRealM float64    `json:"yreal_m"`
-	UnitZ  string     `json:"unit_z"`
-	ZNm    []*float64 `json:"z_nm"` // row-major, null = masked by Gwyddion
-}
-
-func goldenFromGwyddion(data, mask *gwyField) gwyGolden {
-	g := gwyGolden{Source: "gwyddion 2.62 --convert-to-gwy (Debian), channel /0/data and /0/mask",
-		XRes: data.XRes, YRes: data.YRes, XRealM: data.XReal, YRealM: data.YReal, UnitZ: data.UnitZ}
-	for i, v := range data.Data {
-		if mask != nil && mask.Data[i] != 0 {
-			g.ZNm = append(g.ZNm, nil)
-			continue
-		}
-		x := math.Round(v*1e15) / 1e6 // m → nm, rounded to 1e-6 nm
-		g.ZNm = append(g.ZNm, &x)
-	}
-	return g
-}
-
-// compareGwyddion checks a decoded map against Gwyddion's reading of the
-// same file: size, pixel size, heights and invalid pixels.
-func compareGwyddion(t *testing.T, g gwyGolden, m *geometry.HeightMap, tolNm float64) {
-	t.Helper()
-	require.Equal(t, g.XRes, m.Cols())
-	require.Equal(t, g.YRes, m.Rows())
-	require.Equal(t, "m", g.UnitZ)
-	// Gwyddion stores the real size (xres·camera_res) as a double.
-	require.InDelta(t, g.XRealM/float64(g.XRes)*1e6, m.Pitch.X, 1e-9)
-	require.InDelta(t, g.YRealM/float64(g.YRes)*1e6, m.Pitch.Y, 1e-9)
-	for i, z := range g.ZNm {
-		if z == nil {
-			require.Truef(t, math.IsNaN(m.Z[i]), "pixel %d: Gwyddion masks it, got %g", i, m.Z[i])
-			continue
-		}
-		require.InDeltaf(t, *z, m.Z[i]*1e3, tolNm, "pixel %d (nm)", i)
-	}
-}
-
 // TestGwyddionGolden decodes the committed testdata files and compares
 // them with what Gwyddion 2.62 read from the same files (golden JSON).
 // With -update the files are rewritten from samples and, if gwyddion is
@@ -313,22 +268,15 @@ func TestGwyddionGolden(t *testing.T) {
 			golden := path + ".gwyddion.json"
 			if *update {
 				require.NoError(t, os.WriteFile(path, f.bytes(), 0o644))
-				data, mask := gwyddionLoad(t, name, f.bytes())
-				j, err := json.MarshalIndent(goldenFromGwyddion(data, mask), "", "\t")
-				require.NoError(t, err)
-				require.NoError(t, os.WriteFile(golden, append(j, '\n'), 0o644))
+				gwyref.WriteGolden(t, golden, gwyref.GoldenFrom(gwyref.Load(t, name, f.bytes())))
 			}
 			b, err := os.ReadFile(path)
 			require.NoError(t, err)
 			require.Equal(t, f.bytes(), b, "testdata file differs from its sample; run go test -update")
 			m, err := Decode(bytes.NewReader(b), nil)
 			require.NoError(t, err)
-			j, err := os.ReadFile(golden)
-			require.NoError(t, err)
-			var g gwyGolden
-			require.NoError(t, json.Unmarshal(j, &g))
 			// Golden heights are rounded to 1e-6 nm.
-			compareGwyddion(t, g, m, 1e-6)
+			gwyref.Compare(t, gwyref.ReadGolden(t, golden), m, 1e-6, gwyref.Options{})
 		})
 	}
 }
@@ -348,11 +296,10 @@ func TestGwyddionLive(t *testing.T) {
 	cases["inverted.dat"] = neg
 	for name, f := range cases {
 		t.Run(name, func(t *testing.T) {
-			data, mask := gwyddionLoad(t, name, f.bytes())
+			data, mask := gwyref.Load(t, name, f.bytes())
 			m, err := Decode(bytes.NewReader(f.bytes()), nil)
 			require.NoError(t, err)
-			g := goldenFromGwyddion(data, mask)
-			compareGwyddion(t, g, m, 1e-6)
+			gwyref.Compare(t, gwyref.GoldenFrom(data, mask), m, 1e-6, gwyref.Options{})
 		})
 	}
 }

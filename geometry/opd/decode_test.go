@@ -3,7 +3,6 @@ package opd
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"flag"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/mtgeo/mtgeo/geometry"
+	"github.com/mtgeo/mtgeo/geometry/internal/gwyref"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/spatial/r2"
 )
@@ -333,53 +333,9 @@ func TestErrors(t *testing.T) {
 	require.ErrorAs(t, err, &ue)
 }
 
-// gwyGolden is what Gwyddion made of a testdata file (channel 0), kept so
-// the comparison runs without Gwyddion installed.
-type gwyGolden struct {
-	Source string     `json:"source"`
-	XRes   int        `json:"xres"`
-	YRes   int        `json:"yres"`
-	XRealM float64    `json:"xreal_m"`
-	YRealM float64    `json:"yreal_m"`
-	UnitZ  string     `json:"unit_z"`
-	ZNm    []*float64 `json:"z_nm"` // row-major in Gwyddion's order, null = masked
-}
-
-func goldenFromGwyddion(data, mask *gwyField) gwyGolden {
-	g := gwyGolden{Source: "gwyddion 2.62 --convert-to-gwy (Debian), channel /0/data and /0/mask",
-		XRes: data.XRes, YRes: data.YRes, XRealM: data.XReal, YRealM: data.YReal, UnitZ: data.UnitZ}
-	for i, v := range data.Data {
-		if mask != nil && mask.Data[i] != 0 {
-			g.ZNm = append(g.ZNm, nil)
-			continue
-		}
-		x := math.Round(v*1e15) / 1e6 // m → nm, rounded to 1e-6 nm
-		g.ZNm = append(g.ZNm, &x)
-	}
-	return g
-}
-
-// compareGwyddion checks a decoded map against Gwyddion's reading of the
-// same file. Gwyddion draws the first value of each column at the bottom:
-// its row R is this map's row rows−1−R.
-func compareGwyddion(t *testing.T, g gwyGolden, m *geometry.HeightMap, tolNm float64) {
-	t.Helper()
-	require.Equal(t, g.XRes, m.Cols())
-	require.Equal(t, g.YRes, m.Rows())
-	require.Equal(t, "m", g.UnitZ)
-	require.InDelta(t, g.XRealM/float64(g.XRes)*1e6, m.Pitch.X, 1e-9)
-	require.InDelta(t, g.YRealM/float64(g.YRes)*1e6, m.Pitch.Y, 1e-9)
-	for R := range g.YRes {
-		for c := range g.XRes {
-			z, got := g.ZNm[R*g.XRes+c], m.At(c, g.YRes-1-R)
-			if z == nil {
-				require.Truef(t, math.IsNaN(got), "pixel (%d, %d): Gwyddion masks it, got %g", c, g.YRes-1-R, got)
-				continue
-			}
-			require.InDeltaf(t, *z, got*1e3, tolNm, "pixel (%d, %d) (nm)", c, g.YRes-1-R)
-		}
-	}
-}
+// gwyddionRows: Gwyddion draws the first value of each column at the
+// bottom, so its row R is this map's row rows−1−R.
+var gwyddionRows = gwyref.Options{BottomUp: true}
 
 // TestGwyddionGolden decodes the committed testdata files and compares
 // them with what Gwyddion 2.62 read from the same files (golden JSON).
@@ -392,21 +348,14 @@ func TestGwyddionGolden(t *testing.T) {
 			golden := path + ".gwyddion.json"
 			if *update {
 				require.NoError(t, os.WriteFile(path, s.bytes(), 0o644))
-				data, mask := gwyddionLoad(t, name, s.bytes())
-				j, err := json.MarshalIndent(goldenFromGwyddion(data, mask), "", "\t")
-				require.NoError(t, err)
-				require.NoError(t, os.WriteFile(golden, append(j, '\n'), 0o644))
+				gwyref.WriteGolden(t, golden, gwyref.GoldenFrom(gwyref.Load(t, name, s.bytes())))
 			}
 			b, err := os.ReadFile(path)
 			require.NoError(t, err)
 			require.Equal(t, s.bytes(), b, "testdata file differs from its sample; run go test -update")
 			m, err := Decode(bytes.NewReader(b), nil)
 			require.NoError(t, err)
-			j, err := os.ReadFile(golden)
-			require.NoError(t, err)
-			var g gwyGolden
-			require.NoError(t, json.Unmarshal(j, &g))
-			compareGwyddion(t, g, m, 1e-6) // goldens are rounded to 1e-6 nm
+			gwyref.Compare(t, gwyref.ReadGolden(t, golden), m, 1e-6, gwyddionRows) // goldens are rounded to 1e-6 nm
 		})
 	}
 }
@@ -424,10 +373,10 @@ func TestGwyddionLive(t *testing.T) {
 	files["no-mult.opd"] = opdFile(f32Block("Wavelength", 550), arrayBlock("OPD", 4, big), f32Block("Pixel_size", 0.002))
 	for name, b := range files {
 		t.Run(name, func(t *testing.T) {
-			data, mask := gwyddionLoad(t, name, b)
+			data, mask := gwyref.Load(t, name, b)
 			m, err := Decode(bytes.NewReader(b), nil)
 			require.NoError(t, err)
-			compareGwyddion(t, goldenFromGwyddion(data, mask), m, 1e-6)
+			gwyref.Compare(t, gwyref.GoldenFrom(data, mask), m, 1e-6, gwyddionRows)
 		})
 	}
 }

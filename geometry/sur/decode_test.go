@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/mtgeo/mtgeo/geometry"
+	"github.com/mtgeo/mtgeo/geometry/internal/gwyref"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/spatial/r2"
 )
@@ -373,51 +374,13 @@ func TestErrors(t *testing.T) {
 	require.ErrorContains(t, err, "channel 1")
 }
 
-// gwyGolden is what Gwyddion made of a testdata file (channel 0), kept so
-// the comparison runs without Gwyddion installed.
-type gwyGolden struct {
-	Source string     `json:"source"`
-	XRes   int        `json:"xres"`
-	YRes   int        `json:"yres"`
-	XRealM float64    `json:"xreal_m"`
-	YRealM float64    `json:"yreal_m"`
-	UnitZ  string     `json:"unit_z"`
-	ZNm    []*float64 `json:"z_nm"` // row-major, null = masked by Gwyddion
-}
-
-func goldenFromGwyddion(data, mask *gwyField) gwyGolden {
-	g := gwyGolden{Source: "gwyddion 2.62 --convert-to-gwy (Debian), channel /0/data and /0/mask",
-		XRes: data.XRes, YRes: data.YRes, XRealM: data.XReal, YRealM: data.YReal, UnitZ: data.UnitZ}
-	for i, v := range data.Data {
-		if mask != nil && mask.Data[i] != 0 {
-			g.ZNm = append(g.ZNm, nil)
-			continue
-		}
-		x := math.Round(v*1e15) / 1e6 // m → nm, rounded to 1e-6 nm
-		g.ZNm = append(g.ZNm, &x)
-	}
-	return g
-}
-
-// compareGwyddion checks a decoded map against Gwyddion's reading of the
-// same file. Gwyddion 2.62 does not mask non-measured points, so where the
-// sample has one (f.points[i] < zmin with the flag set) the decoder must
-// give NaN and Gwyddion's value is not compared.
-func compareGwyddion(t *testing.T, g gwyGolden, f surFile, m *geometry.HeightMap, tolNm float64) {
-	t.Helper()
-	require.Equal(t, g.XRes, m.Cols())
-	require.Equal(t, g.YRes, m.Rows())
-	require.Equal(t, "m", g.UnitZ)
-	require.InDelta(t, g.XRealM/float64(g.XRes)*1e6, m.Pitch.X, 1e-9)
-	require.InDelta(t, g.YRealM/float64(g.YRes)*1e6, m.Pitch.Y, 1e-9)
-	for i, z := range g.ZNm {
-		if f.special != 0 && f.points[i] < f.zmin {
-			require.Truef(t, math.IsNaN(m.Z[i]), "pixel %d is non-measured", i)
-			continue
-		}
-		require.NotNilf(t, z, "pixel %d: Gwyddion masks it", i)
-		require.InDeltaf(t, *z, m.Z[i]*1e3, tolNm, "pixel %d (nm)", i)
-	}
+// gwyddionOptions: Gwyddion 2.62 does not mask non-measured points, so
+// where the sample has one (f.points[i] < zmin with the flag set) the
+// decoder must give NaN and Gwyddion's value is not compared.
+func (f surFile) gwyddionOptions() gwyref.Options {
+	return gwyref.Options{NonMeasured: func(c, r int) bool {
+		return f.special != 0 && f.points[r*f.cols+c] < f.zmin
+	}}
 }
 
 // TestGwyddionGolden decodes the committed testdata files and compares
@@ -445,18 +408,11 @@ func TestGwyddionGolden(t *testing.T) {
 			path := filepath.Join("testdata", name)
 			golden := path + ".gwyddion.json"
 			if *update {
-				data, mask := gwyddionLoad(t, name, f.bytes())
-				j, err := json.MarshalIndent(goldenFromGwyddion(data, mask), "", "\t")
-				require.NoError(t, err)
-				require.NoError(t, os.WriteFile(golden, append(j, '\n'), 0o644))
+				gwyref.WriteGolden(t, golden, gwyref.GoldenFrom(gwyref.Load(t, name, f.bytes())))
 			}
 			m, err := Decode(bytes.NewReader(f.bytes()), nil)
 			require.NoError(t, err)
-			j, err := os.ReadFile(golden)
-			require.NoError(t, err)
-			var g gwyGolden
-			require.NoError(t, json.Unmarshal(j, &g))
-			compareGwyddion(t, g, f, m, 1e-6) // goldens are rounded to 1e-6 nm
+			gwyref.Compare(t, gwyref.ReadGolden(t, golden), m, 1e-6, f.gwyddionOptions()) // goldens are rounded to 1e-6 nm
 		})
 	}
 }
@@ -513,10 +469,10 @@ func TestGwyddionLive(t *testing.T) {
 		ux: "mm", uy: "mm", uz: "mm", points: surface(9, 7, 50)}, 5)
 	for name, f := range files {
 		t.Run(name, func(t *testing.T) {
-			data, mask := gwyddionLoad(t, name, f.bytes())
+			data, mask := gwyref.Load(t, name, f.bytes())
 			m, err := Decode(bytes.NewReader(f.bytes()), nil)
 			require.NoError(t, err)
-			compareGwyddion(t, goldenFromGwyddion(data, mask), f, m, 1e-6)
+			gwyref.Compare(t, gwyref.GoldenFrom(data, mask), m, 1e-6, f.gwyddionOptions())
 		})
 	}
 }

@@ -1,12 +1,4 @@
-package metropro
-
-// Gwyddion as a reference reader: `gwyddion --convert-to-gwy=OUT.gwy IN`
-// loads a file with Gwyddion's own module and writes a GWY file, whose
-// serialisation is documented in the Gwyddion user guide ("GWY file
-// format"): "GWYP", then a tree of objects, each a NUL-terminated type name,
-// a u32 little-endian byte size and components (NUL-terminated name, one
-// type character, value). This file is shared verbatim by the metropro, opd
-// and sur tests.
+package gwyref
 
 import (
 	"bytes"
@@ -14,32 +6,31 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"testing"
 )
 
-type gwyObject struct {
+// object is a deserialised GWY object: its type name and its components
+// by name. Component values are int, float64, string, *object, []byte or
+// []float64; skipped arrays are stored as nil.
+type object struct {
 	Type  string
 	Items map[string]any
 }
 
-type gwyParser struct {
+type parser struct {
 	b []byte
 	p int
 }
 
-var errGWY = errors.New("malformed GWY data")
+var errGWY = errors.New("gwyref: malformed GWY data")
 
-func (g *gwyParser) need(n int) error {
+func (g *parser) need(n int) error {
 	if n < 0 || g.p+n > len(g.b) {
 		return errGWY
 	}
 	return nil
 }
 
-func (g *gwyParser) cstr() (string, error) {
+func (g *parser) cstr() (string, error) {
 	i := bytes.IndexByte(g.b[g.p:], 0)
 	if i < 0 {
 		return "", errGWY
@@ -49,7 +40,7 @@ func (g *gwyParser) cstr() (string, error) {
 	return s, nil
 }
 
-func (g *gwyParser) u32() (int, error) {
+func (g *parser) u32() (int, error) {
 	if err := g.need(4); err != nil {
 		return 0, err
 	}
@@ -58,7 +49,7 @@ func (g *gwyParser) u32() (int, error) {
 	return int(v), nil
 }
 
-func (g *gwyParser) object() (*gwyObject, error) {
+func (g *parser) object() (*object, error) {
 	name, err := g.cstr()
 	if err != nil {
 		return nil, err
@@ -71,7 +62,7 @@ func (g *gwyParser) object() (*gwyObject, error) {
 		return nil, err
 	}
 	end := g.p + size
-	o := &gwyObject{Type: name, Items: map[string]any{}}
+	o := &object{Type: name, Items: map[string]any{}}
 	le := binary.LittleEndian
 	for g.p < end {
 		key, err := g.cstr()
@@ -165,17 +156,17 @@ func (g *gwyParser) object() (*gwyObject, error) {
 	return o, nil
 }
 
-// parseGWY parses a whole GWY file into its top-level container.
-func parseGWY(b []byte) (*gwyObject, error) {
+// parse parses a whole GWY file into its top-level container.
+func parse(b []byte) (*object, error) {
 	if !bytes.HasPrefix(b, []byte("GWYP")) {
 		return nil, fmt.Errorf("%w: no GWYP magic", errGWY)
 	}
-	g := &gwyParser{b: b, p: 4}
+	g := &parser{b: b, p: 4}
 	return g.object()
 }
 
-// gwyField is a GwyDataField as the tests use it: SI values.
-type gwyField struct {
+// Field is a GwyDataField as the tests use it: SI values.
+type Field struct {
 	XRes, YRes   int
 	XReal, YReal float64 // m
 	XOff, YOff   float64 // m
@@ -185,19 +176,20 @@ type gwyField struct {
 }
 
 func unitString(v any) string {
-	if o, ok := v.(*gwyObject); ok {
+	if o, ok := v.(*object); ok {
 		s, _ := o.Items["unitstr"].(string)
 		return s
 	}
 	return ""
 }
 
-func toField(v any) (*gwyField, error) {
-	o, ok := v.(*gwyObject)
+// toField reads a GwyDataField object.
+func toField(v any) (*Field, error) {
+	o, ok := v.(*object)
 	if !ok || o.Type != "GwyDataField" {
 		return nil, fmt.Errorf("%w: not a GwyDataField", errGWY)
 	}
-	f := &gwyField{}
+	f := &Field{}
 	f.XRes, _ = o.Items["xres"].(int)
 	f.YRes, _ = o.Items["yres"].(int)
 	f.XReal, _ = o.Items["xreal"].(float64)
@@ -213,42 +205,23 @@ func toField(v any) (*gwyField, error) {
 	return f, nil
 }
 
-// gwyddionLoad has Gwyddion load the file content under the given name and
-// returns channel 0 and its mask (nil when Gwyddion made none). It skips
-// the test when gwyddion is not installed.
-func gwyddionLoad(t *testing.T, name string, content []byte) (data, mask *gwyField) {
-	t.Helper()
-	bin, err := exec.LookPath("gwyddion")
+// channel parses a GWY file and returns channel 0 and its mask (nil when
+// there is none).
+func channel(b []byte) (data, mask *Field, err error) {
+	root, err := parse(b)
 	if err != nil {
-		t.Skip("gwyddion not installed (Debian: apt-get install gwyddion)")
-	}
-	dir := t.TempDir()
-	in := filepath.Join(dir, name)
-	out := filepath.Join(dir, "out.gwy")
-	if err := os.WriteFile(in, content, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "--no-splash", "--convert-to-gwy="+out, in)
-	cmd.Env = append(os.Environ(), "HOME="+dir) // no settings of the user's
-	msg, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("gwyddion failed: %v\n%s", err, msg)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatalf("gwyddion wrote no output: %v\n%s", err, msg)
-	}
-	root, err := parseGWY(b)
-	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
 	if data, err = toField(root.Items["/0/data"]); err != nil {
-		t.Fatalf("channel /0/data: %v", err)
+		return nil, nil, fmt.Errorf("channel /0/data: %w", err)
 	}
 	if v, ok := root.Items["/0/mask"]; ok {
 		if mask, err = toField(v); err != nil {
-			t.Fatalf("channel /0/mask: %v", err)
+			return nil, nil, fmt.Errorf("channel /0/mask: %w", err)
+		}
+		if mask.XRes != data.XRes || mask.YRes != data.YRes {
+			return nil, nil, fmt.Errorf("%w: mask %d×%d for data %d×%d", errGWY, mask.XRes, mask.YRes, data.XRes, data.YRes)
 		}
 	}
-	return data, mask
+	return data, mask, nil
 }
