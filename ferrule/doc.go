@@ -26,8 +26,10 @@
 // layout's spacing and diameter. Each rim is found by row and column scans
 // from the blob centre, with rim points half-way between the last invalid
 // pixel and its valid neighbour, and fitted with a geometric circle after
-// rejecting points more than 1.5 px (or 3 RMS) off. A hole only seen as
-// deep valid pixels is not found: such maps need the frame given by option.
+// rejecting points more than 1.5 px (or 3 RMS) off. When no pair of invalid
+// holes is found, pixels more than 20 µm below a rough plane of the map
+// count as hole too (instruments that measure the hole bottoms), and the
+// search is repeated.
 //
 // Reference surface (§4): plane and quadric by least squares over the
 // rectangle between the hole centres (X) and the fiber rows ± 250 µm (Y),

@@ -44,7 +44,7 @@ type holeCandidate struct {
 // edge. A cell is invalid when at least half the pixels of its middle row
 // are: a hole spans some 20 cells, so one row in b tells as well as all of
 // them, and the random dropouts of a measurement never fill half a row.
-func (a *Analyzer) findHoleBlobs(m *geometry.HeightMap, dMin, dMax float64) (inside []holeCandidate, cut []holeCandidate) {
+func (a *Analyzer) findHoleBlobs(m *geometry.HeightMap, dMin, dMax float64, hole holeTest) (inside []holeCandidate, cut []holeCandidate) {
 	b := int(dMin / (20 * math.Max(m.Pitch.X, m.Pitch.Y)))
 	if b < 1 {
 		b = 1
@@ -57,13 +57,22 @@ func (a *Analyzer) findHoleBlobs(m *geometry.HeightMap, dMin, dMax float64) (ins
 	// label: -1 invalid and unlabelled, 0 valid, 1 labelled.
 	label := a.cells[:gc*gr]
 	for gy := 0; gy < gr; gy++ {
-		row := m.Row(m.Rect.Min.Y + min(gy*b+b/2, rows-1))
+		r := m.Rect.Min.Y + min(gy*b+b/2, rows-1)
+		row := m.Row(r)
 		for gx := 0; gx < gc; gx++ {
 			seg := row[gx*b : min((gx+1)*b, cols)]
 			n := 0
-			for _, z := range seg {
-				if z != z {
-					n++
+			if hole.deep == nil {
+				for _, z := range seg {
+					if z != z {
+						n++
+					}
+				}
+			} else {
+				for i := range seg {
+					if hole.is(m, m.Rect.Min.X+gx*b+i, r) {
+						n++
+					}
 				}
 			}
 			label[gy*gc+gx] = 0
@@ -134,7 +143,7 @@ func (a *Analyzer) findHoleBlobs(m *geometry.HeightMap, dMin, dMax float64) (ins
 // diameter carries no half-pixel bias. Points more than 1.5 px or 3 RMS from
 // the first circle (dropouts next to the rim, valid islands inside) are
 // dropped and the circle refitted.
-func refineHole(m *geometry.HeightMap, hc holeCandidate) (Hole, error) {
+func refineHole(m *geometry.HeightMap, hc holeCandidate, hole holeTest) (Hole, error) {
 	c0, r0 := m.MapToPixel(hc.center)
 	rad := hc.diameter / 2
 	var xs, ys []float64
@@ -143,7 +152,7 @@ func refineHole(m *geometry.HeightMap, hc holeCandidate) (Hole, error) {
 		xs = append(xs, p.X)
 		ys = append(ys, p.Y)
 	}
-	invalid := func(c, r int) bool { return math.IsNaN(m.At(c, r)) }
+	invalid := func(c, r int) bool { return hole.is(m, c, r) }
 	maxRun := int(2*rad/math.Min(m.Pitch.X, m.Pitch.Y)) + 2
 	// Row scans.
 	ci := int(math.Round(c0))
@@ -221,23 +230,37 @@ func (a *Analyzer) findHoles(m *geometry.HeightMap, l *Layout) ([2]Hole, error) 
 	for _, d := range diams {
 		dLo, dHi = math.Min(dLo, d), math.Max(dHi, d)
 	}
-	inside, cut := a.findHoleBlobs(m, 0.6*dLo, 1.4*dHi)
 	type pair struct {
 		i, j  int
 		score float64
 	}
-	var best *pair
-	for i := range inside {
-		for j := i + 1; j < len(inside); j++ {
-			dist := r2.Norm(r2.Sub(inside[i].center, inside[j].center))
-			for k, s := range spacings {
-				d := diams[k]
-				score := math.Abs(dist-s)/s + math.Abs(inside[i].diameter-d)/d + math.Abs(inside[j].diameter-d)/d
-				if math.Abs(dist-s) > 0.15*s || score > 0.6 {
-					continue
-				}
-				if best == nil || score < best.score {
-					best = &pair{i, j, score}
+	var (
+		best        *pair
+		hole        holeTest
+		inside, cut []holeCandidate
+	)
+	for attempt := 0; attempt < 2 && best == nil; attempt++ {
+		if attempt == 1 {
+			// No pair of invalid holes: look for deep ones, below the surface.
+			deep, ok := a.roughPlane(m)
+			if !ok {
+				break
+			}
+			hole.deep = &deep
+		}
+		inside, cut = a.findHoleBlobs(m, 0.6*dLo, 1.4*dHi, hole)
+		for i := range inside {
+			for j := i + 1; j < len(inside); j++ {
+				dist := r2.Norm(r2.Sub(inside[i].center, inside[j].center))
+				for k, s := range spacings {
+					d := diams[k]
+					score := math.Abs(dist-s)/s + math.Abs(inside[i].diameter-d)/d + math.Abs(inside[j].diameter-d)/d
+					if math.Abs(dist-s) > 0.15*s || score > 0.6 {
+						continue
+					}
+					if best == nil || score < best.score {
+						best = &pair{i, j, score}
+					}
 				}
 			}
 		}
@@ -254,7 +277,7 @@ func (a *Analyzer) findHoles(m *geometry.HeightMap, l *Layout) ([2]Hole, error) 
 	}
 	var holes [2]Hole
 	for k, idx := range [2]int{best.i, best.j} {
-		h, err := refineHole(m, inside[idx])
+		h, err := refineHole(m, inside[idx], hole)
 		if err != nil {
 			return holes, err
 		}
@@ -262,6 +285,61 @@ func (a *Analyzer) findHoles(m *geometry.HeightMap, l *Layout) ([2]Hole, error) 
 	}
 	sort.Slice(holes[:], func(a, b int) bool { return holes[a].Center.X < holes[b].Center.X })
 	return holes, nil
+}
+
+// deepHoleUM is how far below the ferrule surface a valid pixel counts as
+// the inside of a guide hole: far beyond any fiber undercut or ferrule
+// curvature, far short of a hole's depth.
+const deepHoleUM = 20
+
+// holeTest says which pixels belong to a guide hole: invalid ones, and
+// with deep set, also those deeper than deepHoleUM below that plane (map
+// coordinates).
+type holeTest struct{ deep *fit.Plane }
+
+func (h holeTest) is(m *geometry.HeightMap, c, r int) bool {
+	z := m.At(c, r)
+	if z != z {
+		return true
+	}
+	if h.deep == nil {
+		return false
+	}
+	p := m.PixelToMap(float64(c), float64(r))
+	return z < h.deep.At(p.X, p.Y)-deepHoleUM
+}
+
+// roughPlane fits a plane to a 100×100 sample of the valid pixels of m,
+// twice dropping those more than deepHoleUM/2 off, so hole bottoms and
+// spikes do not pull it.
+func (a *Analyzer) roughPlane(m *geometry.HeightMap) (fit.Plane, bool) {
+	xs, ys, zs := a.xs[:0], a.ys[:0], a.zs[:0]
+	defer func() { a.xs, a.ys, a.zs = xs, ys, zs }()
+	sc, sr := max(1, m.Rect.Dx()/100), max(1, m.Rect.Dy()/100)
+	for r := m.Rect.Min.Y; r < m.Rect.Max.Y; r += sr {
+		for c := m.Rect.Min.X; c < m.Rect.Max.X; c += sc {
+			if z := m.At(c, r); z == z {
+				p := m.PixelToMap(float64(c), float64(r))
+				xs, ys, zs = append(xs, p.X), append(ys, p.Y), append(zs, z)
+			}
+		}
+	}
+	var pl fit.Plane
+	for iter := 0; iter < 3; iter++ {
+		var err error
+		if pl, err = fit.PlanePoints(xs, ys, zs); err != nil {
+			return pl, false
+		}
+		n := 0
+		for i := range zs {
+			if math.Abs(zs[i]-pl.At(xs[i], ys[i])) <= deepHoleUM/2 {
+				xs[n], ys[n], zs[n] = xs[i], ys[i], zs[i]
+				n++
+			}
+		}
+		xs, ys, zs = xs[:n], ys[:n], zs[:n]
+	}
+	return pl, true
 }
 
 // frameFromHoles returns the ferrule frame of SPEC §3: origin midway between

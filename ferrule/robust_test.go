@@ -163,3 +163,31 @@ func TestMultimode(t *testing.T) {
 		require.InEpsilon(t, ft.RadiusMM, float64(f.RadiusMM), 0.05, "fiber %d: the 30–50 µm annulus holds fewer points", ft.Index)
 	}
 }
+
+// TestDeepHoles: an instrument that measures the hole bottoms 150 µm down
+// instead of leaving them invalid (SPEC §3: "invalid or deep pixels").
+func TestDeepHoles(t *testing.T) {
+	p := synth.Random("MT-16", 14)
+	m, truth, err := synth.Generate(p)
+	require.NoError(t, err)
+	tilt := math.Tan(truth.XAngleDeg * math.Pi / 180) // bottoms follow the tilt roughly
+	for _, h := range truth.GuideHoles {
+		rad := h.DiameterUm/2 + 2*m.Pitch.X
+		for r := m.Rect.Min.Y; r < m.Rect.Max.Y; r++ {
+			for c := m.Rect.Min.X; c < m.Rect.Max.X; c++ {
+				q := m.PixelToMap(float64(c), float64(r))
+				if math.Hypot(q.X-h.MapXUm, q.Y-h.MapYUm) < rad && math.IsNaN(m.At(c, r)) {
+					m.Set(c, r, -150+tilt*(q.X-h.MapXUm)+0.1*math.Sin(q.X)) // rough bottom
+				}
+			}
+		}
+	}
+	rep, err := ferrule.Analyze(m, ferrule.Options{})
+	require.NoError(t, err)
+	for k, h := range truth.GuideHoles {
+		g := rep.GuideHoles[k]
+		require.Less(t, math.Hypot(float64(g.MapXUM)-h.MapXUm, float64(g.MapYUM)-h.MapYUm), tolCentreUM, "hole %d", k+1)
+		require.InDelta(t, h.DiameterUm, float64(g.DiameterUM), tolHoleDiamUM, "hole %d", k+1)
+	}
+	require.InDelta(t, truth.XAngleDeg, float64(rep.Ferrule.XAngleDeg), tolAngleDeg)
+}

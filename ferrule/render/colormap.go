@@ -60,11 +60,11 @@ func (v *viridisMap) At(x float64) (color.Color, error) {
 	}
 	return viridis((x - v.lo) / (v.hi - v.lo)), nil
 }
-func (v *viridisMap) Max() float64      { return v.hi }
-func (v *viridisMap) SetMax(x float64)  { v.hi = x }
-func (v *viridisMap) Min() float64      { return v.lo }
-func (v *viridisMap) SetMin(x float64)  { v.lo = x }
-func (v *viridisMap) Alpha() float64    { return 1 }
+func (v *viridisMap) Max() float64       { return v.hi }
+func (v *viridisMap) SetMax(x float64)   { v.hi = x }
+func (v *viridisMap) Min() float64       { return v.lo }
+func (v *viridisMap) SetMin(x float64)   { v.lo = x }
+func (v *viridisMap) Alpha() float64     { return 1 }
 func (v *viridisMap) SetAlpha(a float64) {}
 func (v *viridisMap) Palette(n int) palette.Palette {
 	p := make(plainPalette, n)

@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -168,7 +169,11 @@ func (l vline) Plot(c draw.Canvas, p *plot.Plot) {
 	if l.Label != "" {
 		sty := sans(9, l.Style.Color)
 		sty.XAlign, sty.YAlign = draw.XLeft, draw.YTop
-		c.FillText(sty, vg.Point{X: x + 2, Y: c.Max.Y - 2}, l.Label)
+		at := x + 2
+		if x+sty.Width(l.Label)+4 > c.Max.X { // no room on the right
+			sty.XAlign, at = draw.XRight, x-2
+		}
+		c.FillText(sty, vg.Point{X: at, Y: c.Max.Y - 2}, l.Label)
 	}
 }
 
@@ -229,4 +234,42 @@ func (b hband) DataRange() (xmin, xmax, ymin, ymax float64) {
 		ymin, ymax = math.Min(ymin, b.Hi), math.Max(ymax, b.Hi)
 	}
 	return math.Inf(1), math.Inf(-1), ymin, ymax
+}
+
+// niceTicks is a plot.Ticker with about n labelled ticks at steps of 1, 2,
+// 2.5 or 5 × 10ᵏ.
+type niceTicks struct{ n int }
+
+func (t niceTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(hi > lo) || math.IsInf(hi-lo, 0) {
+		return plot.DefaultTicks{}.Ticks(lo, hi)
+	}
+	raw := (hi - lo) / float64(max(t.n, 2))
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := 10 * mag
+	for _, f := range []float64{1, 2, 2.5, 5} {
+		if f*mag >= raw {
+			step = f * mag
+			break
+		}
+	}
+	var ticks []plot.Tick
+	for k := math.Ceil(lo / step); k*step <= hi+1e-9*step; k++ {
+		v := k * step
+		if math.Abs(v) < 1e-9*step {
+			v = 0
+		}
+		ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', decimals(step), 64)})
+	}
+	return ticks
+}
+
+// decimals is the number of decimals that writes multiples of step
+// exactly (step from niceStep).
+func decimals(step float64) int {
+	d := 0
+	for s := step; d < 12 && math.Abs(s-math.Round(s)) > 1e-9*math.Max(1, math.Abs(s)); s *= 10 {
+		d++
+	}
+	return d
 }

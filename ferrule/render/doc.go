@@ -1,0 +1,2 @@
+// Package render draws pictures and HTML reports of analysed MT end faces.
+package render

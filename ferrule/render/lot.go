@@ -1,0 +1,535 @@
+package render
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"html/template"
+	"image/color"
+	"io"
+	"math"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/mtgeo/mtgeo/ferrule"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// FileError is a file of a lot that could not be read or analysed.
+type FileError struct {
+	File string `json:"file"`
+	Err  string `json:"error"`
+}
+
+// LotOptions control the lot page.
+type LotOptions struct {
+	// Title replaces the page title ("Lot summary").
+	Title string
+	// Link, if not nil, gives the URL of a file's own page (for example
+	// from PageName); "" leaves the file unlinked.
+	Link func(file string) string
+}
+
+//go:embed lot.tmpl
+var lotTmpl string
+
+var lotTemplate = template.Must(template.New("lot").Parse(lotTmpl))
+
+// lotParams are the parameters the lot page always charts; every other
+// parameter a grade checks is charted after them.
+var lotParams = []struct{ section, key string }{
+	{"fibers", "height_nm"},
+	{"ferrule", "x_angle_deg"},
+	{"ferrule", "y_angle_deg"},
+	{"summary", "height_differential_nm"},
+	{"summary", "adjacent_differential_nm"},
+	{"summary", "minus_coplanarity_nm"},
+	{"fibers", "core_dip_nm"},
+	{"fibers", "radius_mm"},
+	{"summary", "max_position_error_um"},
+}
+
+type lotParam struct {
+	Name, Section string
+	Hist, Run     template.URL
+	Err           string
+	Stats         []kv
+}
+
+type failCount struct {
+	Name             string
+	Ferrules, Fibers int
+	Pct              float64 // of the files
+}
+
+type lotFile struct {
+	N                   int
+	File, Link          string
+	Verdict, Class      string
+	Failed, Error       string
+	XAngle, YAngle      string
+	HeightDiff, MinusCo string
+	Measured            string
+}
+
+type lotData struct {
+	CSS                     template.CSS
+	Title                   string
+	Files, Analysed, Errors int
+	Graded, Passed, Failed  int
+	Ungraded                int
+	Yield                   string
+	Profiles                string
+	Failures                []failCount
+	Params                  []lotParam
+	List                    []lotFile
+}
+
+// WriteLotPage writes a self-contained HTML summary of a lot: the reports
+// of the files analysed, in file order, and the files that could not be
+// analysed. It shows the yield (files passing / all files, an
+// unanalysable file counting as a failure), the failures by check, and for
+// each parameter (fiber height, the ferrule angles, the differentials,
+// minus coplanarity, core dip, tip radius, position error, and every other
+// parameter a grade checks) a histogram and a run chart in file order,
+// with the limits drawn when a grade gives them.
+func WriteLotPage(w io.Writer, reps []*ferrule.Report, errs []FileError) error {
+	return WriteLotPageOptions(w, reps, errs, LotOptions{})
+}
+
+// WriteLotPageOptions is WriteLotPage with options.
+func WriteLotPageOptions(w io.Writer, reps []*ferrule.Report, errs []FileError, opts LotOptions) error {
+	var rs []*ferrule.Report
+	for _, r := range reps {
+		if r != nil {
+			rs = append(rs, r)
+		}
+	}
+	d := lotData{CSS: template.CSS(styleCSS), Title: opts.Title, Files: len(rs) + len(errs), Analysed: len(rs), Errors: len(errs)}
+	if d.Title == "" {
+		d.Title = "Lot summary"
+	}
+	profiles := map[string]bool{}
+	fails := map[string]*failCount{}
+	var failOrder []string
+	for _, r := range rs {
+		if r.Grade == nil {
+			d.Ungraded++
+			continue
+		}
+		d.Graded++
+		profiles[r.Grade.Profile] = true
+		if r.Grade.Pass {
+			d.Passed++
+		} else {
+			d.Failed++
+		}
+		seen := map[string]bool{}
+		for _, c := range r.Grade.Checks {
+			if c.Pass {
+				continue
+			}
+			fc := fails[c.Name]
+			if fc == nil {
+				fc = &failCount{Name: c.Name}
+				fails[c.Name] = fc
+				failOrder = append(failOrder, c.Name)
+			}
+			if c.Fiber != nil {
+				fc.Fibers++
+			}
+			if !seen[c.Name] {
+				seen[c.Name] = true
+				fc.Ferrules++
+			}
+		}
+	}
+	if d.Graded > 0 && d.Files > 0 {
+		d.Yield = fmt.Sprintf("%.1f %%", 100*float64(d.Passed)/float64(d.Files))
+	}
+	var pn []string
+	for p := range profiles {
+		pn = append(pn, p)
+	}
+	sort.Strings(pn)
+	d.Profiles = strings.Join(pn, ", ")
+	for _, n := range failOrder {
+		fc := *fails[n]
+		fc.Pct = 100 * float64(fc.Ferrules) / float64(max(1, d.Files))
+		d.Failures = append(d.Failures, fc)
+	}
+	sort.SliceStable(d.Failures, func(i, j int) bool { return d.Failures[i].Ferrules > d.Failures[j].Ferrules })
+
+	for _, p := range paramList(rs) {
+		d.Params = append(d.Params, lotChart(rs, p.section, p.key))
+	}
+	d.List = lotFiles(rs, errs, opts.Link)
+	var buf bytes.Buffer
+	if err := lotTemplate.Execute(&buf, d); err != nil {
+		return fmt.Errorf("render: lot page: %w", err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// PageName is the file name of the page of the input file path:
+// its base name with the extension replaced by .html.
+func PageName(path string) string {
+	b := filepath.Base(path)
+	return strings.TrimSuffix(b, filepath.Ext(b)) + ".html"
+}
+
+// paramList is lotParams and then every other parameter a grade checks.
+func paramList(rs []*ferrule.Report) []struct{ section, key string } {
+	out := append([]struct{ section, key string }(nil), lotParams...)
+	have := map[string]bool{}
+	for _, p := range out {
+		have[p.key] = true
+	}
+	for _, r := range rs {
+		if r.Grade == nil {
+			continue
+		}
+		for i := range r.Grade.Checks {
+			c := &r.Grade.Checks[i]
+			n := baseName(c.Name)
+			if have[n] || n == "measured_fibers" {
+				continue
+			}
+			have[n] = true
+			sec := section(c)
+			if sec == "" {
+				if _, ok := valueOf(r.Ferrule, n); ok {
+					sec = "ferrule"
+				} else {
+					sec = "summary"
+				}
+			}
+			out = append(out, struct{ section, key string }{sec, n})
+		}
+	}
+	return out
+}
+
+// lotValues are the values of one parameter over a lot.
+type lotValues struct {
+	file []int     // 1-based file number of each value
+	v    []float64 // the values (valid only)
+	fail []bool    // whether the value's check failed
+	lo   float64   // limits, NaN when open or unknown
+	hi   float64
+	nan  int // values not measured (or flat radii)
+}
+
+func collect(rs []*ferrule.Report, sec, key string) lotValues {
+	lv := lotValues{lo: math.NaN(), hi: math.NaN()}
+	limitsSet := false
+	for k, r := range rs {
+		ci := newCheckIndex(r.Grade)
+		add := func(v float64, c *ferrule.Check) {
+			if c != nil && !limitsSet {
+				lv.lo, lv.hi, limitsSet = float64(c.Min), float64(c.Max), true
+			}
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				lv.nan++
+				return
+			}
+			lv.file, lv.v = append(lv.file, k+1), append(lv.v, v)
+			lv.fail = append(lv.fail, c != nil && !c.Pass)
+		}
+		switch sec {
+		case "fibers":
+			for _, f := range r.Fibers {
+				v, ok := valueOf(f, key)
+				if ok {
+					add(v, ci.fiber(key, f.Index))
+				}
+			}
+		case "ferrule", "summary":
+			var src any = r.Ferrule
+			if sec == "summary" {
+				src = r.Summary
+			}
+			if v, ok := valueOf(src, key); ok {
+				add(v, ci.section(sec, key))
+			}
+		}
+	}
+	return lv
+}
+
+// lotChart draws the histogram and run chart of one parameter.
+func lotChart(rs []*ferrule.Report, sec, key string) lotParam {
+	lp := lotParam{Name: key, Section: sec}
+	lv := collect(rs, sec, key)
+	per := "per ferrule"
+	if sec == "fibers" {
+		per = "per fiber"
+	}
+	lp.Stats = []kv{{"values", fmt.Sprintf("%d %s", len(lv.v), per)}}
+	if lv.nan > 0 {
+		what := "not measured"
+		if strings.HasSuffix(key, "radius_mm") {
+			what = "flat or not measured"
+		}
+		lp.Stats = append(lp.Stats, kv{what, fmt.Sprint(lv.nan)})
+	}
+	if len(lv.v) == 0 {
+		lp.Err = "no values"
+		return lp
+	}
+	mean, sd := meanSD(lv.v)
+	lo, hi := minMaxOf(lv.v)
+	lp.Stats = append(lp.Stats,
+		kv{"mean", format(key, mean, false)}, kv{"std dev", format(key, sd, false)},
+		kv{"min", format(key, lo, false)}, kv{"max", format(key, hi, false)})
+	if !math.IsNaN(lv.lo) || !math.IsNaN(lv.hi) {
+		lp.Stats = append(lp.Stats, kv{"limits", limitText(lv.lo, lv.hi)})
+		nf := 0
+		for _, f := range lv.fail {
+			if f {
+				nf++
+			}
+		}
+		lp.Stats = append(lp.Stats, kv{"out of limits", fmt.Sprintf("%d (%.1f %%)", nf, 100*float64(nf)/float64(len(lv.v)))})
+		if cpk := cpk(mean, sd, lv.lo, lv.hi); !math.IsNaN(cpk) {
+			lp.Stats = append(lp.Stats, kv{"Cpk", fmt.Sprintf("%.2f", cpk)})
+		}
+	}
+	h := histFigure(key, per, lv)
+	if u, err := pngURI(h, 0); err == nil {
+		lp.Hist = u
+	} else {
+		lp.Err = err.Error()
+	}
+	rc := runFigure(key, sec == "fibers", len(rs), lv)
+	if u, err := pngURI(rc, 0); err == nil {
+		lp.Run = u
+	} else {
+		lp.Err = err.Error()
+	}
+	return lp
+}
+
+func meanSD(v []float64) (mean, sd float64) {
+	for _, x := range v {
+		mean += x
+	}
+	mean /= float64(len(v))
+	if len(v) < 2 {
+		return mean, math.NaN()
+	}
+	for _, x := range v {
+		sd += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(sd / float64(len(v)-1))
+}
+
+func minMaxOf(v []float64) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, x := range v {
+		lo, hi = math.Min(lo, x), math.Max(hi, x)
+	}
+	return lo, hi
+}
+
+// cpk is the process capability min(USL − µ, µ − LSL) / 3σ over the
+// limits given; NaN without a limit or a spread.
+func cpk(mean, sd, lo, hi float64) float64 {
+	if !(sd > 0) {
+		return math.NaN()
+	}
+	c := math.Inf(1)
+	if !math.IsNaN(lo) {
+		c = math.Min(c, (mean-lo)/(3*sd))
+	}
+	if !math.IsNaN(hi) {
+		c = math.Min(c, (hi-mean)/(3*sd))
+	}
+	if math.IsInf(c, 1) {
+		return math.NaN()
+	}
+	return c
+}
+
+// Nominal size of a lot chart, points (747 px at 96 dpi).
+const lotChartW, lotChartH vg.Length = 560, 250
+
+// histFigure is the histogram of lv with its limits.
+func histFigure(key, per string, lv lotValues) *Figure {
+	lo, hi := minMaxOf(lv.v)
+	n := int(math.Min(40, math.Max(5, math.Ceil(math.Sqrt(float64(len(lv.v)))))))
+	span := hi - lo
+	if span == 0 {
+		span = math.Max(math.Abs(lo)*0.1, 1e-3)
+		lo -= span / 2
+	}
+	w := niceStep(span / float64(n))
+	start := math.Floor(lo/w) * w
+	nb := max(1, int(math.Floor((hi-start)/w))+1)
+	bins := make([]plotter.HistogramBin, nb)
+	for i := range bins {
+		bins[i].Min, bins[i].Max = start+float64(i)*w, start+float64(i+1)*w
+	}
+	for _, v := range lv.v {
+		i := min(nb-1, max(0, int(math.Floor((v-start)/w))))
+		bins[i].Weight++
+	}
+	p := newPlot(fmt.Sprintf("%s, %s", key, per))
+	p.X.Label.Text = key
+	p.Y.Label.Text = "count"
+	p.Y.Min = 0
+	top := 0.0
+	for _, b := range bins {
+		top = math.Max(top, b.Weight)
+	}
+	p.Y.Max = math.Ceil(top * 1.15)
+	p.X.Tick.Marker = niceTicks{n: 6}
+	p.Y.Tick.Marker = intTicks{n: 6}
+	h := &plotter.Histogram{Bins: bins, Width: w, FillColor: color.NRGBA{R: 0x1f, G: 0x5f, B: 0xbf, A: 0xa0},
+		LineStyle: draw.LineStyle{Color: color.NRGBA{R: 0x10, G: 0x30, B: 0x70, A: 0xff}, Width: 0.5}}
+	p.Add(h)
+	addLimitLines(p, lv.lo, lv.hi, true)
+	// Room on both sides, so that a limit is not drawn on the frame.
+	x0, x1 := bins[0].Min, bins[nb-1].Max
+	for _, l := range []float64{lv.lo, lv.hi} {
+		if !math.IsNaN(l) {
+			x0, x1 = math.Min(x0, l), math.Max(x1, l)
+		}
+	}
+	p.X.Min, p.X.Max = x0-0.03*(x1-x0), x1+0.03*(x1-x0)
+	return &Figure{Width: lotChartW, Height: lotChartH, draw: func(c draw.Canvas) { p.Draw(c) }}
+}
+
+// runFigure is the run chart of lv in file order: every value at its file
+// number, red when its check failed; for a per-fiber parameter the mean of
+// each file is joined by a line.
+func runFigure(key string, perFiber bool, files int, lv lotValues) *Figure {
+	p := newPlot(key + " in file order")
+	p.X.Label.Text = "file number"
+	p.Y.Label.Text = key
+	p.X.Min, p.X.Max = 0.5, float64(files)+0.5
+	p.X.Tick.Marker = intTicks{n: 10}
+	p.Y.Tick.Marker = niceTicks{n: 5}
+	p.Add(plotter.NewGrid())
+	addLimitLines(p, lv.lo, lv.hi, false)
+	// Per-file mean (or the value itself) joined by a line.
+	sum := make([]float64, files+1)
+	cnt := make([]int, files+1)
+	for i, v := range lv.v {
+		sum[lv.file[i]] += v
+		cnt[lv.file[i]]++
+	}
+	var line plotter.XYs
+	for f := 1; f <= files; f++ {
+		if cnt[f] > 0 {
+			line = append(line, plotter.XY{X: float64(f), Y: sum[f] / float64(cnt[f])})
+		}
+	}
+	if len(line) > 1 {
+		l, _ := plotter.NewLine(line)
+		l.LineStyle = draw.LineStyle{Color: chartLine, Width: 1}
+		p.Add(l)
+	}
+	pts := make(plotter.XYs, len(lv.v))
+	for i := range lv.v {
+		pts[i] = plotter.XY{X: float64(lv.file[i]), Y: lv.v[i]}
+	}
+	s, _ := plotter.NewScatter(pts)
+	r := vg.Length(3)
+	if perFiber {
+		r = 2
+	}
+	s.GlyphStyleFunc = func(i int) draw.GlyphStyle {
+		clr := color.Color(chartLine)
+		if lv.fail[i] {
+			clr = chartFail
+		}
+		return draw.GlyphStyle{Color: clr, Radius: r, Shape: draw.CircleGlyph{}}
+	}
+	p.Add(s)
+	return &Figure{Width: lotChartW, Height: lotChartH, draw: func(c draw.Canvas) { p.Draw(c) }}
+}
+
+// addLimitLines draws the limits (NaN: open) as dashed red lines,
+// vertical on a histogram.
+func addLimitLines(p *plot.Plot, lo, hi float64, vertical bool) {
+	sty := draw.LineStyle{Color: chartFail, Width: 1.2, Dashes: []vg.Length{5, 3}}
+	for _, l := range []struct {
+		v   float64
+		lbl string
+	}{{lo, "min"}, {hi, "max"}} {
+		if math.IsNaN(l.v) {
+			continue
+		}
+		lbl := fmt.Sprintf("%s %g", l.lbl, l.v)
+		if vertical {
+			p.Add(vline{X: l.v, Style: sty, Label: lbl})
+		} else {
+			p.Add(hline{Y: l.v, Style: sty, Label: lbl})
+		}
+	}
+}
+
+// niceStep rounds x up to 1, 2, 2.5 or 5 × 10ᵏ.
+func niceStep(x float64) float64 {
+	if !(x > 0) || math.IsInf(x, 0) {
+		return 1
+	}
+	mag := math.Pow(10, math.Floor(math.Log10(x)))
+	for _, f := range []float64{1, 2, 2.5, 5, 10} {
+		if f*mag >= x*(1-1e-12) {
+			return f * mag
+		}
+	}
+	return 10 * mag
+}
+
+// intTicks labels whole numbers, about n of them.
+type intTicks struct{ n int }
+
+func (t intTicks) Ticks(lo, hi float64) []plot.Tick {
+	step := math.Max(1, math.Ceil(niceStep((hi-lo)/float64(max(1, t.n)))))
+	var ticks []plot.Tick
+	for v := math.Ceil(lo/step) * step; v <= hi; v += step {
+		ticks = append(ticks, plot.Tick{Value: v, Label: fmt.Sprint(v)})
+	}
+	return ticks
+}
+
+func lotFiles(rs []*ferrule.Report, errs []FileError, link func(string) string) []lotFile {
+	var out []lotFile
+	for k, r := range rs {
+		lf := lotFile{N: k + 1, File: r.File, Verdict: "not graded", Class: "",
+			XAngle: num(r.Ferrule.XAngleDeg, "_deg"), YAngle: num(r.Ferrule.YAngleDeg, "_deg"),
+			HeightDiff: num(r.Summary.HeightDifferentialNM, "_nm"), MinusCo: num(r.Summary.MinusCoplanarityNM, "_nm"),
+			Measured: fmt.Sprintf("%d/%d", r.Summary.MeasuredFibers, len(r.Fibers))}
+		if link != nil {
+			lf.Link = link(r.File)
+		}
+		if g := r.Grade; g != nil {
+			lf.Verdict, lf.Class = "pass", "pass"
+			if !g.Pass {
+				lf.Verdict, lf.Class = "FAIL", "fail"
+				var names []string
+				seen := map[string]bool{}
+				for _, c := range g.Checks {
+					if !c.Pass && !seen[c.Name] {
+						seen[c.Name] = true
+						names = append(names, c.Name)
+					}
+				}
+				lf.Failed = strings.Join(names, ", ")
+			}
+		}
+		out = append(out, lf)
+	}
+	for i, e := range errs {
+		out = append(out, lotFile{N: len(rs) + i + 1, File: e.File, Verdict: "error", Class: "fail", Error: e.Err})
+	}
+	return out
+}
