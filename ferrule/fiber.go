@@ -92,11 +92,10 @@ func (an *analysis) measureFiber(index int) Fiber {
 
 	// Find the apex: fit, move the annulus onto the fitted apex, refit.
 	var (
-		s       fit.Sphere
-		gather  = nom // centre the current fit's points are relative to
-		centre  = nom
-		flat    bool
-		flatTip fit.Plane
+		s      fit.Sphere
+		gather = nom // centre the current fit's points are relative to
+		centre = nom
+		flat   bool
 	)
 	for iter := 0; iter < 4; iter++ {
 		gather = centre
@@ -132,19 +131,21 @@ func (an *analysis) measureFiber(index int) Fiber {
 		}
 	}
 
-	var tipAt func(x, y, dX, dY float64) float64 // fitted tip surface, µm
+	var (
+		tipAt func(x, y, dX, dY float64) float64 // fitted tip surface, µm
+		apex  float64                            // tip above the quadric at the centre, µm
+		sag   float64                            // mean sag of the tip over the averaging disc, µm
+	)
+	a := an.reg.AveragingDiameter / 2
 	if flat {
-		var err error
-		flatTip, err = fit.PlanePoints(an.xs, an.ys, an.zs)
+		p, err := fit.PlanePoints(an.xs, an.ys, an.zs)
 		if err != nil {
 			return f.fail("fit_failed", "tip fit: "+err.Error())
 		}
-		p := flatTip
 		f.Flags = append(f.Flags, "flat_tip", "centre_nominal")
 		f.FitRMSNM = Num(p.RMS * nmPerUM)
 		tipAt = func(x, y, dX, dY float64) float64 { return an.quadM.At(x, y) + p.At(dX, dY) }
-		pm := an.frame.ToMap(centre)
-		f.ApexHeightNM = Num((p.A + an.quadM.At(pm.X, pm.Y) - an.planeM.At(pm.X, pm.Y)) * nmPerUM)
+		apex = p.A
 	} else {
 		off := r2.Sub(centre, gather)
 		tipAt = func(x, y, dX, dY float64) float64 { return an.quadM.At(x, y) + s.At(dX+off.X, dY+off.Y) }
@@ -155,9 +156,11 @@ func (an *analysis) measureFiber(index int) Fiber {
 			f.Flags = append(f.Flags, "flat_tip")
 		}
 		f.FitRMSNM = Num(s.RMS * nmPerUM)
-		pm := an.frame.ToMap(centre)
-		f.ApexHeightNM = Num((s.Z0 + an.quadM.At(pm.X, pm.Y) - an.planeM.At(pm.X, pm.Y)) * nmPerUM)
+		apex, sag = s.Z0, meanSag(s.R, a)
 	}
+	pm := an.frame.ToMap(centre)
+	surf := an.quadM.At(pm.X, pm.Y) - an.planeM.At(pm.X, pm.Y) // quadric above the plane at the centre
+	f.ApexHeightNM = Num((apex + surf) * nmPerUM)
 	if float64(f.FitRMSNM) > brokenResidualNM {
 		return f.fail("broken", fmt.Sprintf("tip surface too rough for a polished fiber end (fit RMS %.0f nm): broken, chipped or dirty", float64(f.FitRMSNM)))
 	}
@@ -172,7 +175,6 @@ func (an *analysis) measureFiber(index int) Fiber {
 	// in closed form, so the pixel grid does not bias it (a pixel-centre
 	// mean is off by ~2 nm at 1 mm tip radius); the second is a pixel mean,
 	// each pixel weighted by the fraction of its area inside the disc.
-	a := an.reg.AveragingDiameter / 2
 	pix := math.Sqrt(an.m.Pitch.X * an.m.Pitch.Y)
 	var sw, swr float64
 	an.pixelVisit(centre, a+pix, func(x, y, dX, dY, z float64) {
@@ -189,15 +191,9 @@ func (an *analysis) measureFiber(index int) Fiber {
 	if sw < minValidFraction*math.Pi*a*a/(pix*pix) {
 		return f.fail("missing", "too few valid pixels in the averaging disc")
 	}
-	pm := an.frame.ToMap(centre)
 	// Disc mean of the quadric above the plane: its value at the centre
 	// plus (D+E)·a²/4, the trace being the same in every rotated frame.
-	tipMean := an.quadM.At(pm.X, pm.Y) - an.planeM.At(pm.X, pm.Y) + (an.quadM.D+an.quadM.E)*a*a/4
-	if flat {
-		tipMean += flatTip.A
-	} else {
-		tipMean += s.Z0 - meanSag(s.R, a)
-	}
+	tipMean := surf + (an.quadM.D+an.quadM.E)*a*a/4 + apex - sag
 	f.HeightNM = Num((tipMean + swr/sw) * nmPerUM)
 
 	// Core dip: mean of (fitted tip − z) over the core disc.
