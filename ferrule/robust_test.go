@@ -191,3 +191,24 @@ func TestDeepHoles(t *testing.T) {
 	}
 	require.InDelta(t, truth.XAngleDeg, float64(rep.Ferrule.XAngleDeg), tolAngleDeg)
 }
+
+// TestFlatTip: a fiber polished flat has no apex: it keeps its nominal
+// centre, is flagged, and its height is still measured.
+func TestFlatTip(t *testing.T) {
+	p := synth.Random("MT-12", 15)
+	p.RadiiMM[4] = math.Inf(1)
+	p.Offsets[4] = [2]float64{0, 0}
+	m, truth, err := synth.Generate(p)
+	require.NoError(t, err)
+	rep, err := ferrule.Analyze(m, ferrule.Options{})
+	require.NoError(t, err)
+	f := rep.Fibers[4]
+	require.True(t, f.Measured())
+	require.Contains(t, f.Flags, "flat_tip")
+	require.Contains(t, f.Flags, "centre_nominal")
+	require.False(t, f.RadiusMM.Valid(), "a flat tip's radius is null")
+	require.InDelta(t, truth.Fibers[4].HeightNm, float64(f.HeightNM), tolHeightNM)
+	require.InDelta(t, truth.Fibers[4].ApexHeightNm, float64(f.ApexHeightNM), tolHeightNM)
+	require.InDelta(t, truth.Fibers[4].CoreDipNm, float64(f.CoreDipNM), tolHeightNM)
+	require.Equal(t, 12, rep.Summary.MeasuredFibers)
+}
