@@ -8,6 +8,8 @@
 //	mtgeo convert IN OUT.x3p               write any readable height map as X3P
 //	mtgeo specs [show NAME|FILE]           list the built-in spec profiles, or print one
 //	mtgeo batch [flags] DIR|FILE...        grade every height map found; CSV, JSONL and summary into --out
+//	mtgeo render FILE [-o OUT.png|.svg]    the end face as a picture (and --chart, --tiles)
+//	mtgeo report -o DIR FILE...            one self-contained HTML page per ferrule, and one for the lot
 //
 // Run "mtgeo COMMAND -h" for the flags of a command.
 //
@@ -43,6 +45,8 @@ func init() {
 		{"convert", "convert a height map to X3P", runConvert},
 		{"specs", "list the built-in spec profiles, or show one", runSpecs},
 		{"batch", "analyse and grade folders: CSV tables, JSONL, yield and Cpk", runBatch},
+		{"render", "draw an end face (PNG/SVG), its fiber-height chart and tip close-ups", runRender},
+		{"report", "HTML report pages per ferrule and for the lot", runReport},
 	}
 }
 

@@ -17,20 +17,35 @@ var viridisStops = [10][3]uint8{
 	{0x1f, 0x9e, 0x89}, {0x35, 0xb7, 0x79}, {0x6d, 0xcd, 0x59}, {0xb4, 0xde, 0x2c}, {0xfd, 0xe7, 0x25},
 }
 
-// viridis returns the colour at t in [0, 1] (clamped).
-func viridis(t float64) color.NRGBA {
+// gradient is a colour map: colours at evenly spaced t in [0, 1],
+// interpolated linearly in sRGB.
+type gradient [][3]uint8
+
+// at returns the colour at t in [0, 1] (clamped; NaN is 0).
+func (g gradient) at(t float64) color.NRGBA {
 	switch {
-	case !(t > 0): // also NaN
+	case !(t > 0):
 		t = 0
 	case t > 1:
 		t = 1
 	}
-	u := t * float64(len(viridisStops)-1)
-	i := min(int(u), len(viridisStops)-2)
+	u := t * float64(len(g)-1)
+	i := min(int(u), len(g)-2)
 	f := u - float64(i)
-	a, b := viridisStops[i], viridisStops[i+1]
+	a, b := g[i], g[i+1]
 	mix := func(x, y uint8) uint8 { return uint8(math.Round(float64(x) + f*(float64(y)-float64(x)))) }
 	return color.NRGBA{R: mix(a[0], b[0]), G: mix(a[1], b[1]), B: mix(a[2], b[2]), A: 0xff}
+}
+
+// viridis returns the viridis colour at t in [0, 1] (clamped).
+func viridis(t float64) color.NRGBA { return gradient(viridisStops[:]).at(t) }
+
+// redBlue is ColorBrewer's diverging RdBu with 7 classes (Cynthia Brewer,
+// Apache-2.0 licensed colours), blue at 0 and red at 1: blue for below,
+// near-white for 0, red for above.
+var redBlue = gradient{
+	{0x21, 0x66, 0xac}, {0x67, 0xa9, 0xcf}, {0xd1, 0xe5, 0xf0}, {0xf7, 0xf7, 0xf7},
+	{0xfd, 0xdb, 0xc7}, {0xef, 0x8a, 0x62}, {0xb2, 0x18, 0x2b},
 }
 
 // Colours of the pictures. Invalid pixels are a neutral grey that viridis
@@ -49,27 +64,31 @@ var (
 	chartGrey = color.NRGBA{R: 0x60, G: 0x60, B: 0x60, A: 0xff}
 )
 
-// viridisMap is viridis as a palette.ColorMap, for the colour bar.
-type viridisMap struct{ lo, hi float64 }
+// scaleMap is a gradient over [lo, hi] as a palette.ColorMap, for colour
+// bars.
+type scaleMap struct {
+	g      gradient
+	lo, hi float64
+}
 
-var _ palette.ColorMap = (*viridisMap)(nil)
+var _ palette.ColorMap = (*scaleMap)(nil)
 
-func (v *viridisMap) At(x float64) (color.Color, error) {
+func (v *scaleMap) At(x float64) (color.Color, error) {
 	if x < v.lo || x > v.hi {
 		return nil, fmt.Errorf("render: %g outside the colour range [%g, %g]", x, v.lo, v.hi)
 	}
-	return viridis((x - v.lo) / (v.hi - v.lo)), nil
+	return v.g.at((x - v.lo) / (v.hi - v.lo)), nil
 }
-func (v *viridisMap) Max() float64       { return v.hi }
-func (v *viridisMap) SetMax(x float64)   { v.hi = x }
-func (v *viridisMap) Min() float64       { return v.lo }
-func (v *viridisMap) SetMin(x float64)   { v.lo = x }
-func (v *viridisMap) Alpha() float64     { return 1 }
-func (v *viridisMap) SetAlpha(a float64) {}
-func (v *viridisMap) Palette(n int) palette.Palette {
+func (v *scaleMap) Max() float64       { return v.hi }
+func (v *scaleMap) SetMax(x float64)   { v.hi = x }
+func (v *scaleMap) Min() float64       { return v.lo }
+func (v *scaleMap) SetMin(x float64)   { v.lo = x }
+func (v *scaleMap) Alpha() float64     { return 1 }
+func (v *scaleMap) SetAlpha(a float64) {}
+func (v *scaleMap) Palette(n int) palette.Palette {
 	p := make(plainPalette, n)
 	for i := range p {
-		p[i] = viridis(float64(i) / math.Max(1, float64(n-1)))
+		p[i] = v.g.at(float64(i) / math.Max(1, float64(n-1)))
 	}
 	return p
 }

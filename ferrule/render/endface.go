@@ -32,6 +32,9 @@ type Options struct {
 	Layout *ferrule.Layout
 	// Title replaces the default title (file, layout, fibers, verdict).
 	Title string
+	// ResidualNM is the half-range of the FiberTiles colour scale, nm;
+	// zero picks it from the tips.
+	ResidualNM float64
 }
 
 // Nominal size of the end-face figure, points: 1600 px at 96 dpi.
@@ -77,13 +80,13 @@ func EndFace(m *geometry.HeightMap, rep *ferrule.Report, opts Options) (*Figure,
 	if m == nil || rep == nil || m.Rect.Empty() {
 		return nil, ErrNoReport
 	}
-	o, rot := rep.Frame.OriginMapUM, float64(rep.Frame.RotationDeg)*math.Pi/180
-	if !o[0].Valid() || !o[1].Valid() || math.IsNaN(rot) || math.IsInf(rot, 0) {
-		return nil, fmt.Errorf("render: the report has no ferrule frame")
+	frame, err := frameOf(rep)
+	if err != nil {
+		return nil, err
 	}
 	e := &endFace{
 		m: m, rep: rep,
-		frame:    ferrule.Frame{Origin: r2.Vec{X: float64(o[0]), Y: float64(o[1])}, Rotation: rot},
+		frame:    frame,
 		layout:   layoutOf(rep, opts.Layout),
 		fiberR:   125.0 / 2,
 		verdicts: fiberVerdicts(rep),
@@ -112,6 +115,15 @@ func EndFace(m *geometry.HeightMap, rep *ferrule.Report, opts Options) (*Figure,
 	f.Height = 1000 - dh + dw*vg.Length((e.y1-e.y0)/(e.x1-e.x0))
 	f.Height = vg.Length(math.Ceil(float64(f.Height)))
 	return f, nil
+}
+
+// frameOf is the ferrule frame of rep.
+func frameOf(rep *ferrule.Report) (ferrule.Frame, error) {
+	o, rot := rep.Frame.OriginMapUM, float64(rep.Frame.RotationDeg)*math.Pi/180
+	if !o[0].Valid() || !o[1].Valid() || math.IsNaN(rot) || math.IsInf(rot, 0) {
+		return ferrule.Frame{}, fmt.Errorf("render: the report has no ferrule frame")
+	}
+	return ferrule.Frame{Origin: r2.Vec{X: float64(o[0]), Y: float64(o[1])}, Rotation: rot}, nil
 }
 
 // WriteEndFace writes the EndFace picture as "png" or "svg".
@@ -257,7 +269,7 @@ func (e *endFace) drawColourBar(c draw.Canvas, d draw.Canvas) {
 	cp.HideX()
 	cp.Y.Label.Text = "height above reference plane (nm)"
 	cp.Y.Min, cp.Y.Max = e.lo, e.hi
-	cp.Add(&plotter.ColorBar{ColorMap: &viridisMap{lo: e.lo, hi: e.hi}, Vertical: true})
+	cp.Add(&plotter.ColorBar{ColorMap: &scaleMap{g: viridisStops[:], lo: e.lo, hi: e.hi}, Vertical: true})
 	const barW = 18
 	r := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
 		Min: vg.Point{X: c.Max.X - colourBarW + 6, Y: d.Min.Y},

@@ -52,6 +52,7 @@ type pageData struct {
 	Profile        string
 	Facts          []kv
 	EndFace, Chart template.URL
+	Tiles          template.URL
 	EndFaceErr     string
 	ChartErr       string
 	ParamHead      []string
@@ -67,11 +68,13 @@ type pageData struct {
 }
 
 // WritePage writes a self-contained HTML page for one analysed end face:
-// the end-face picture and the height chart as data: URIs, the report's
+// the end-face picture, the height chart and the fiber-tip close-ups as
+// data: URIs, the report's
 // facts, every ferrule and summary value with its limits and verdict (from
 // rep.Grade when set), the fiber checks, the rows, every fiber, the
 // regions used and the quality flags. It uses no script and fetches
-// nothing. m may be nil: the page then has no end-face picture.
+// nothing. m may be nil: the page then has no end-face picture and no
+// close-ups.
 func WritePage(w io.Writer, m *geometry.HeightMap, rep *ferrule.Report, opts PageOptions) error {
 	if rep == nil {
 		return ErrNoReport
@@ -101,6 +104,11 @@ func WritePage(w io.Writer, m *geometry.HeightMap, rep *ferrule.Report, opts Pag
 			d.EndFaceErr = err.Error()
 		} else {
 			d.EndFace = u
+		}
+		if f, err := FiberTiles(m, rep, Options{Layout: opts.Layout}); err == nil {
+			if u, err := pngURI(f, width); err == nil {
+				d.Tiles = u
+			}
 		}
 	} else {
 		d.EndFaceErr = "no height map given"
@@ -147,15 +155,19 @@ func facts(rep *ferrule.Report) []kv {
 	fr := rep.Frame
 	out := []kv{
 		{"file", rep.File},
-		{"format", rep.Format},
 		{"layout", rep.Layout},
+	}
+	if rep.Format != "" {
+		out = append(out, kv{"format", rep.Format})
+	}
+	out = append(out, []kv{
 		{"size", fmt.Sprintf("%d × %d px", rep.SizePx[0], rep.SizePx[1])},
 		{"pixel", fmt.Sprintf("%s × %s µm", num(rep.PixelUM[0], "_um"), num(rep.PixelUM[1], "_um"))},
 		{"valid pixels", fmt.Sprintf("%.1f %%", 100*float64(rep.ValidFraction))},
 		{"fixture angle", num(rep.FixtureAngleDeg, "_deg") + "°"},
 		{"frame origin (map)", fmt.Sprintf("%s, %s µm", num(fr.OriginMapUM[0], "_um"), num(fr.OriginMapUM[1], "_um"))},
 		{"frame rotation", num(fr.RotationDeg, "_deg") + "°"},
-	}
+	}...)
 	if fr.FromHoles {
 		out = append(out, kv{"hole spacing", fmt.Sprintf("%s µm (%s µm from the layout's)", num(fr.HoleSpacingUM, "_um"), signed(fr.HoleSpacingErrorUM, "_um"))})
 	} else {
@@ -198,7 +210,7 @@ func paramRows(rep *ferrule.Report, ci *checkIndex) [][]cell {
 			if c := ci.section(sec.name, f.Key); c != nil {
 				lo, hi := limitString(c)
 				row[3].Text, row[4].Text = lo, hi
-				row[5].Text = format(f.Key, float64(c.Margin), false)
+				row[5].Text = format(f.Key, float64(c.Margin), f.Int)
 				row[6] = verdictCell(c)
 				row[2].Class = row[6].Class
 			}

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"encoding/base64"
+	"html"
 	"image/png"
 	"math"
 	"regexp"
@@ -28,7 +29,7 @@ func requireSelfContained(t *testing.T, page string, wantWidth int) (images int)
 	require.NotContains(t, page, "@import")
 	require.NotContains(t, page, "url(")
 	for _, m := range srcAttr.FindAllStringSubmatch(page, -1) {
-		u := m[1]
+		u := html.UnescapeString(m[1]) // html/template writes + as &#43;
 		switch {
 		case strings.HasPrefix(m[0], "src"):
 			const prefix = "data:image/png;base64,"
@@ -56,7 +57,7 @@ func TestWritePage(t *testing.T) {
 	var b bytes.Buffer
 	require.NoError(t, WritePage(&b, m, &rep, PageOptions{Width: width, Index: "index.html"}))
 	page := b.String()
-	require.Equal(t, 2, requireSelfContained(t, page, width), "the end face and the height chart")
+	require.Equal(t, 3, requireSelfContained(t, page, width), "the end face, the height chart and the tips")
 	require.Contains(t, page, `id="verdict">FAIL<`)
 	require.Contains(t, page, `href="index.html"`)
 	require.Contains(t, page, "hand-made")
@@ -145,9 +146,9 @@ func TestWriteLotPage(t *testing.T) {
 
 func TestCpk(t *testing.T) {
 	for _, tc := range []struct {
-		name                string
-		mean, sd, lo, hi    float64
-		want                float64
+		name             string
+		mean, sd, lo, hi float64
+		want             float64
 	}{
 		// (USL − µ)/3σ = (10 − 4)/3 = 2 and (µ − LSL)/3σ = 4/3: the smaller.
 		{"two-sided", 4, 1, 0, 10, 4.0 / 3},

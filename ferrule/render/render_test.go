@@ -157,6 +157,7 @@ func TestGolden(t *testing.T) {
 	}{
 		{"endface_mt16.png", func() (*Figure, error) { return EndFace(m, rep, Options{}) }},
 		{"heights_mt16.png", func() (*Figure, error) { return HeightChart(rep, ChartOptions{}) }},
+		{"tiles_mt16.png", func() (*Figure, error) { return FiberTiles(m, rep, Options{}) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, err := tc.draw()
@@ -411,5 +412,25 @@ func TestDecimals(t *testing.T) {
 	ticks := niceTicks{n: 6}.Ticks(-0.31, 0.21)
 	for _, tk := range ticks {
 		require.LessOrEqual(t, len(tk.Label), 5, "short labels, not %q", tk.Label)
+	}
+}
+
+// TestConcurrent draws from several goroutines, as a test station or
+// batch --report may (run with -race to check for shared state).
+func TestConcurrent(t *testing.T) {
+	m, rep := sample(t, "mt16")
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var b bytes.Buffer
+			errs[i] = WritePage(&b, m, rep, PageOptions{Width: 200})
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		require.NoError(t, err)
 	}
 }

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/mtgeo/mtgeo/ferrule"
+	"github.com/mtgeo/mtgeo/ferrule/batch"
+	"github.com/mtgeo/mtgeo/ferrule/render"
+	"github.com/mtgeo/mtgeo/geometry"
+	_ "github.com/mtgeo/mtgeo/geometry/formats"
+)
+
+const renderUsage = `usage: mtgeo render [-o OUT.png|OUT.svg] [--chart CHART.png|.svg] [--tiles TILES.png|.svg] [--width PX] [--spec NAME|FILE|auto] [analysis flags] FILE
+
+Analyses FILE and draws its end face: the height above the ferrule
+reference plane as a colour map with a colour bar in nm, in the ferrule
+frame (+X right, +Y up: row 1 at the bottom, fiber 1 at the left), with
+the guide holes, the ferrule axes, a scale bar and every fiber's outline
+and number, green or red by verdict with --spec. The output format follows
+the extension of -o (default: FILE with .png). --chart also writes the
+fiber-height chart (one panel per row, with each row's line fit), --tiles
+the fiber-tip close-ups (height minus the fitted tip sphere: core dip,
+chips, dirt).
+
+The paths written are printed on stdout.
+
+Exit status: 0 written (and passed, with --spec), 1 the ferrule failed
+grading, 2 the file could not be read, analysed or drawn.
+
+flags:
+`
+
+// specFlag turns --spec into a profile chooser: nil without --spec, the
+// built-in profile of each report's layout for "auto" (PC, or APC with a
+// fixture angle), else the named or file profile.
+func (a *analyzeFlags) grader() (func(*ferrule.Report) (*ferrule.Profile, error), error) {
+	if a.spec == "" {
+		return nil, nil
+	}
+	if strings.EqualFold(a.spec, "auto") {
+		polish := "PC"
+		if a.fixture != 0 {
+			polish = "APC"
+		}
+		return batch.AutoProfile(polish), nil
+	}
+	p, err := a.profile()
+	if err != nil {
+		return nil, err
+	}
+	return func(*ferrule.Report) (*ferrule.Profile, error) { return p, nil }, nil
+}
+
+// analyzeMap reads and analyses one file, keeping the map for pictures,
+// and grades the report when grade is not nil.
+func analyzeMap(an *ferrule.Analyzer, path string, ro *geometry.Options, opts ferrule.Options, grade func(*ferrule.Report) (*ferrule.Profile, error)) (*geometry.HeightMap, *ferrule.Report, error) {
+	m, format, err := geometry.ReadFile(path, ro)
+	if err != nil {
+		return nil, nil, err
+	}
+	rep, err := an.Analyze(m, opts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	rep.File, rep.Format = path, format
+	if grade != nil {
+		prof, err := grade(rep)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if _, err := prof.Grade(rep); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	return m, rep, nil
+}
+
+// pictureFormat is "png" or "svg" from a file name's extension.
+func pictureFormat(path string) (string, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".png":
+		return "png", nil
+	case ".svg":
+		return "svg", nil
+	}
+	return "", fmt.Errorf("%s: the picture must be a .png or .svg file", path)
+}
+
+// writeFile writes the bytes of fn to path, leaving no partial file.
+func writeFile(path string, fn func(w io.Writer) error) error {
+	var b bytes.Buffer
+	if err := fn(&b); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b.Bytes(), 0o666)
+}
+
+func runRender(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("render", "FILE", stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, renderUsage)
+		fs.PrintDefaults()
+	}
+	var af analyzeFlags
+	af.register(fs)
+	fs.Lookup("spec").Usage = "grade against a spec profile: a built-in name (see 'mtgeo specs'), a profile JSON file, or auto (the built-in profile of the layout)"
+	out := fs.String("o", "", "output picture, .png or .svg (default: FILE with .png)")
+	chart := fs.String("chart", "", "also write the fiber-height chart to this .png or .svg file")
+	tiles := fs.String("tiles", "", "also write the fiber-tip close-ups (height minus the fitted tip sphere) to this .png or .svg file")
+	width := fs.Int("width", 1600, "width of a PNG in pixels")
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
+		return exitError
+	}
+	if len(files) != 1 {
+		fs.Usage()
+		return exitError
+	}
+	fail := func(err error) int {
+		fmt.Fprintln(stderr, "mtgeo render:", err)
+		return exitError
+	}
+	if *width < 16 || *width > 20000 {
+		return fail(fmt.Errorf("--width must be 16 to 20000 pixels, not %d", *width))
+	}
+	path := files[0]
+	if *out == "" {
+		*out = strings.TrimSuffix(path, filepath.Ext(path)) + ".png"
+	}
+	format, err := pictureFormat(*out)
+	if err != nil {
+		return fail(err)
+	}
+	var chartFormat, tilesFormat string
+	if *chart != "" {
+		if chartFormat, err = pictureFormat(*chart); err != nil {
+			return fail(err)
+		}
+	}
+	if *tiles != "" {
+		if tilesFormat, err = pictureFormat(*tiles); err != nil {
+			return fail(err)
+		}
+	}
+	opts, err := af.options()
+	if err != nil {
+		return fail(err)
+	}
+	grade, err := af.grader()
+	if err != nil {
+		return fail(err)
+	}
+	var an ferrule.Analyzer
+	m, rep, err := analyzeMap(&an, path, af.read.options(), opts, grade)
+	if err != nil {
+		return fail(err)
+	}
+	err = writeFile(*out, func(w io.Writer) error {
+		return render.WriteEndFace(w, format, m, rep, render.Options{Width: *width, Layout: opts.Layout})
+	})
+	if err != nil {
+		return fail(err)
+	}
+	fmt.Fprintln(stdout, *out)
+	if *chart != "" {
+		err = writeFile(*chart, func(w io.Writer) error {
+			return render.WriteHeightChart(w, chartFormat, rep, render.ChartOptions{Width: *width, Layout: opts.Layout})
+		})
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Fprintln(stdout, *chart)
+	}
+	if *tiles != "" {
+		err = writeFile(*tiles, func(w io.Writer) error {
+			return render.WriteFiberTiles(w, tilesFormat, m, rep, render.Options{Width: *width, Layout: opts.Layout})
+		})
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Fprintln(stdout, *tiles)
+	}
+	if rep.Grade != nil && !rep.Grade.Pass {
+		return exitFail
+	}
+	return exitOK
+}
