@@ -13,6 +13,7 @@ import (
 
 	"github.com/mtgeo/mtgeo/ferrule"
 	"github.com/mtgeo/mtgeo/ferrule/batch"
+	"github.com/mtgeo/mtgeo/ferrule/render"
 	_ "github.com/mtgeo/mtgeo/geometry/formats"
 )
 
@@ -34,6 +35,8 @@ Writes into --out:
                   fit quality, flags, the fiber's own verdict
   summary.json    counts, yield, failures by check, and per parameter n,
   summary.txt     mean, σ, min, max and Cpk against the profile's limits
+  lot.html        with --report: the lot's page (yield, failures by check,
+                  a histogram and a run chart per parameter), self-contained
 CSV: header row, units in the column names, '.' decimals, empty cell = not
 measured. --resume skips the files already in results.jsonl (keeping their
 results as they are, even if the flags changed), appends the others and
@@ -64,6 +67,7 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "mtgeo-batch", "output folder (created if needed)")
 	resume := fs.Bool("resume", false, "skip the files already in OUT/results.jsonl and append the others")
 	all := fs.Bool("all", false, "in folders, try every file, not only those with a height-map extension")
+	report := fs.Bool("report", false, "also write OUT/"+lotPage+": the lot's HTML page (yield, failures by check, histograms and run charts)")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return exitError
@@ -148,6 +152,12 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 	sum.WriteText(stdout)
 	fmt.Fprintf(stdout, "\nresults in %s: %s, %s, %s, %s, %s\n", *out, batch.ResultsFile, batch.FerrulesFile,
 		batch.FibersFile, batch.SummaryJSON, batch.SummaryText)
+	if *report {
+		if err := writeLotPage(*out); err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(stdout, "lot page: %s\n", filepath.Join(*out, lotPage))
+	}
 	if runErr != nil {
 		fmt.Fprintf(stderr, "mtgeo batch: interrupted after %d of %d files; run again with --resume to go on\n", prog.done, len(todo))
 		return exitError
@@ -244,4 +254,39 @@ func (p *batchProgress) finish() {
 	if p.done != p.total || p.lastTenth < 10 {
 		fmt.Fprintln(p.w, "mtgeo batch:", p.status(now))
 	}
+}
+
+// lotPage is the file name of the lot's HTML page in the output folder.
+const lotPage = "lot.html"
+
+// writeLotPage draws the lot page from the whole results.jsonl of dir, so
+// a resumed batch gets the page of all its files.
+func writeLotPage(dir string) error {
+	f, err := os.Open(filepath.Join(dir, batch.ResultsFile))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var reps []*ferrule.Report
+	var errs []render.FileError
+	err = batch.ReadResults(f, func(r batch.Result) error {
+		if r.OK() {
+			reps = append(reps, r.Report)
+		} else {
+			errs = append(errs, render.FileError{File: r.File, Err: r.Err.Error()})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	out, err := os.Create(filepath.Join(dir, lotPage))
+	if err != nil {
+		return err
+	}
+	if err := render.WriteLotPage(out, reps, errs); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }

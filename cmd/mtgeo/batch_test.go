@@ -65,6 +65,18 @@ func TestBatch(t *testing.T) {
 	dir := batchTestFolder(t)
 	t.Run("folder", func(t *testing.T) { testBatchFolder(t, dir) })
 	t.Run("exit codes", func(t *testing.T) { testBatchExitCodes(t, dir) })
+	t.Run("lot page", func(t *testing.T) {
+		out := filepath.Join(t.TempDir(), "lot")
+		code, stdout, stderr := runBatchTest("--spec", "iec-style-pc-16", "--report", "--out", out, dir)
+		require.Equal(t, exitError, code, stderr)
+		require.Contains(t, stdout, lotPage)
+		b, err := os.ReadFile(filepath.Join(out, lotPage))
+		require.NoError(t, err)
+		page := string(b)
+		require.Contains(t, page, "e-trunc.x3p", "files that could not be analysed are listed")
+		require.Contains(t, page, "x_angle_deg", "failures by check")
+		require.NotContains(t, page, "<script", "self-contained, no scripts")
+	})
 }
 
 // batchOutputs reads the output files of a batch.
