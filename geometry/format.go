@@ -34,6 +34,9 @@ func (e UnsupportedError) Error() string { return "unsupported feature: " + stri
 // recognises the input.
 var ErrFormat = errors.New("geometry: unknown height-map format")
 
+// ErrEmpty is returned by Decode and DecodeConfig for an empty input.
+var ErrEmpty = errors.New("geometry: empty file")
+
 // ErrTooLarge is wrapped by decoders whose header announces more than
 // MaxPixels pixels.
 var ErrTooLarge = errors.New("geometry: map larger than MaxPixels")
@@ -209,6 +212,9 @@ func decode(r io.Reader, ext string, opts *Options) (*HeightMap, string, error) 
 	if err != nil {
 		return nil, "", err
 	}
+	if len(head) == 0 {
+		return nil, "", ErrEmpty
+	}
 	f, ok := sniff(head, ext)
 	if !ok {
 		return nil, "", ErrFormat
@@ -226,6 +232,9 @@ func decodeConfig(r io.Reader, ext string, opts *Options) (Config, error) {
 	head, r, err := peek(r)
 	if err != nil {
 		return Config{}, err
+	}
+	if len(head) == 0 {
+		return Config{}, ErrEmpty
 	}
 	f, ok := sniff(head, ext)
 	if !ok {

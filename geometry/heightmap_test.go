@@ -92,6 +92,10 @@ func TestRegistrySniffsContent(t *testing.T) {
 	require.Equal(t, "test-a", c.Format)
 	_, _, err = Decode(bytes.NewReader([]byte("nothing")), nil)
 	require.True(t, errors.Is(err, ErrFormat))
+	_, _, err = Decode(bytes.NewReader(nil), nil)
+	require.ErrorIs(t, err, ErrEmpty)
+	_, err = DecodeConfig(io.MultiReader(), nil)
+	require.ErrorIs(t, err, ErrEmpty)
 	require.Panics(t, func() { RegisterFormat(Format{Name: "x"}) })
 }
 
