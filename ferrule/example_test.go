@@ -1,0 +1,65 @@
+package ferrule_test
+
+import (
+	"fmt"
+	"log"
+
+	"github.com/mtgeo/mtgeo/ferrule"
+	"github.com/mtgeo/mtgeo/geometry"
+	_ "github.com/mtgeo/mtgeo/geometry/formats"
+)
+
+// Analyse the bundled 16-fiber end face with the layout identified from the
+// map, as "mtgeo analyze" does.
+func ExampleAnalyze() {
+	m, format, err := geometry.ReadFile("../testdata/mt16.x3p", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	rep, err := ferrule.Analyze(m, ferrule.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(format, rep.Layout, len(rep.Fibers), "fibers")
+	fmt.Printf("hole spacing %.1f µm, X angle %.3f°\n", float64(rep.Frame.HoleSpacingUM), float64(rep.Ferrule.XAngleDeg))
+	f := rep.Fibers[0]
+	fmt.Printf("fiber %d: height %.0f nm, tip radius %.1f mm\n", f.Index, float64(f.HeightNM), float64(f.RadiusMM))
+	// Output:
+	// x3p MT-16 16 fibers
+	// hole spacing 5300.0 µm, X angle -0.291°
+	// fiber 1: height 2339 nm, tip radius 7.8 mm
+}
+
+// Grade a report against a built-in profile; every failed check names its
+// parameter and, for a per-fiber check, the fiber.
+func ExampleProfile_Grade() {
+	m, _, err := geometry.ReadFile("../testdata/mt16.x3p", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	l, _ := ferrule.LayoutByName("MT-16")
+	rep, err := ferrule.Analyze(m, ferrule.Options{Layout: &l})
+	if err != nil {
+		log.Fatal(err)
+	}
+	prof, err := ferrule.LoadProfile("iec-style-pc-16")
+	if err != nil {
+		log.Fatal(err)
+	}
+	g, err := prof.Grade(rep)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("pass:", g.Pass)
+	for _, c := range g.Checks {
+		if !c.Pass && c.Fiber == nil {
+			fmt.Printf("%s = %.1f (max %v)\n", c.Name, float64(c.Value), c.Max)
+		}
+	}
+	// Output:
+	// pass: false
+	// x_angle_deg = -0.3 (max 0.15)
+	// height_differential_nm = 3178.7 (max 700)
+	// adjacent_differential_nm = 2772.4 (max 300)
+	// minus_coplanarity_nm = 1759.4 (max 200)
+}
