@@ -40,6 +40,7 @@ type Analyzer struct {
 	xs, ys, zs []float64
 	cells      []int32 // hole-finding grid
 	stack      []int
+	rim        []rimPixel // core-rim pixels of one fiber
 }
 
 // Analyze analyses one end face with a fresh Analyzer.

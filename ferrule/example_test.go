@@ -53,13 +53,13 @@ func ExampleProfile_Grade() {
 	fmt.Println("pass:", g.Pass)
 	for _, c := range g.Checks {
 		if !c.Pass && c.Fiber == nil {
-			fmt.Printf("%s = %.1f (max %v)\n", c.Name, float64(c.Value), c.Max)
+			fmt.Printf("%s = %.4g (max %v)\n", c.Name, float64(c.Value), c.Max)
 		}
 	}
 	// Output:
 	// pass: false
-	// x_angle_deg = -0.3 (max 0.15)
-	// height_differential_nm = 3178.7 (max 700)
-	// adjacent_differential_nm = 2772.4 (max 300)
-	// minus_coplanarity_nm = 1759.4 (max 200)
+	// x_angle_deg = -0.2912 (max 0.15)
+	// height_differential_nm = 3179 (max 700)
+	// adjacent_differential_nm = 2772 (max 300)
+	// minus_coplanarity_nm = 1759 (max 200)
 }

@@ -76,6 +76,10 @@ func (f *Fiber) fail(flag, msg string) Fiber {
 	return *f
 }
 
+// rimPixel is a pixel near the core rim: its depth below the tip and its
+// squared distance from the fiber centre.
+type rimPixel struct{ depth, rho2 float64 }
+
 // measureFiber measures fiber index (SPEC §5).
 //
 // The tip sphere is fitted to the height above the reference quadric,
@@ -168,41 +172,12 @@ func (an *analysis) measureFiber(index int) Fiber {
 		f.Flags = append(f.Flags, "high_residual")
 	}
 
-	// Height (SPEC §5): the mean of z − plane over the averaging disc,
-	// split as the exact disc mean of the fitted tip above the plane plus
-	// the mean of the data's departure from the tip (core dip, dust,
-	// anything the sphere does not follow). The first term is integrated
-	// in closed form, so the pixel grid does not bias it (a pixel-centre
-	// mean is off by ~2 nm at 1 mm tip radius); the second is a pixel mean,
-	// each pixel weighted by the fraction of its area inside the disc.
-	pix := math.Sqrt(an.m.Pitch.X * an.m.Pitch.Y)
-	var sw, swr float64
-	an.pixelVisit(centre, a+pix, func(x, y, dX, dY, z float64) {
-		if z != z {
-			return
-		}
-		w := math.Min(1, (a-math.Hypot(dX, dY))/pix+0.5)
-		if w <= 0 {
-			return
-		}
-		sw += w
-		swr += w * (z - tipAt(x, y, dX, dY))
-	})
-	if sw < minValidFraction*math.Pi*a*a/(pix*pix) {
-		return f.fail("missing", "too few valid pixels in the averaging disc")
-	}
-	// Disc mean of the quadric above the plane: its value at the centre
-	// plus (D+E)·a²/4, the trace being the same in every rotated frame.
-	tipMean := surf + (an.quadM.D+an.quadM.E)*a*a/4 + apex - sag
-	f.HeightNM = Num((tipMean + swr/sw) * nmPerUM)
-
-	// Core dip: mean of (fitted tip − z) over the core disc.
+	// Core dip (SPEC §5): mean of (fitted tip − z) over the core disc.
 	rc := an.reg.CoreDiameter / 2
 	inner, outer := sq(math.Max(0, rc-coreCentreTolerance)), sq(rc+coreCentreTolerance)
-	var nIn, nAmb int
+	var nIn int
 	var sumIn float64
-	var ambD, ambR [64]float64 // ambiguous rim pixels: depth and radius²
-	amb := 0
+	an.rim = an.rim[:0]
 	an.pixelVisit(centre, rc+coreCentreTolerance, func(x, y, dX, dY, z float64) {
 		if z != z {
 			return
@@ -212,33 +187,78 @@ func (an *analysis) measureFiber(index int) Fiber {
 		case rho2 <= inner:
 			nIn++
 			sumIn += d
-		case rho2 <= outer && amb < len(ambD):
-			ambD[amb], ambR[amb] = d, rho2
-			amb++
+		case rho2 <= outer:
+			an.rim = append(an.rim, rimPixel{d, rho2})
 		}
-		nAmb = amb
 	})
 	sigma := float64(f.FitRMSNM) / nmPerUM
 	sum, n := sumIn, nIn
 	dipIn := sumIn / float64(max(nIn, 1))
-	for i := 0; i < nAmb; i++ {
+	for _, p := range an.rim {
 		var in bool
 		if nIn > 0 && dipIn > 4*sigma {
-			in = ambD[i] > dipIn/2 // depth says which side of the rim it is
+			in = p.depth > dipIn/2 // depth says which side of the rim it is
 		} else {
-			in = ambR[i] <= rc*rc
+			in = p.rho2 <= rc*rc
 		}
 		if in {
-			sum += ambD[i]
+			sum += p.depth
 			n++
 		}
 	}
 	f.CorePixels = n
+	dip := math.NaN()
 	if n > 0 {
-		f.CoreDipNM = Num(sum / float64(n) * nmPerUM)
+		dip = sum / float64(n)
+		f.CoreDipNM = Num(dip * nmPerUM)
 	} else {
 		f.Flags = append(f.Flags, "no_core_pixels")
 	}
+
+	// Height (SPEC §5): the mean of z − plane over the averaging disc,
+	// taken in its continuous limit, so the pixel grid does not bias it:
+	// the exact disc mean of the fitted tip above the plane (closed form; a
+	// pixel-centre mean is off by ~2 nm at 1 mm tip radius), less the core
+	// dip over the core's exact share (rc/a)² of the disc (a pixel count
+	// gets that share wrong by up to a pixel's area), plus the mean of the
+	// data's departure from the tip over the rest of the disc (dust, and
+	// whatever the sphere does not follow), each pixel weighted by the
+	// fraction of its area inside the disc.
+	pix := math.Sqrt(an.m.Pitch.X * an.m.Pitch.Y)
+	coreShare := 0.0
+	if !math.IsNaN(dip) {
+		coreShare = math.Min(1, sq(rc/a))
+	}
+	var valid, sw, swr float64
+	an.pixelVisit(centre, a+pix, func(x, y, dX, dY, z float64) {
+		if z != z {
+			return
+		}
+		rho := math.Hypot(dX, dY)
+		w := math.Min(1, (a-rho)/pix+0.5)
+		if w <= 0 {
+			return
+		}
+		valid += w
+		if coreShare > 0 && rho <= rc+coreCentreTolerance {
+			return // counted through the core dip
+		}
+		sw += w
+		swr += w * (z - tipAt(x, y, dX, dY))
+	})
+	if valid < minValidFraction*math.Pi*a*a/(pix*pix) {
+		return f.fail("missing", "too few valid pixels in the averaging disc")
+	}
+	// Disc mean of the quadric above the plane: its value at the centre
+	// plus (D+E)·a²/4, the trace being the same in every rotated frame.
+	h := surf + (an.quadM.D+an.quadM.E)*a*a/4 + apex - sag
+	if coreShare > 0 {
+		h -= coreShare * dip
+	}
+	if sw > 0 {
+		h += (1 - coreShare) * swr / sw
+	}
+	f.HeightNM = Num(h * nmPerUM)
 	return f
 }
 
