@@ -43,7 +43,10 @@
 // curvature, so a curved ferrule does not tilt the cap locally); the
 // annulus is re-centred on the fitted apex until it moves less than 20 nm.
 // The apex is the fiber centre. A tip too flat for an apex keeps its
-// nominal centre and is flagged flat_tip and centre_nominal.
+// nominal centre and is flagged flat_tip and centre_nominal; it counts as a
+// fiber only if a step of more than 50 nm against the surface around the
+// cladding or a core dip above 4 times the fit RMS shows one, and is
+// otherwise not_found (unmeasured).
 //
 // Core dip is the mean of (fitted tip − z) over the core disc; pixels whose
 // centres lie within 0.5 µm of the core rim are assigned to the core by
@@ -65,7 +68,9 @@
 // Flags: missing (under 30 % valid pixels in the annulus or disc),
 // few_points, fit_failed, broken (tip-fit RMS above 50 nm: no polished
 // end, unmeasured), centre_not_found (apex more than half the fitting
-// radius from nominal), off_map, flat_tip, centre_nominal, high_residual
+// radius from nominal), off_map (nominal centre outside the map),
+// partly_off_map (the map's edge cuts the fit disc: those pixels count as
+// invalid), not_found (flat and level: no fiber end), flat_tip, centre_nominal, high_residual
 // (tip-fit RMS above 20 nm), no_core_pixels. A fiber with an error has no
 // numbers and fails grading; the rest of the ferrule is still measured.
 //

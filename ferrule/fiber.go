@@ -3,6 +3,7 @@ package ferrule
 import (
 	"errors"
 	"fmt"
+	"image"
 	"math"
 
 	"github.com/mtgeo/mtgeo/fit"
@@ -16,41 +17,51 @@ import (
 // core dip by dip/n (SPEC §9).
 const coreCentreTolerance = 0.5
 
-// pixelVisit calls fn for every pixel of the map within radius rad (µm) of
+// pixelVisit calls fn for every pixel position within radius rad (µm) of
 // ferrule-frame point c, with the pixel's map coordinates (x, y), its offset
-// (dX, dY) from c in the ferrule frame and its height z (NaN if invalid).
-func (an *analysis) pixelVisit(c r2.Vec, rad float64, fn func(x, y, dX, dY, z float64)) {
+// (dX, dY) from c in the ferrule frame and its height z. Positions off the
+// map are visited too, with z NaN: they are unmeasured, so a fiber cut by
+// the map's edge shows it in its valid fraction. It returns how many
+// positions lay off the map.
+func (an *analysis) pixelVisit(c r2.Vec, rad float64, fn func(x, y, dX, dY, z float64)) (off int) {
 	m := an.m
 	p := an.frame.ToMap(c)
 	pc, pr := m.MapToPixel(p)
-	c0 := max(m.Rect.Min.X, int(math.Floor(pc-rad/m.Pitch.X)))
-	c1 := min(m.Rect.Max.X-1, int(math.Ceil(pc+rad/m.Pitch.X)))
-	r0 := max(m.Rect.Min.Y, int(math.Floor(pr-rad/m.Pitch.Y)))
-	r1 := min(m.Rect.Max.Y-1, int(math.Ceil(pr+rad/m.Pitch.Y)))
+	c0, c1 := int(math.Floor(pc-rad/m.Pitch.X)), int(math.Ceil(pc+rad/m.Pitch.X))
+	r0, r1 := int(math.Floor(pr-rad/m.Pitch.Y)), int(math.Ceil(pr+rad/m.Pitch.Y))
 	sin, cos := math.Sincos(an.frame.Rotation)
 	rad2 := rad * rad
+	nan := math.NaN()
 	for r := r0; r <= r1; r++ {
 		y := m.Offset.Y + float64(r)*m.Pitch.Y
-		row := m.Row(r)
+		row := m.Row(r) // nil off the map
 		for col := c0; col <= c1; col++ {
 			x := m.Offset.X + float64(col)*m.Pitch.X
 			ddx, ddy := x-p.X, y-p.Y
 			if ddx*ddx+ddy*ddy > rad2 {
 				continue
 			}
-			fn(x, y, cos*ddx+sin*ddy, -sin*ddx+cos*ddy, row[col-m.Rect.Min.X])
+			z := nan
+			if row != nil && col >= m.Rect.Min.X && col < m.Rect.Max.X {
+				z = row[col-m.Rect.Min.X]
+			} else {
+				off++
+			}
+			fn(x, y, cos*ddx+sin*ddy, -sin*ddx+cos*ddy, z)
 		}
 	}
+	return off
 }
 
 // gatherAnnulus collects the valid pixels of the tip-fit annulus around c
 // into an.xs, an.ys (ferrule-frame offsets from c) and an.zs (height above
-// the reference quadric) and returns how many pixel centres the annulus
-// holds, valid or not.
-func (an *analysis) gatherAnnulus(c r2.Vec) (total int) {
+// the reference quadric) and returns how many pixel positions the annulus
+// holds, valid or not, on the map or off it, and how many positions of the
+// disc it lies in are off the map.
+func (an *analysis) gatherAnnulus(c r2.Vec) (total, off int) {
 	an.xs, an.ys, an.zs = an.xs[:0], an.ys[:0], an.zs[:0]
 	in2, out2 := sq(an.reg.CoreExclusionRadius), sq(an.reg.FitRadius)
-	an.pixelVisit(c, an.reg.FitRadius, func(x, y, dX, dY, z float64) {
+	off = an.pixelVisit(c, an.reg.FitRadius, func(x, y, dX, dY, z float64) {
 		rho2 := dX*dX + dY*dY
 		if rho2 < in2 || rho2 > out2 {
 			return
@@ -62,7 +73,7 @@ func (an *analysis) gatherAnnulus(c r2.Vec) (total int) {
 			an.zs = append(an.zs, z-an.quadM.At(x, y))
 		}
 	})
-	return total
+	return total, off
 }
 
 // fail marks the fiber unmeasured: a flag, the reason, and no geometry
@@ -101,11 +112,14 @@ func (an *analysis) measureFiber(index int) Fiber {
 		centre = nom
 		flat   bool
 	)
+	if pc, pr := an.m.MapToPixel(an.frame.ToMap(nom)); !(image.Point{int(math.Round(pc)), int(math.Round(pr))}.In(an.m.Rect)) {
+		return f.fail("off_map", "the fiber's nominal position lies outside the map")
+	}
 	for iter := 0; iter < 4; iter++ {
 		gather = centre
-		total := an.gatherAnnulus(gather)
-		if total == 0 {
-			return f.fail("off_map", "fiber lies outside the map")
+		total, off := an.gatherAnnulus(gather)
+		if off > 0 && iter == 0 {
+			f.Flags = append(f.Flags, "partly_off_map")
 		}
 		f.ValidFraction = Num(float64(len(an.zs)) / float64(total))
 		f.FitPoints = len(an.zs)
@@ -213,6 +227,12 @@ func (an *analysis) measureFiber(index int) Fiber {
 		f.CoreDipNM = Num(dip * nmPerUM)
 	} else {
 		f.Flags = append(f.Flags, "no_core_pixels")
+	}
+	// A flat "tip" is a fiber only if something shows one: a step against
+	// the surface around the cladding, or a core dip out of the noise.
+	// Otherwise there is no fiber end here to measure.
+	if flat && !(dip > 4*sigma) && !an.fiberSeen(centre) {
+		return f.fail("not_found", "no fiber end at the nominal position: the surface there is flat and level with the ferrule")
 	}
 
 	// Height (SPEC §5): the mean of z − plane over the averaging disc,

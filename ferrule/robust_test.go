@@ -212,3 +212,43 @@ func TestFlatTip(t *testing.T) {
 	require.InDelta(t, truth.Fibers[4].CoreDipNm, float64(f.CoreDipNM), tolHeightNM)
 	require.Equal(t, 12, rep.Summary.MeasuredFibers)
 }
+
+// TestNoFiberWhereTheLayoutSaysOne: an MT-16 analysed as MT-32 has no fiber
+// at any MT-32 position (rows at ±250 µm): none may come out measured.
+func TestNoFiberWhereTheLayoutSaysOne(t *testing.T) {
+	m, _, err := synth.Generate(synth.Random("MT-16", 16))
+	require.NoError(t, err)
+	l, _ := ferrule.LayoutByName("MT-32")
+	rep, err := ferrule.Analyze(m, ferrule.Options{Layout: &l})
+	require.NoError(t, err)
+	require.Zero(t, rep.Summary.MeasuredFibers)
+	for _, f := range rep.Fibers {
+		require.NotEmpty(t, f.Error, "fiber %d", f.Index)
+		require.False(t, f.HeightNM.Valid())
+	}
+}
+
+// TestFiberCutByTheMapEdge: pixels beyond the map's edge are unmeasured, so
+// a fiber whose fit disc the edge cuts says so, and one cut through the
+// middle is missing.
+func TestFiberCutByTheMapEdge(t *testing.T) {
+	p := synth.Random("MT-12", 17)
+	p.RotationDeg, p.ShiftUm = 0, [2]float64{0, 0}
+	m, truth, err := synth.Generate(p)
+	require.NoError(t, err)
+	l, _ := ferrule.LayoutByName("MT-12")
+	frame := ferrule.Frame{Origin: r2vec(truth.OriginMapUm)}
+	// Cut 30 µm right of fiber 1's centre, which leaves it off the map with
+	// part of its fit disc (50 µm) on it, and through fiber 12's centre.
+	c0 := int((truth.Fibers[0].MapXUm + 30) / m.Pitch.X)
+	c1 := int(truth.Fibers[11].MapXUm/m.Pitch.X) + 3 // just past the centre
+	cut := m.SubMap(image.Rect(c0, 0, c1, m.Rect.Dy()))
+	rep, err := ferrule.Analyze(cut, ferrule.Options{Layout: &l, Frame: &frame})
+	require.NoError(t, err)
+	require.Contains(t, rep.Fibers[0].Flags, "off_map")
+	require.False(t, rep.Fibers[0].Measured())
+	require.Contains(t, rep.Fibers[11].Flags, "partly_off_map")
+	require.Less(t, float64(rep.Fibers[11].ValidFraction), 0.6, "half of fiber 12's annulus is off the map")
+	require.True(t, rep.Fibers[5].Measured())
+	require.NotContains(t, rep.Fibers[5].Flags, "partly_off_map")
+}
