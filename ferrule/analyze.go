@@ -76,6 +76,9 @@ func (a *Analyzer) Analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 			rep, err = nil, fmt.Errorf("ferrule: internal error, please report: %v", r)
 		}
 	}()
+	if math.IsNaN(opts.FixtureAngleDeg) || math.IsInf(opts.FixtureAngleDeg, 0) {
+		return nil, fmt.Errorf("ferrule: fixture angle %v is not finite", opts.FixtureAngleDeg)
+	}
 	if m == nil || m.Rect.Empty() || len(m.Z) == 0 {
 		return nil, fmt.Errorf("%w: empty map", ErrNoData)
 	}
@@ -101,8 +104,17 @@ func (a *Analyzer) Analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 		FixtureAngleDeg: Num(opts.FixtureAngleDeg),
 	}
 
+	if opts.Layout != nil {
+		if err := opts.Layout.Validate(); err != nil {
+			return nil, fmt.Errorf("ferrule: %w", err)
+		}
+	}
+
 	// Frame and holes.
 	if opts.Frame != nil {
+		if f := opts.Frame; math.IsNaN(f.Origin.X+f.Origin.Y+f.Rotation) || math.IsInf(f.Origin.X+f.Origin.Y+f.Rotation, 0) {
+			return nil, fmt.Errorf("ferrule: the given frame is not finite: %+v", *f)
+		}
 		an.frame = *opts.Frame
 	} else {
 		holes, err := a.findHoles(m, opts.Layout)
@@ -115,9 +127,6 @@ func (a *Analyzer) Analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 
 	// Layout.
 	if opts.Layout != nil {
-		if err := opts.Layout.Validate(); err != nil {
-			return nil, fmt.Errorf("ferrule: %w", err)
-		}
 		an.layout = *opts.Layout
 	} else {
 		l, err := an.identifyLayout()

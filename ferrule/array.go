@@ -68,10 +68,11 @@ func (an *analysis) arrayResults(rep *Report) {
 	if !math.IsInf(adjAll, -1) {
 		sum.AdjacentDifferentialNM = Num(adjAll)
 	}
-	// Fiber line (one row) or plane (several), H in nm over X, Y in mm.
+	// Fiber line (one row) or plane (several), H in nm over X, Y in mm. A
+	// plane needs fibers measured in two rows at least; with one, the line.
 	var slope float64 // nm per mm along X
 	below := math.NaN()
-	if l.Rows == 1 {
+	if rowsMeasured(rep) < 2 {
 		if line, err := fit.LinePoints(allX, allH); err == nil {
 			slope, below = line.B, 0
 			for i := range allX {
@@ -90,6 +91,17 @@ func (an *analysis) arrayResults(rep *Report) {
 	}
 	an.alignment(rep, &sum)
 	rep.Summary = sum
+}
+
+// rowsMeasured returns the number of rows with a measured fiber.
+func rowsMeasured(rep *Report) int {
+	seen := map[int]bool{}
+	for i := range rep.Fibers {
+		if rep.Fibers[i].Measured() {
+			seen[rep.Fibers[i].Row] = true
+		}
+	}
+	return len(seen)
 }
 
 // fiberXY is the fiber's measured centre, or its nominal one when the
@@ -123,6 +135,9 @@ func (an *analysis) alignment(rep *Report, sum *Summary) {
 	}
 	sum.MaxPositionErrorUM = Num(maxErr)
 	if len(ps) < 2 {
+		// One fiber fixes a shift but no rotation.
+		d := r2.Sub(ps[0], ns[0])
+		sum.ArrayDXUM, sum.ArrayDYUM = Num(d.X), Num(d.Y)
 		return
 	}
 	var pc, nc r2.Vec

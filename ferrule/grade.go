@@ -52,7 +52,13 @@ func (o *orderedLimits) UnmarshalJSON(b []byte) error {
 			return err
 		}
 		var l Limit
-		if err := dec.Decode(&l); err != nil {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return fmt.Errorf("limit %v: %w", t, err)
+		}
+		ld := json.NewDecoder(bytes.NewReader(raw))
+		ld.DisallowUnknownFields() // a typo ("mx") must not drop a bound
+		if err := ld.Decode(&l); err != nil {
 			return fmt.Errorf("limit %v: %w", t, err)
 		}
 		l.Field = t.(string)
@@ -120,11 +126,8 @@ func ParseProfile(b []byte) (*Profile, error) {
 		}
 		p.Limits[i].Field = f.name // canonical: bare when unique
 	}
-	for _, name := range p.Layouts {
-		if _, err := LayoutByName(name); err != nil {
-			return nil, fmt.Errorf("ferrule: profile %s: %w", p.Name, err)
-		}
-	}
+	// Layout names are not checked against the built-in ones: users load
+	// their own layouts. Grade rejects a map of another layout.
 	return &p, nil
 }
 

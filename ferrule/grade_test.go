@@ -17,7 +17,7 @@ func TestParseProfileErrors(t *testing.T) {
 		{"ambiguous", `{"name":"p","limits":{"fit_rms_nm":{"max":1}}}`, "ambiguous"},
 		{"no bound", `{"name":"p","limits":{"height_nm":{"source":"x"}}}`, "neither min nor max"},
 		{"min above max", `{"name":"p","limits":{"height_nm":{"min":2,"max":1}}}`, "above max"},
-		{"unknown layout", `{"name":"p","layouts":["MT-99"],"limits":{"height_nm":{"max":1}}}`, "unknown layout"},
+		{"typo in a limit", `{"name":"p","limits":{"height_nm":{"min":1000,"mx":1500}}}`, "unknown field"},
 		{"no name", `{"limits":{"height_nm":{"max":1}}}`, "no name"},
 		{"unknown key", `{"name":"p","colour":"red","limits":{"height_nm":{"max":1}}}`, "unknown field"},
 		{"no limits", `{"name":"p"}`, "no limits"},
