@@ -27,15 +27,28 @@ func WriteText(w io.Writer, rep *Report) error {
 		fmt.Fprintf(&b, "hole %d: Ø %s µm at (%s, %s) µm, rim RMS %s µm\n", i+1, fmtNum(h.DiameterUM, 2), fmtNum(h.XUM, 2), fmtNum(h.YUM, 2), fmtNum(h.FitRMSUM, 2))
 	}
 	f := rep.Ferrule
-	fmt.Fprintf(&b, "ferrule: X angle %s°, Y angle %s°, Rx %s mm, Ry %s mm, fit RMS %s nm\n",
-		fmtSigned(f.XAngleDeg, 4), fmtSigned(f.YAngleDeg, 4), fmtNum(f.XRadiusMM, 0), fmtNum(f.YRadiusMM, 0), fmtNum(f.FitRMSNM, 1))
+	fixture := ""
+	if rep.FixtureAngleDeg != 0 {
+		fixture = fmt.Sprintf(" (fixture angle %s° included)", fmtNum(rep.FixtureAngleDeg, 2))
+	}
+	mm := func(n Num) string {
+		if n.Valid() {
+			return fmtNum(n, 0) + " mm"
+		}
+		return fmtRadius(n, f.FitRMSNM.Valid())
+	}
+	fmt.Fprintf(&b, "ferrule: X angle %s°, Y angle %s°%s, Rx %s, Ry %s, fit RMS %s nm\n",
+		fmtSigned(f.XAngleDeg, 4), fmtSigned(f.YAngleDeg, 4), fixture, mm(f.XRadiusMM), mm(f.YRadiusMM), fmtNum(f.FitRMSNM, 1))
+	g := rep.Regions
+	fmt.Fprintf(&b, "regions (µm): ferrule fit between the hole centres, fiber rows ±%g, less Ø %g around fibers and %g around hole rims; tip fit %g…%g; core Ø %g; averaging Ø %g\n",
+		g.ArrayMarginY, g.FiberExclusionDiameter, g.HoleMargin, g.CoreExclusionRadius, g.FitRadius, g.CoreDiameter, g.AveragingDiameter)
 	b.WriteString("\n")
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "fiber\trow\tcol\theight nm\tapex nm\tradius mm\tcore dip nm\tdx µm\tdy µm\tRMS nm\tvalid %\tflags\t")
 	for _, fb := range rep.Fibers {
 		flags := strings.Join(fb.Flags, ",")
 		fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", fb.Index, fb.Row, fb.Col,
-			fmtNum(fb.HeightNM, 1), fmtNum(fb.ApexHeightNM, 1), fmtNum(fb.RadiusMM, 2), fmtNum(fb.CoreDipNM, 1),
+			fmtNum(fb.HeightNM, 1), fmtNum(fb.ApexHeightNM, 1), fmtRadius(fb.RadiusMM, fb.Measured()), fmtNum(fb.CoreDipNM, 1),
 			fmtSigned(fb.DXUM, 2), fmtSigned(fb.DYUM, 2), fmtNum(fb.FitRMSNM, 1), fmtNum(100*fb.ValidFraction, 0), flags)
 	}
 	tw.Flush()
@@ -44,7 +57,7 @@ func WriteText(w io.Writer, rep *Report) error {
 	fmt.Fprintln(tw, "row\tdiff nm\tadjacent nm\tminus copl. nm\tslope nm/mm\tline radius mm\t")
 	for _, r := range rep.Rows {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t\n", r.Row, fmtNum(r.HeightDifferentialNM, 1), fmtNum(r.AdjacentDifferentialNM, 1),
-			fmtNum(r.MinusCoplanarityNM, 1), fmtSigned(r.LineSlopeNMPerMM, 1), fmtNum(r.LineRadiusMM, 0))
+			fmtNum(r.MinusCoplanarityNM, 1), fmtSigned(r.LineSlopeNMPerMM, 1), fmtRadius(r.LineRadiusMM, r.LineSlopeNMPerMM.Valid()))
 	}
 	tw.Flush()
 	s := rep.Summary
@@ -81,6 +94,15 @@ func fmtNum(n Num, prec int) string {
 		return "–"
 	}
 	return fmt.Sprintf("%.*f", prec, float64(n))
+}
+
+// fmtRadius formats a radius in mm: "flat" when it was measured (measured)
+// but is beyond the flat limit, "–" when not measured.
+func fmtRadius(n Num, measured bool) string {
+	if !n.Valid() && measured {
+		return "flat"
+	}
+	return fmtNum(n, 2)
 }
 
 // fmtG formats n with 5 significant digits, or "–" when absent.
