@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/mtgeo/mtgeo/ferrule"
-	"github.com/mtgeo/mtgeo/geometry"
+	"github.com/mtgeo/mtgeo/ferrule/batch"
 	"gonum.org/v1/gonum/spatial/r2"
 )
 
@@ -81,32 +81,30 @@ func (a *analyzeFlags) options() (ferrule.Options, error) {
 	return opts, nil
 }
 
-// profile loads the --spec profile, or returns nil without one.
-func (a *analyzeFlags) profile() (*ferrule.Profile, error) {
-	if a.spec == "" {
-		return nil, nil
-	}
-	return ferrule.LoadProfile(a.spec)
-}
-
-// analyzeFile reads and analyses one file and grades it when prof is not
-// nil.
-func analyzeFile(an *ferrule.Analyzer, path string, ro *geometry.Options, opts ferrule.Options, prof *ferrule.Profile) (*ferrule.Report, error) {
-	m, format, err := geometry.ReadFile(path, ro)
+// config gathers the read, analysis and grading options for
+// batch.AnalyzeFile, batch.AnalyzeMap and batch.Run. With --spec auto each
+// report is graded with the built-in profile of its layout (PC, or APC with
+// a fixture angle); with a name or file, with that profile.
+func (a *analyzeFlags) config() (batch.Config, error) {
+	opts, err := a.options()
 	if err != nil {
-		return nil, err
+		return batch.Config{}, err
 	}
-	rep, err := an.Analyze(m, opts)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	rep.File, rep.Format = path, format
-	if prof != nil {
-		if _, err := prof.Grade(rep); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+	cfg := batch.Config{Read: a.read.options(), Analysis: opts}
+	switch {
+	case a.spec == "":
+	case strings.EqualFold(a.spec, "auto"):
+		polish := "PC"
+		if a.fixture != 0 {
+			polish = "APC"
+		}
+		cfg.ProfileFor = batch.AutoProfile(polish)
+	default:
+		if cfg.Profile, err = ferrule.LoadProfile(a.spec); err != nil {
+			return cfg, err
 		}
 	}
-	return rep, nil
+	return cfg, nil
 }
 
 func runAnalyze(args []string, stdout, stderr io.Writer) int {
@@ -116,7 +114,7 @@ func runAnalyze(args []string, stdout, stderr io.Writer) int {
 	format := fs.String("format", "text", "output format: json (one SPEC §8 object per line) or text")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
-		return exitError
+		return parseStatus(err)
 	}
 	if len(files) == 0 {
 		fs.Usage()
@@ -126,12 +124,7 @@ func runAnalyze(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mtgeo analyze: --format must be json or text, not %q\n", *format)
 		return exitError
 	}
-	opts, err := af.options()
-	if err != nil {
-		fmt.Fprintln(stderr, "mtgeo analyze:", err)
-		return exitError
-	}
-	prof, err := af.profile()
+	cfg, err := af.config()
 	if err != nil {
 		fmt.Fprintln(stderr, "mtgeo analyze:", err)
 		return exitError
@@ -140,13 +133,13 @@ func runAnalyze(args []string, stdout, stderr io.Writer) int {
 	enc := json.NewEncoder(stdout)
 	status := exitOK
 	for _, path := range files {
-		rep, err := analyzeFile(&an, path, af.read.options(), opts, prof)
+		res := batch.AnalyzeFile(&an, path, &cfg)
+		rep, err := res.Report, res.Err
 		if err != nil {
 			status = exitError
+			fmt.Fprintln(stderr, "mtgeo analyze:", err)
 			if *format == "json" {
 				enc.Encode(errorLine{File: path, Error: err.Error()})
-			} else {
-				fmt.Fprintln(stderr, "mtgeo analyze:", err)
 			}
 			continue
 		}

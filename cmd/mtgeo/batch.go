@@ -39,8 +39,9 @@ Writes into --out:
                   a histogram and a run chart per parameter), self-contained
 CSV: header row, units in the column names, '.' decimals, empty cell = not
 measured. --resume skips the files already in results.jsonl (keeping their
-results as they are, even if the flags changed), appends the others and
-rewrites the tables and summaries from the whole results.jsonl.
+results as they are, errors included, even if the flags changed), appends
+the others and rewrites the tables and summaries from the whole
+results.jsonl. To retry files that failed, remove their lines first.
 
 --spec auto grades each file with the built-in profile for its layout: PC,
 or APC when --fixture-angle is not 0.
@@ -70,7 +71,7 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 	report := fs.Bool("report", false, "also write OUT/"+lotPage+": the lot's HTML page (yield, failures by check, histograms and run charts)")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
-		return exitError
+		return parseStatus(err)
 	}
 	if len(paths) == 0 {
 		fs.Usage()
@@ -83,24 +84,12 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 	if *workers < 1 {
 		return fail(fmt.Errorf("-j must be at least 1, not %d", *workers))
 	}
-	opts, err := af.options()
+	cfg, err := af.config()
 	if err != nil {
 		return fail(err)
 	}
-	cfg := batch.Config{Workers: *workers, Read: af.read.options(), Analysis: opts}
-	var limits *ferrule.Profile // nil: the single built-in profile used, if any
-	if strings.EqualFold(af.spec, "auto") {
-		polish := "PC"
-		if af.fixture != 0 {
-			polish = "APC"
-		}
-		cfg.ProfileFor = batch.AutoProfile(polish)
-	} else {
-		if cfg.Profile, err = af.profile(); err != nil {
-			return fail(err)
-		}
-		limits = cfg.Profile
-	}
+	cfg.Workers = *workers
+	limits := cfg.Profile // nil with --spec auto: the single built-in profile used, if any
 
 	files, err := batch.Find(paths, batch.FindOptions{All: *all, Skip: []string{*out}})
 	if err != nil {

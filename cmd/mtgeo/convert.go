@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/mtgeo/mtgeo/geometry"
 	"github.com/mtgeo/mtgeo/geometry/x3p"
@@ -16,10 +18,14 @@ func runConvert(args []string, stdout, stderr io.Writer) int {
 	f32 := fs.Bool("float32", false, "write heights as float32 (half the size; ~7 significant digits)")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
-		return exitError
+		return parseStatus(err)
 	}
 	if len(files) != 2 {
 		fs.Usage()
+		return exitError
+	}
+	if !strings.EqualFold(filepath.Ext(files[1]), ".x3p") {
+		fmt.Fprintf(stderr, "mtgeo convert: %s: the output is written as X3P and must end in .x3p\n", files[1])
 		return exitError
 	}
 	m, _, err := geometry.ReadFile(files[0], rf.options())

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -46,6 +47,15 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		return nil, err
 	}
 	return pos, nil
+}
+
+// parseStatus is the exit status for a flag-parsing error: 0 when help
+// was asked for (-h), 2 otherwise (the flag package printed why).
+func parseStatus(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	return exitError
 }
 
 // readFlags are the flags for files that do not say everything.

@@ -33,7 +33,7 @@ func runInfo(args []string, stdout, stderr io.Writer) int {
 	rf.register(fs)
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
-		return exitError
+		return parseStatus(err)
 	}
 	if len(files) == 0 {
 		fs.Usage()

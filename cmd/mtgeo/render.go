@@ -11,7 +11,6 @@ import (
 	"github.com/mtgeo/mtgeo/ferrule"
 	"github.com/mtgeo/mtgeo/ferrule/batch"
 	"github.com/mtgeo/mtgeo/ferrule/render"
-	"github.com/mtgeo/mtgeo/geometry"
 	_ "github.com/mtgeo/mtgeo/geometry/formats"
 )
 
@@ -34,51 +33,6 @@ grading, 2 the file could not be read, analysed or drawn.
 
 flags:
 `
-
-// specFlag turns --spec into a profile chooser: nil without --spec, the
-// built-in profile of each report's layout for "auto" (PC, or APC with a
-// fixture angle), else the named or file profile.
-func (a *analyzeFlags) grader() (func(*ferrule.Report) (*ferrule.Profile, error), error) {
-	if a.spec == "" {
-		return nil, nil
-	}
-	if strings.EqualFold(a.spec, "auto") {
-		polish := "PC"
-		if a.fixture != 0 {
-			polish = "APC"
-		}
-		return batch.AutoProfile(polish), nil
-	}
-	p, err := a.profile()
-	if err != nil {
-		return nil, err
-	}
-	return func(*ferrule.Report) (*ferrule.Profile, error) { return p, nil }, nil
-}
-
-// analyzeMap reads and analyses one file, keeping the map for pictures,
-// and grades the report when grade is not nil.
-func analyzeMap(an *ferrule.Analyzer, path string, ro *geometry.Options, opts ferrule.Options, grade func(*ferrule.Report) (*ferrule.Profile, error)) (*geometry.HeightMap, *ferrule.Report, error) {
-	m, format, err := geometry.ReadFile(path, ro)
-	if err != nil {
-		return nil, nil, err
-	}
-	rep, err := an.Analyze(m, opts)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	rep.File, rep.Format = path, format
-	if grade != nil {
-		prof, err := grade(rep)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", path, err)
-		}
-		if _, err := prof.Grade(rep); err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", path, err)
-		}
-	}
-	return m, rep, nil
-}
 
 // pictureFormat is "png" or "svg" from a file name's extension.
 func pictureFormat(path string) (string, error) {
@@ -115,7 +69,7 @@ func runRender(args []string, stdout, stderr io.Writer) int {
 	width := fs.Int("width", 1600, "width of a PNG in pixels")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
-		return exitError
+		return parseStatus(err)
 	}
 	if len(files) != 1 {
 		fs.Usage()
@@ -147,19 +101,17 @@ func runRender(args []string, stdout, stderr io.Writer) int {
 			return fail(err)
 		}
 	}
-	opts, err := af.options()
+	cfg, err := af.config()
 	if err != nil {
 		return fail(err)
 	}
-	grade, err := af.grader()
-	if err != nil {
-		return fail(err)
-	}
+	opts := cfg.Analysis
 	var an ferrule.Analyzer
-	m, rep, err := analyzeMap(&an, path, af.read.options(), opts, grade)
-	if err != nil {
-		return fail(err)
+	m, res := batch.AnalyzeMap(&an, path, &cfg)
+	if res.Err != nil {
+		return fail(res.Err)
 	}
+	rep := res.Report
 	err = writeFile(*out, func(w io.Writer) error {
 		return render.WriteEndFace(w, format, m, rep, render.Options{Width: *width, Layout: opts.Layout})
 	})

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/mtgeo/mtgeo/ferrule"
+	"github.com/mtgeo/mtgeo/ferrule/batch"
 	"github.com/mtgeo/mtgeo/ferrule/render"
 )
 
@@ -47,7 +48,7 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	width := fs.Int("width", 1600, "width of the pictures in pixels")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
-		return exitError
+		return parseStatus(err)
 	}
 	if len(files) == 0 || *dir == "" {
 		fs.Usage()
@@ -60,14 +61,11 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	if *width < 16 || *width > 20000 {
 		return fail(fmt.Errorf("--width must be 16 to 20000 pixels, not %d", *width))
 	}
-	opts, err := af.options()
+	cfg, err := af.config()
 	if err != nil {
 		return fail(err)
 	}
-	grade, err := af.grader()
-	if err != nil {
-		return fail(err)
-	}
+	opts := cfg.Analysis
 	if err := os.MkdirAll(*dir, 0o777); err != nil {
 		return fail(err)
 	}
@@ -83,7 +81,8 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	link := map[string]string{}
 	status := exitOK
 	for i, path := range files {
-		m, rep, err := analyzeMap(&an, path, af.read.options(), opts, grade)
+		m, res := batch.AnalyzeMap(&an, path, &cfg)
+		rep, err := res.Report, res.Err
 		if err != nil {
 			fmt.Fprintln(stderr, "mtgeo report:", err)
 			errs = append(errs, render.FileError{File: path, Err: err.Error()})

@@ -14,7 +14,7 @@ func runSpecs(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("specs", "[show NAME|FILE]", stderr)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
-		return exitError
+		return parseStatus(err)
 	}
 	switch {
 	case len(pos) == 0:

@@ -43,7 +43,7 @@ func runSynth(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&p.Rows, "rows", 0, "map height in pixels (0 = from the layout)")
 	fs.IntVar(&p.Dust, "dust", 0, "number of dust particles")
 	if _, err := parseInterspersed(fs, args); err != nil {
-		return exitError
+		return parseStatus(err)
 	}
 	if *out == "" {
 		fs.Usage()

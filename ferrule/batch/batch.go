@@ -59,7 +59,14 @@ func (r *Result) Passed() bool { return r.Graded() && r.Report.Grade.Pass }
 // AnalyzeFile reads, analyses and grades one file as Run does, with an's
 // buffers. It never panics on bad data: a panic inside the analysis is
 // returned as the Result's error.
-func AnalyzeFile(an *ferrule.Analyzer, path string, cfg *Config) (res Result) {
+func AnalyzeFile(an *ferrule.Analyzer, path string, cfg *Config) Result {
+	_, res := AnalyzeMap(an, path, cfg)
+	return res
+}
+
+// AnalyzeMap is AnalyzeFile that also returns the decoded height map (nil
+// when the file could not be read), for pictures of the result.
+func AnalyzeMap(an *ferrule.Analyzer, path string, cfg *Config) (m *geometry.HeightMap, res Result) {
 	res.File = path
 	defer func() {
 		if p := recover(); p != nil {
@@ -71,29 +78,29 @@ func AnalyzeFile(an *ferrule.Analyzer, path string, cfg *Config) (res Result) {
 	res.Format = format
 	if err != nil {
 		res.Err = err
-		return res
+		return nil, res
 	}
 	rep, err := an.Analyze(m, cfg.Analysis)
 	if err != nil {
 		res.Err = fmt.Errorf("%s: %w", path, err)
-		return res
+		return m, res
 	}
 	rep.File, rep.Format = path, format
 	prof := cfg.Profile
 	if cfg.ProfileFor != nil {
 		if prof, err = cfg.ProfileFor(rep); err != nil {
 			res.Err = fmt.Errorf("%s: %w", path, err)
-			return res
+			return m, res
 		}
 	}
 	if prof != nil {
 		if _, err := prof.Grade(rep); err != nil {
 			res.Err = fmt.Errorf("%s: %w", path, err)
-			return res
+			return m, res
 		}
 	}
 	res.Report = rep
-	return res
+	return m, res
 }
 
 // Run analyses files over cfg.Workers goroutines and calls onResult (if
@@ -133,6 +140,9 @@ func Run(ctx context.Context, files []string, cfg Config, onResult func(i int, r
 	go func() {
 		defer close(jobs)
 		for i := range files {
+			if ctx.Err() != nil { // select picks at random among ready cases
+				return
+			}
 			select {
 			case <-ctx.Done():
 				return
@@ -150,7 +160,7 @@ func Run(ctx context.Context, files []string, cfg Config, onResult func(i int, r
 	next := 0
 	for d := range out {
 		pending[d.i] = d.r
-		for ctx.Err() == nil { // once cancelled, deliver nothing more: drain
+		for { // after a cancel, what was started still finishes and is delivered
 			r, ok := pending[next]
 			if !ok {
 				break

@@ -202,7 +202,9 @@ func (z *Summarizer) Add(r Result) {
 			p.add(summary.FieldByIndex(p.index))
 		case "fibers":
 			for j := range rep.Fibers {
-				p.add(reflect.ValueOf(&rep.Fibers[j]).Elem().FieldByIndex(p.index))
+				if rep.Fibers[j].Measured() { // an unmeasured fiber has no statistics
+					p.add(reflect.ValueOf(&rep.Fibers[j]).Elem().FieldByIndex(p.index))
+				}
 			}
 		}
 	}

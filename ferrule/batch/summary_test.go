@@ -98,7 +98,7 @@ func TestSummarize(t *testing.T) {
 	}{
 		{"x_angle_deg", []float64{0.02, -0.05, 0.2, 0.01}, -0.15, 0.15},
 		{"height_nm", []float64{2000, 2100, 1500, 900, 800, 2500, 2600}, 1000, 3500}, // pooled, NaN left out
-		{"radius_mm", []float64{10, 10, 10, 10, 10, 10, 10, 10}, 1, nan},             // σ = 0: no Cpk
+		{"radius_mm", []float64{10, 10, 10, 10, 10, 10, 10}, 1, nan},                 // σ = 0: no Cpk; b's unmeasured fiber 2 left out
 		{"measured_fibers", []float64{2, 2, 2, 2}, nan, nan},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
