@@ -107,8 +107,9 @@ func AnalyzeMap(an *ferrule.Analyzer, path string, cfg *Config) (m *geometry.Hei
 // not nil) for each file from the calling goroutine, in the order of
 // files, with the file's index. It returns when every file is done, or,
 // when ctx is cancelled, when the files already started are done and
-// reported; it then returns ctx.Err(). Errors of single files are in their
-// Results.
+// reported (as far as they continue the files delivered in order); it then
+// returns ctx.Err(), unless every file was done by then. Errors of single
+// files are in their Results.
 func Run(ctx context.Context, files []string, cfg Config, onResult func(i int, r Result)) error {
 	workers := cfg.Workers
 	if workers <= 0 {

@@ -9,9 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"image"
 	"io"
 	"math"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/mtgeo/mtgeo/geometry"
@@ -456,7 +458,10 @@ func (a *archive) readPoints(f *zip.File, h *header) (*geometry.HeightMap, error
 		return nil, err
 	}
 	defer rc.Close()
-	m := newMap(h)
+	// The heights grow with the data actually inflated, chunk by chunk, so
+	// that a member whose directory entry announces more than it holds
+	// costs no more memory than it delivers.
+	z := make([]float64, 0, min(n, growStep))
 	var sum hash.Hash
 	if h.pointMD5 != nil {
 		sum = md5.New()
@@ -472,7 +477,11 @@ func (a *archive) readPoints(f *zip.File, h *header) (*geometry.HeightMap, error
 		if sum != nil {
 			sum.Write(b)
 		}
-		conv(m.Z[i:i+k], b)
+		if len(z)+k > cap(z) {
+			z = slices.Grow(z, min(n, max(2*cap(z), len(z)+k))-len(z))
+		}
+		z = z[:len(z)+k]
+		conv(z[i:i+k], b)
 		i += k
 	}
 	if err := finishEntry(rc, f, "point data"); err != nil {
@@ -483,6 +492,7 @@ func (a *archive) readPoints(f *zip.File, h *header) (*geometry.HeightMap, error
 			return nil, formatErr("point data MD5 mismatch: main.xml says %x, %s has %x", h.pointMD5, f.Name, got)
 		}
 	}
+	m := newMap(h, z)
 	return m, nil
 }
 
@@ -510,12 +520,22 @@ func (a *archive) readValid(f *zip.File, h *header, m *geometry.HeightMap) error
 }
 
 // newMap allocates the map described by a checked header.
-func newMap(h *header) *geometry.HeightMap {
+// newMap returns the map of header h holding z (len cols·rows), or, with z
+// nil, all NaN.
+func newMap(h *header, z []float64) *geometry.HeightMap {
 	c := h.config()
-	m := geometry.New(h.cols, h.rows, c.Pitch)
+	m := geometry.New(0, 0, c.Pitch)
+	if z == nil {
+		m = geometry.New(h.cols, h.rows, c.Pitch)
+	} else {
+		m.Z, m.Stride, m.Rect = z, h.cols, image.Rect(0, 0, h.cols, h.rows)
+	}
 	m.Offset = c.Offset
 	return m
 }
+
+// growStep is how many heights are allocated before data arrives.
+const growStep = 1 << 16
 
 // converter returns a function that converts little-endian raw Z values
 // of the axis' data type to heights in µm: (offset + increment·raw) in

@@ -28,7 +28,8 @@ type parser struct {
 	full     bool                  // read to the end (Decode) or stop early
 	fields   map[string]string     // text of the elements listed in keep
 	h        *header               // checked header, once known
-	m        *geometry.HeightMap   // map being filled from a DataList
+	m        *geometry.HeightMap   // the map of a DataList, once read
+	z        []float64             // heights of a DataList as they are read
 	conv     func(float64) float64 // raw Datum value to µm
 	datum    int                   // index of the next DataList value
 	seenData string                // pDataLink or pDataList once met
@@ -89,6 +90,9 @@ func (p *parser) parseMain(a *archive, f *zip.File, full bool) ([]byte, error) {
 	}
 	if p.h.inline && p.datum != p.h.cols*p.h.rows {
 		return nil, formatErr("DataList has %d values, want %d×%d = %d", p.datum, p.h.cols, p.h.rows, p.h.cols*p.h.rows)
+	}
+	if p.z != nil {
+		p.m = newMap(p.h, p.z)
 	}
 	return p.sum.Sum(nil), nil
 }
@@ -195,7 +199,8 @@ func (p *parser) start(name string) error {
 			}
 			p.h = h
 			if p.withData {
-				p.m = newMap(h)
+				// Heights grow with the values actually read.
+				p.z = make([]float64, 0, min(h.cols*h.rows, growStep))
 				inc, off := h.cz.increment, h.cz.offset
 				p.conv = func(v float64) float64 { return finite((off + inc*v) * umPerM) }
 			}
@@ -237,8 +242,12 @@ func (p *parser) end() error {
 		s := strings.TrimSpace(p.text.String())
 		i := p.datum
 		p.datum++
-		if s == "" || p.m == nil {
-			return nil // empty Datum: invalid point, already NaN
+		if p.z == nil {
+			return nil // header only
+		}
+		if s == "" {
+			p.z = append(p.z, math.NaN()) // empty Datum: invalid point
+			return nil
 		}
 		if strings.Contains(s, ";") {
 			return unsupportedErr("DataList value %d %q has several coordinates", i, trunc(s))
@@ -247,7 +256,7 @@ func (p *parser) end() error {
 		if err != nil {
 			return formatErr("DataList value %d: %q is not a number", i, trunc(s))
 		}
-		p.m.Z[i] = p.conv(v)
+		p.z = append(p.z, p.conv(v))
 	case keep[cur]:
 		if _, dup := p.fields[cur]; dup {
 			return formatErr("main.xml element %s repeated", cur)
