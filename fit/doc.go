@@ -24,7 +24,7 @@
 //
 // # Invalid data
 //
-// Every fit skips points with a NaN coordinate (NaN pixels, for the map
+// Every fit skips points with a NaN or infinite coordinate (such pixels, for the map
 // fits) and reports in Quality.N how many points it used. The map fits take
 // an optional mask over the map's pixels, row-major over m.Rect, true =
 // use; they work on sub-views (SubMap).

@@ -190,7 +190,9 @@ func checkLen3(what string, x, y, z []float64) {
 	}
 }
 
-func isNaN(v float64) bool { return v != v }
+// isNaN reports whether v is unusable: NaN, or ±Inf, which no fit can take
+// and no measurement means.
+func isNaN(v float64) bool { return v-v != 0 }
 
 // bound extends [lo, hi] to v; plain comparisons, as v is never NaN here.
 func bound(lo, hi, v float64) (float64, float64) {

@@ -279,3 +279,18 @@ func TestTransform(t *testing.T) {
 	q.Quality = fit.Quality{N: 7, RMS: 0.1, Cond: 3}
 	require.Equal(t, q.Quality, q.Transform(1, 2, 3).Quality)
 }
+
+// TestInfiniteSkipped: ±Inf is no measurement; fits skip it like NaN.
+func TestInfiniteSkipped(t *testing.T) {
+	x := []float64{0, 1, 0, 1, 2}
+	y := []float64{0, 0, 1, 1, 2}
+	z := []float64{1, 3, 4, 6, math.Inf(1)} // z = 1 + 2x + 3y on the first four
+	p, err := fit.PlanePoints(x, y, z)
+	require.NoError(t, err)
+	require.Equal(t, 4, p.N)
+	require.InDelta(t, 2, p.B, 1e-12)
+	l, err := fit.LinePoints([]float64{0, 1, 2, math.Inf(-1)}, []float64{1, 3, 5, 7})
+	require.NoError(t, err)
+	require.Equal(t, 3, l.N)
+	require.InDelta(t, 2, l.B, 1e-12)
+}

@@ -253,7 +253,7 @@ func usableBounds(m *geometry.HeightMap, mask []bool) (c0, c1, r0, r1 int, z0 fl
 		if mask != nil {
 			mrow = mask[i*dx : (i+1)*dx]
 		}
-		usable := func(j int) bool { return row[j] == row[j] && (mrow == nil || mrow[j]) }
+		usable := func(j int) bool { return row[j]-row[j] == 0 && (mrow == nil || mrow[j]) }
 		first := -1
 		for j := 0; j < dx; j++ {
 			if usable(j) {
@@ -302,7 +302,7 @@ func quadRow(z, u []float64, tot *[5]float64, z0 float64) (n int, s1, s2, s3, s4
 		// registers.
 		for ; j+1 < len(z); j += 2 {
 			za, zb := z[j], z[j+1]
-			if za != za || zb != zb {
+			if za-za != 0 || zb-zb != 0 {
 				break
 			}
 			ua := u[j]
@@ -347,7 +347,7 @@ func (r *rowRest) add(z, u []float64, z0 float64) {
 	for k, zk := range z {
 		uk := u[k]
 		u2 := uk * uk
-		if zk != zk {
+		if zk-zk != 0 {
 			r.bad++
 			r.b[1] += uk
 			r.b[2] += u2
@@ -367,7 +367,7 @@ func quadRowMask(z []float64, mask []bool, u []float64, z0 float64) (n int, s1, 
 	u = u[:len(z)]
 	mask = mask[:len(z)]
 	for j, zj := range z {
-		if zj != zj || !mask[j] {
+		if zj-zj != 0 || !mask[j] {
 			continue
 		}
 		uj := u[j]
@@ -396,7 +396,7 @@ func planeRow(z, u []float64, tot *[5]float64, z0 float64) (n int, s1, s2, t0, t
 	for j+1 < len(z) {
 		for ; j+1 < len(z); j += 2 {
 			za, zb := z[j], z[j+1]
-			if za != za || zb != zb {
+			if za-za != 0 || zb-zb != 0 {
 				break
 			}
 			w := za - z0
@@ -422,7 +422,7 @@ func planeRowMask(z []float64, mask []bool, u []float64, z0 float64) (n int, s1,
 	u = u[:len(z)]
 	mask = mask[:len(z)]
 	for j, zj := range z {
-		if zj != zj || !mask[j] {
+		if zj-zj != 0 || !mask[j] {
 			continue
 		}
 		uj := u[j]

@@ -17,7 +17,9 @@
 // (x, y, z) is right-handed (SPEC §1). A sub-view (SubMap) shares Z and keeps
 // the absolute pixel indices, so map coordinates of a pixel never change.
 //
-// Invalid (unmeasured) pixels are NaN and are skipped by every statistic.
+// Invalid (unmeasured) pixels are NaN and are skipped by every statistic
+// and fit; a ±Inf height, which no instrument means, is skipped the same
+// way.
 //
 // # Formats
 //

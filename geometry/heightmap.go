@@ -116,14 +116,15 @@ type Stats struct {
 	RMS float64
 }
 
-// Stats returns statistics of the valid heights of m. With no valid pixel,
+// Stats returns statistics of the valid heights of m; ±Inf counts as
+// invalid. With no valid pixel,
 // Min, Max, Mean and RMS are NaN.
 func (m *HeightMap) Stats() Stats {
 	s := Stats{Min: math.Inf(1), Max: math.Inf(-1)}
 	var sum float64
 	for r := m.Rect.Min.Y; r < m.Rect.Max.Y; r++ {
 		for _, z := range m.Row(r) {
-			if math.IsNaN(z) {
+			if z-z != 0 { // NaN or ±Inf
 				s.Invalid++
 				continue
 			}
@@ -143,7 +144,7 @@ func (m *HeightMap) Stats() Stats {
 	var ss float64
 	for r := m.Rect.Min.Y; r < m.Rect.Max.Y; r++ {
 		for _, z := range m.Row(r) {
-			if !math.IsNaN(z) {
+			if z-z == 0 {
 				d := z - s.Mean
 				ss += d * d
 			}
@@ -153,12 +154,12 @@ func (m *HeightMap) Stats() Stats {
 	return s
 }
 
-// ValidCount returns the number of valid (non-NaN) pixels of m.
+// ValidCount returns the number of valid (finite) pixels of m.
 func (m *HeightMap) ValidCount() int {
 	n := 0
 	for r := m.Rect.Min.Y; r < m.Rect.Max.Y; r++ {
 		for _, z := range m.Row(r) {
-			if z == z {
+			if z-z == 0 {
 				n++
 			}
 		}
