@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 
@@ -143,26 +142,29 @@ func MagicMatcher(magic string) func([]byte) bool {
 	}
 }
 
-// sniff returns the format whose Match accepts head. ext, if not empty,
-// orders the candidates so that a format owning the extension wins a tie.
+// sniff returns the format whose Match accepts head. Formats with a
+// signature come first; only when none matches are the weak ones tried.
+// Within a tier, ext (if not empty) picks the format owning the extension
+// among those that match; otherwise registration order decides.
 func sniff(head []byte, ext string) (Format, bool) {
-	var fallback *Format
 	fs := Formats()
-	sort.SliceStable(fs, func(i, j int) bool { return !fs[i].Weak && fs[j].Weak })
-	for _, f := range fs {
-		if !f.Match(head) {
-			continue
+	for _, weak := range []bool{false, true} {
+		var first *Format
+		for i := range fs {
+			f := &fs[i]
+			if f.Weak != weak || !f.Match(head) {
+				continue
+			}
+			if ext != "" && hasExt(*f, ext) {
+				return *f, true
+			}
+			if first == nil {
+				first = f
+			}
 		}
-		if ext == "" || hasExt(f, ext) {
-			return f, true
+		if first != nil {
+			return *first, true
 		}
-		if fallback == nil {
-			f := f
-			fallback = &f
-		}
-	}
-	if fallback != nil {
-		return *fallback, true
 	}
 	return Format{}, false
 }
@@ -179,9 +181,10 @@ func peek(r io.Reader) ([]byte, io.Reader, error) {
 			if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
 				return nil, nil, err
 			}
-			if _, err := rs.Seek(start, io.SeekStart); err == nil {
-				return head[:n], rs, nil
+			if _, err := rs.Seek(start, io.SeekStart); err != nil {
+				return nil, nil, err // the head is consumed: no going on
 			}
+			return head[:n], rs, nil
 		}
 	}
 	br := bufio.NewReaderSize(r, SniffLen)

@@ -124,3 +124,24 @@ func TestReadFull(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, b)
 }
+
+// TestSniffTiers: a weak format never beats a format with a signature, even
+// when it owns the file's extension; within a tier the extension decides.
+func TestSniffTiers(t *testing.T) {
+	cfg := func(io.Reader, *Options) (Config, error) { return Config{}, nil }
+	dec := func(io.Reader, *Options) (*HeightMap, error) { return New(1, 1, r2.Vec{X: 1, Y: 1}), nil }
+	RegisterFormat(Format{Name: "tier-weak", Extensions: []string{".tw"}, Weak: true, Match: MagicMatcher("TIER"), Decode: dec, DecodeConfig: cfg})
+	RegisterFormat(Format{Name: "tier-strong-a", Extensions: []string{".ta"}, Match: MagicMatcher("TIER"), Decode: dec, DecodeConfig: cfg})
+	RegisterFormat(Format{Name: "tier-strong-b", Extensions: []string{".tb"}, Match: MagicMatcher("TIER"), Decode: dec, DecodeConfig: cfg})
+	RegisterFormat(Format{Name: "tier-weak-only", Extensions: []string{".wo"}, Weak: true, Match: MagicMatcher("WEAK"), Decode: dec, DecodeConfig: cfg})
+	for _, tc := range []struct{ content, ext, want string }{
+		{"TIER", ".tw", "tier-strong-a"},
+		{"TIER", ".tb", "tier-strong-b"},
+		{"TIER", "", "tier-strong-a"},
+		{"WEAK", ".tw", "tier-weak-only"},
+	} {
+		_, name, err := decode(bytes.NewReader([]byte(tc.content)), tc.ext, nil)
+		require.NoError(t, err)
+		require.Equal(t, tc.want, name, "%s%s", tc.content, tc.ext)
+	}
+}
