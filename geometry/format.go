@@ -53,6 +53,22 @@ func CheckSize(cols, rows int) error {
 	return nil
 }
 
+// MaxPitch is the largest pixel pitch, µm, that a decoder accepts: 1 m,
+// far beyond any surface map, and small enough that every coordinate of a
+// MaxPixels map stays finite.
+const MaxPitch = 1e6
+
+// CheckPitch returns a FormatError unless both components of p (µm) are
+// positive, finite and at most MaxPitch.
+func CheckPitch(p r2.Vec) error {
+	for _, v := range [2]float64{p.X, p.Y} {
+		if !(v > 0 && v <= MaxPitch) {
+			return FormatError(fmt.Sprintf("pixel pitch %g×%g µm is not in (0, %g]", p.X, p.Y, float64(MaxPitch)))
+		}
+	}
+	return nil
+}
+
 // Config is what a file's header says about its map.
 type Config struct {
 	Format     string

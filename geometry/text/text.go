@@ -220,8 +220,8 @@ func (b *block) heightMap(set settings) (*geometry.HeightMap, error) {
 			pitch.X = pitch.Y
 		}
 	}
-	if !positive(pitch.X) || !positive(pitch.Y) {
-		return nil, formatErr("header Width/Height give pitch %v µm", pitch)
+	if err := geometry.CheckPitch(pitch); err != nil {
+		return nil, fmt.Errorf("text: header Width/Height: %w", err)
 	}
 	zu := set.zunit
 	if s, ok := b.hdr["value units"]; ok && s != "" {

@@ -459,3 +459,11 @@ func TestXYUnit(t *testing.T) {
 	_, err = Decode(strings.NewReader(in), &geometry.Options{XYUnit: -1})
 	require.Error(t, err)
 }
+
+// TestAbsurdPitch: a point list spanning 1e308 µm is refused, not turned
+// into a map whose coordinates overflow (found by fuzzing).
+func TestAbsurdPitch(t *testing.T) {
+	_, err := Decode(strings.NewReader("0 0 0\n1"+strings.Repeat("0", 300)+" 0 0\n"), nil)
+	var fe geometry.FormatError
+	require.ErrorAs(t, err, &fe)
+}

@@ -177,6 +177,9 @@ func (p *points) grid(set settings) (*geometry.HeightMap, error) {
 	case dy == 0:
 		dy = dx
 	}
+	if err := geometry.CheckPitch(r2.Vec{X: dx, Y: dy}); err != nil {
+		return nil, fmt.Errorf("text: %w", err)
+	}
 	m := geometry.New(nx, ny, r2.Vec{X: dx, Y: dy})
 	m.Offset = r2.Vec{X: x0, Y: y0}
 	seen := make([]bool, nx*ny)
