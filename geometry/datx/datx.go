@@ -46,7 +46,7 @@ func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
 		return nil, wrap("reading the surface", err)
 	}
 	if len(z) != s.cols*s.rows {
-		return nil, geometry.FormatError(fmt.Sprintf("datx: surface has %d values, want %d", len(z), s.cols*s.rows))
+		return nil, datxErr(geometry.FormatError(fmt.Sprintf("surface has %d values, want %d", len(z), s.cols*s.rows)))
 	}
 	m := geometry.New(s.cols, s.rows, s.pitch)
 	for i, v := range z {
@@ -93,7 +93,7 @@ func (s *surface) invalid(v float64) bool {
 
 func open(r io.Reader, opts *geometry.Options) (*surface, error) {
 	if opts != nil && opts.Channel != 0 {
-		return nil, geometry.UnsupportedError(fmt.Sprintf("datx: channel %d: the decoder reads the one surface of a file (channel 0)", opts.Channel))
+		return nil, datxErr(geometry.UnsupportedError(fmt.Sprintf("channel %d: the decoder reads the one surface of a file (channel 0)", opts.Channel)))
 	}
 	ra, size, err := readerAt(r)
 	if err != nil {
@@ -112,10 +112,10 @@ func open(r io.Reader, opts *geometry.Options) (*surface, error) {
 		return nil, wrap("surface dataset", err)
 	}
 	if len(ds.Dims) != 2 {
-		return nil, geometry.UnsupportedError(fmt.Sprintf("datx: surface of rank %d, want 2", len(ds.Dims)))
+		return nil, datxErr(geometry.UnsupportedError(fmt.Sprintf("surface of rank %d, want 2", len(ds.Dims))))
 	}
 	if !ds.Type.Numeric() {
-		return nil, geometry.UnsupportedError(fmt.Sprintf("datx: surface of datatype class %d, %d bytes", ds.Type.Class, ds.Type.Size))
+		return nil, datxErr(geometry.UnsupportedError(fmt.Sprintf("surface of datatype class %d, %d bytes", ds.Type.Class, ds.Type.Size)))
 	}
 	if ds.Dims[0] > geometry.MaxPixels || ds.Dims[1] > geometry.MaxPixels {
 		return nil, fmt.Errorf("datx: %w: %d×%d", geometry.ErrTooLarge, ds.Dims[1], ds.Dims[0])
@@ -169,9 +169,9 @@ func wrap(what string, err error) error {
 	var ue hdf5.UnsupportedError
 	switch {
 	case errors.As(err, &ue):
-		return geometry.UnsupportedError("datx: " + what + ": " + err.Error())
+		return datxErr(geometry.UnsupportedError(what + ": " + err.Error()))
 	case errors.As(err, &fe):
-		return geometry.FormatError("datx: " + what + ": " + err.Error())
+		return datxErr(geometry.FormatError(what + ": " + err.Error()))
 	}
 	return fmt.Errorf("datx: %s: %w", what, err)
 }
@@ -208,7 +208,7 @@ func findSurface(f *hdf5.File) (*hdf5.Object, error) {
 	g, err := f.OpenPath("/Data/Surface")
 	if err != nil {
 		if errors.Is(err, hdf5.ErrNotFound) {
-			return nil, geometry.FormatError("datx: no /MetaData, /Measurement/Surface or /Data/Surface: not a Zygo .datx file")
+			return nil, datxErr(geometry.FormatError("no /MetaData, /Measurement/Surface or /Data/Surface: not a Zygo .datx file"))
 		}
 		return nil, wrap("/Data/Surface", err)
 	}
@@ -225,7 +225,7 @@ func findSurface(f *hdf5.File) (*hdf5.Object, error) {
 			return o, nil
 		}
 	}
-	return nil, geometry.FormatError("datx: /Data/Surface holds no dataset")
+	return nil, datxErr(geometry.FormatError("/Data/Surface holds no dataset"))
 }
 
 // metaDataPath follows the /MetaData table, a list of (Source, Link,
@@ -244,7 +244,7 @@ func metaDataPath(md *hdf5.Object) (string, error) {
 	for _, row := range rows {
 		fields, ok := row.([]hdf5.Field)
 		if !ok || len(fields) < 3 {
-			return "", geometry.FormatError("datx: /MetaData is not a table of (Source, Link, Destination)")
+			return "", datxErr(geometry.FormatError("/MetaData is not a table of (Source, Link, Destination)"))
 		}
 		var src, link, dst string
 		for _, fl := range fields {
@@ -264,7 +264,7 @@ func metaDataPath(md *hdf5.Object) (string, error) {
 	for _, step := range []string{"Measurement", "Surface", "Path"} {
 		next, ok := links[[2]string{node, step}]
 		if !ok {
-			return "", geometry.FormatError(fmt.Sprintf("datx: /MetaData has no %q link from %q", step, node))
+			return "", datxErr(geometry.FormatError(fmt.Sprintf("/MetaData has no %q link from %q", step, node)))
 		}
 		node = next
 	}
@@ -296,7 +296,7 @@ func firstFloat(o *hdf5.Object, name string) (float64, bool, error) {
 	}
 	x, ok := number(v[0])
 	if !ok {
-		return 0, false, geometry.FormatError(fmt.Sprintf("datx: attribute %q is not a number", name))
+		return 0, false, datxErr(geometry.FormatError(fmt.Sprintf("attribute %q is not a number", name)))
 	}
 	return x, true, nil
 }
@@ -309,7 +309,7 @@ func firstString(o *hdf5.Object, name string) (string, bool, error) {
 	}
 	s, ok := v[0].(string)
 	if !ok {
-		return "", false, geometry.FormatError(fmt.Sprintf("datx: attribute %q is not a string", name))
+		return "", false, datxErr(geometry.FormatError(fmt.Sprintf("attribute %q is not a string", name)))
 	}
 	return s, true, nil
 }
@@ -342,7 +342,7 @@ func readConverter(o *hdf5.Object, name string) (converter, error) {
 	}
 	fields, ok := v[0].([]hdf5.Field)
 	if !ok {
-		return converter{}, geometry.FormatError(fmt.Sprintf("datx: attribute %q is not a compound", name))
+		return converter{}, datxErr(geometry.FormatError(fmt.Sprintf("attribute %q is not a compound", name)))
 	}
 	c := converter{ok: true}
 	for _, fl := range fields {
@@ -356,7 +356,7 @@ func readConverter(o *hdf5.Object, name string) (converter, error) {
 			for _, e := range seq {
 				x, ok := number(e)
 				if !ok {
-					return converter{}, geometry.FormatError(fmt.Sprintf("datx: %s parameters are not numbers", name))
+					return converter{}, datxErr(geometry.FormatError(fmt.Sprintf("%s parameters are not numbers", name)))
 				}
 				c.params = append(c.params, x)
 			}
@@ -379,11 +379,11 @@ func pitch(o *hdf5.Object, opts *geometry.Options) (r2.Vec, error) {
 			continue // absent, or 0 for an uncalibrated instrument
 		}
 		if c.category != "" && c.category != "LateralCat" {
-			return r2.Vec{}, geometry.UnsupportedError(fmt.Sprintf("datx: %s of category %q", name, c.category))
+			return r2.Vec{}, datxErr(geometry.UnsupportedError(fmt.Sprintf("%s of category %q", name, c.category)))
 		}
 		v := c.params[1] * umPerMetre
 		if !(v > 0) || math.IsInf(v, 0) {
-			return r2.Vec{}, geometry.FormatError(fmt.Sprintf("datx: %s resolution %g m", name, c.params[1]))
+			return r2.Vec{}, datxErr(geometry.FormatError(fmt.Sprintf("%s resolution %g m", name, c.params[1])))
 		}
 		p[i] = v
 	}
@@ -436,14 +436,14 @@ func heightScale(o *hdf5.Object, opts *geometry.Options) (float64, error) {
 		if opts != nil && opts.ZUnit > 0 {
 			return opts.ZUnit, nil
 		}
-		return 0, geometry.UnsupportedError("datx: surface names no height unit (no Unit attribute or Z Converter)")
+		return 0, datxErr(geometry.UnsupportedError("surface names no height unit (no Unit attribute or Z Converter)"))
 	}
 	key := strings.ToLower(strings.TrimSpace(unit))
 	if s, ok := lengthUnits[key]; ok {
 		return s, nil
 	}
 	if key != "fringes" {
-		return 0, geometry.UnsupportedError(fmt.Sprintf("datx: height unit %q", unit))
+		return 0, datxErr(geometry.UnsupportedError(fmt.Sprintf("height unit %q", unit)))
 	}
 	param := func(attr string, i int, def float64) (float64, error) {
 		v, ok, err := firstFloat(o, attr)
@@ -473,7 +473,11 @@ func heightScale(o *hdf5.Object, opts *geometry.Options) (float64, error) {
 	// A wavelength outside 1 nm–1 mm or a non-positive factor cannot be a
 	// measurement's: refuse rather than return heights off by orders.
 	if !(wl >= 1e-9 && wl <= 1e-3) || !(sf > 0 && sf <= 10) || !(ob > 0 && ob <= 10) {
-		return 0, geometry.FormatError(fmt.Sprintf("datx: fringe conversion wavelength %g m, scale factor %g, obliquity %g", wl, sf, ob))
+		return 0, datxErr(geometry.FormatError(fmt.Sprintf("fringe conversion wavelength %g m, scale factor %g, obliquity %g", wl, sf, ob)))
 	}
 	return wl * sf * ob * umPerMetre, nil
 }
+
+// datxErr prefixes a decoder error with the package name, as every decoder
+// does: "datx: invalid format: ...".
+func datxErr(err error) error { return fmt.Errorf("datx: %w", err) }

@@ -30,10 +30,14 @@ const maxToken = 64
 // bISO-1.0 header and its data (two little-endian uint32, 5 and 1).
 var olympusExtra = []byte{5, 0, 0, 0, 1, 0, 0, 0}
 
-// DecodeConfig reads the header of an SDF file. opts is not used. For a
-// header announcing more than geometry.MaxPixels pixels it returns the
-// Config together with an error wrapping geometry.ErrTooLarge.
+// DecodeConfig reads the header of an SDF file. opts may be nil; as for
+// Decode, opts.Channel must be 0. For a header announcing more than
+// geometry.MaxPixels pixels it returns the Config together with an error
+// wrapping geometry.ErrTooLarge.
 func DecodeConfig(r io.Reader, opts *geometry.Options) (geometry.Config, error) {
+	if err := checkChannel(opts); err != nil {
+		return geometry.Config{}, err
+	}
 	h, err := readHeader(bufio.NewReader(r))
 	if h == nil {
 		return geometry.Config{}, err
@@ -44,8 +48,8 @@ func DecodeConfig(r io.Reader, opts *geometry.Options) (geometry.Config, error) 
 // Decode reads an SDF file. opts may be nil; only opts.Channel is used, and
 // it must be 0 (an SDF file holds one map).
 func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
-	if opts != nil && opts.Channel != 0 {
-		return nil, fmt.Errorf("sdf: channel %d requested, an SDF file holds one map", opts.Channel)
+	if err := checkChannel(opts); err != nil {
+		return nil, err
 	}
 	br := bufio.NewReader(r)
 	h, err := readHeader(br)
@@ -234,4 +238,11 @@ func decodeASCII(br *bufio.Reader, h *header) (*geometry.HeightMap, error) {
 func isRangeErr(err error) bool {
 	ne, ok := err.(*strconv.NumError)
 	return ok && ne.Err == strconv.ErrRange
+}
+
+func checkChannel(opts *geometry.Options) error {
+	if opts != nil && opts.Channel != 0 {
+		return fmt.Errorf("sdf: channel %d requested, an SDF file holds one map", opts.Channel)
+	}
+	return nil
 }
