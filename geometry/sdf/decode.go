@@ -62,32 +62,10 @@ func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
 	return decodeASCII(br, h)
 }
 
-// readN reads n bytes, growing the buffer as data arrives so that a header
-// announcing much more data than the file holds cannot make it allocate
-// more than about twice the file size.
-func readN(r io.Reader, n int) ([]byte, error) {
-	const chunk = 1 << 20
-	buf := make([]byte, 0, min(n, chunk))
-	for len(buf) < n {
-		k := min(n-len(buf), chunk)
-		if cap(buf)-len(buf) < k {
-			nb := make([]byte, len(buf), min(n, max(2*cap(buf), len(buf)+k)))
-			copy(nb, buf)
-			buf = nb
-		}
-		m, err := io.ReadFull(r, buf[len(buf):len(buf)+k])
-		buf = buf[:len(buf)+m]
-		if err != nil {
-			return buf, eof(err)
-		}
-	}
-	return buf, nil
-}
-
 func decodeBinary(br *bufio.Reader, h *header) (*geometry.HeightMap, error) {
 	n := h.cols * h.rows
 	size := typeSizes[h.dtype]
-	data, err := readN(br, n*size)
+	data, err := geometry.ReadFull(br, n*size)
 	if err != nil {
 		return nil, fmt.Errorf("sdf: reading %d×%d values of %d bytes (%d of %d bytes present): %w",
 			h.cols, h.rows, size, len(data), n*size, err)

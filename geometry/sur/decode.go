@@ -86,23 +86,14 @@ func unitLength(b []byte) float64 {
 		b = b[:i]
 	}
 	s := strings.TrimSpace(string(b))
-	switch s {
-	case "m":
-		return 1e6
-	case "cm":
-		return 1e4
-	case "mm":
-		return 1e3
-	case "um", "\xb5m", "µm", "μm", "micron", "microns":
+	switch s { // spellings of Digital Surf's Latin-1 headers
+	case "\xb5m", "micron", "microns":
 		return 1
-	case "nm":
-		return 1e-3
-	case "pm":
-		return 1e-6
-	case "A", "\xc5", "Å":
+	case "A", "\xc5":
 		return 1e-4
 	}
-	return 0
+	u, _ := geometry.LengthUnit(s)
+	return u
 }
 
 func finitePositive(v float64) bool { return v > 0 && !math.IsInf(v, 0) }
