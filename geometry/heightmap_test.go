@@ -145,3 +145,20 @@ func TestSniffTiers(t *testing.T) {
 		require.Equal(t, tc.want, name, "%s%s", tc.content, tc.ext)
 	}
 }
+
+func TestReaderAt(t *testing.T) {
+	_, _, err := ReaderAt(struct{ io.Reader }{bytes.NewReader(make([]byte, 11))}, 10)
+	require.ErrorIs(t, err, ErrTooLarge)
+	_, n, err := ReaderAt(struct{ io.Reader }{bytes.NewReader(make([]byte, 10))}, 10)
+	require.NoError(t, err)
+	require.EqualValues(t, 10, n)
+	// A seekable reader is used from its current position.
+	r := bytes.NewReader([]byte("junkPK"))
+	r.Seek(4, io.SeekStart)
+	ra, n, err := ReaderAt(r, 10)
+	require.NoError(t, err)
+	require.EqualValues(t, 2, n)
+	b := make([]byte, 2)
+	ra.ReadAt(b, 0)
+	require.Equal(t, "PK", string(b))
+}

@@ -1,6 +1,10 @@
 package geometry
 
-import "io"
+import (
+	"bytes"
+	"fmt"
+	"io"
+)
 
 // readChunk is how much ReadFull reads at a time.
 const readChunk = 1 << 20
@@ -29,4 +33,32 @@ func ReadFull(r io.Reader, n int) ([]byte, error) {
 		}
 	}
 	return b, nil
+}
+
+// ReaderAt gives a decoder random access to r (zip, HDF5): directly, from
+// r's current position to its end, when r is an io.ReaderAt and io.Seeker
+// (an *os.File, a *bytes.Reader) or has a Size; otherwise by reading it
+// into memory, at most limit bytes (more is an error wrapping ErrTooLarge).
+func ReaderAt(r io.Reader, limit int64) (io.ReaderAt, int64, error) {
+	if ra, ok := r.(io.ReaderAt); ok {
+		if s, ok := r.(io.Seeker); ok {
+			cur, err1 := s.Seek(0, io.SeekCurrent)
+			end, err2 := s.Seek(0, io.SeekEnd)
+			_, err3 := s.Seek(cur, io.SeekStart)
+			if err1 == nil && err2 == nil && err3 == nil && end >= cur {
+				return io.NewSectionReader(ra, cur, end-cur), end - cur, nil
+			}
+		}
+		if sz, ok := r.(interface{ Size() int64 }); ok {
+			return ra, sz.Size(), nil
+		}
+	}
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, 0, err
+	}
+	if int64(len(b)) > limit {
+		return nil, 0, fmt.Errorf("%w: input over %d bytes", ErrTooLarge, limit)
+	}
+	return bytes.NewReader(b), int64(len(b)), nil
 }

@@ -1,7 +1,6 @@
 package datx
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -95,9 +94,9 @@ func open(r io.Reader, opts *geometry.Options) (*surface, error) {
 	if opts != nil && opts.Channel != 0 {
 		return nil, datxErr(geometry.UnsupportedError(fmt.Sprintf("channel %d: the decoder reads the one surface of a file (channel 0)", opts.Channel)))
 	}
-	ra, size, err := readerAt(r)
+	ra, size, err := geometry.ReaderAt(r, maxFileSize)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("datx: reading the file: %w", err)
 	}
 	f, err := hdf5.Open(ra, size)
 	if err != nil {
@@ -134,31 +133,6 @@ func open(r io.Reader, opts *geometry.Options) (*surface, error) {
 		return nil, err
 	}
 	return s, nil
-}
-
-// readerAt gives random access to r: directly when r is an io.ReaderAt and
-// io.Seeker (an *os.File, a *bytes.Reader), from its current position to its
-// end; otherwise by reading it into memory, at most maxFileSize bytes.
-func readerAt(r io.Reader) (io.ReaderAt, int64, error) {
-	if ra, ok := r.(io.ReaderAt); ok {
-		if sk, ok := r.(io.Seeker); ok {
-			cur, err := sk.Seek(0, io.SeekCurrent)
-			if err == nil {
-				end, err := sk.Seek(0, io.SeekEnd)
-				if _, err2 := sk.Seek(cur, io.SeekStart); err == nil && err2 == nil && end >= cur {
-					return io.NewSectionReader(ra, cur, end-cur), end - cur, nil
-				}
-			}
-		}
-	}
-	b, err := io.ReadAll(io.LimitReader(r, maxFileSize+1))
-	if err != nil {
-		return nil, 0, fmt.Errorf("datx: reading the file: %w", err)
-	}
-	if len(b) > maxFileSize {
-		return nil, 0, fmt.Errorf("datx: %w: file over %d bytes", geometry.ErrTooLarge, maxFileSize)
-	}
-	return bytes.NewReader(b), int64(len(b)), nil
 }
 
 // wrap turns an hdf5 error into the geometry error kinds, saying what was

@@ -208,9 +208,9 @@ type archive struct {
 
 // openArchive opens r as a zip archive, in place if r allows random access.
 func openArchive(r io.Reader) (*archive, error) {
-	ra, size, err := readerAt(r, MaxArchiveSize)
+	ra, size, err := geometry.ReaderAt(r, MaxArchiveSize)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("x3p: reading archive: %w", err)
 	}
 	zr, err := zip.NewReader(ra, size)
 	if err != nil && !(errors.Is(err, zip.ErrInsecurePath) && zr != nil) {
@@ -225,32 +225,6 @@ func openArchive(r io.Reader) (*archive, error) {
 		a.names[f] = cleanName(f.Name)
 	}
 	return a, nil
-}
-
-// readerAt returns r as an io.ReaderAt of known size, reading it into
-// memory (at most limit bytes) if it has no random access.
-func readerAt(r io.Reader, limit int64) (io.ReaderAt, int64, error) {
-	if ra, ok := r.(io.ReaderAt); ok {
-		if s, ok := r.(io.Seeker); ok {
-			cur, err1 := s.Seek(0, io.SeekCurrent)
-			end, err2 := s.Seek(0, io.SeekEnd)
-			_, err3 := s.Seek(cur, io.SeekStart)
-			if err1 == nil && err2 == nil && err3 == nil && end >= cur {
-				return io.NewSectionReader(ra, cur, end-cur), end - cur, nil
-			}
-		}
-		if sz, ok := r.(interface{ Size() int64 }); ok {
-			return ra, sz.Size(), nil
-		}
-	}
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, 0, fmt.Errorf("x3p: reading archive: %w", err)
-	}
-	if int64(len(b)) > limit {
-		return nil, 0, fmt.Errorf("x3p: %w: archive larger than %d bytes", geometry.ErrTooLarge, limit)
-	}
-	return bytes.NewReader(b), int64(len(b)), nil
 }
 
 // cleanName normalises a member name or link: slashes, no leading "./"

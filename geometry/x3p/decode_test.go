@@ -558,23 +558,6 @@ func TestMatch(t *testing.T) {
 	}
 }
 
-func TestReaderAtLimit(t *testing.T) {
-	_, _, err := readerAt(struct{ io.Reader }{bytes.NewReader(make([]byte, 11))}, 10)
-	require.ErrorIs(t, err, geometry.ErrTooLarge)
-	_, n, err := readerAt(struct{ io.Reader }{bytes.NewReader(make([]byte, 10))}, 10)
-	require.NoError(t, err)
-	require.EqualValues(t, 10, n)
-	// A seekable reader is used from its current position.
-	r := bytes.NewReader([]byte("junkPK"))
-	r.Seek(4, io.SeekStart)
-	ra, n, err := readerAt(r, 10)
-	require.NoError(t, err)
-	require.EqualValues(t, 2, n)
-	b := make([]byte, 2)
-	ra.ReadAt(b, 0)
-	require.Equal(t, "PK", string(b))
-}
-
 // Sample files written by an independent generator (../../../shared/samples,
 // see its README): their truth files give the size and pixel pitch.
 var samples = []struct {
