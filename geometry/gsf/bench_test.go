@@ -1,10 +1,10 @@
 package gsf_test
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/mtgeo/mtgeo/geometry/gsf"
+	"github.com/mtgeo/mtgeo/geometry/internal/decodetest"
 )
 
 // BenchmarkDecode2048x1024 decodes a 2-megapixel map, the middle of the
@@ -16,12 +16,5 @@ func BenchmarkDecode2048x1024(b *testing.B) {
 		vals[i] = float32(i%977) * 1e-9
 	}
 	raw := buildGSF([]string{"XRes = 2048", "YRes = 1024", "XReal = 0.006144", "YReal = 0.003072", "XYUnits = m", "ZUnits = m"}, vals)
-	b.SetBytes(int64(len(raw)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := gsf.Decode(bytes.NewReader(raw), nil); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(cols*rows)*float64(b.N)/b.Elapsed().Seconds(), "px/s")
+	decodetest.Benchmark(b, raw, gsf.Decode, cols*rows)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/mtgeo/mtgeo/geometry"
 	"github.com/mtgeo/mtgeo/geometry/gsf"
 	"github.com/mtgeo/mtgeo/geometry/gwy"
+	"github.com/mtgeo/mtgeo/geometry/internal/decodetest"
 )
 
 // buildGSF returns a GSF file with the given header lines (after the magic
@@ -45,9 +46,6 @@ func ramp(n int) []float32 {
 	return v
 }
 
-// streamOnly hides Seek, so Decode reads r as a pipe.
-type streamOnly struct{ io.Reader }
-
 // gwyddionZ is the height, µm, that testdata/mkgsf.c writes at (c, r).
 func gwyddionZ(c, r int) float64 {
 	return 0.5 + 0.02*float64(c) - 0.03*float64(r) + 0.1*math.Sin(float64(c)/5)*math.Cos(float64(r)/7)
@@ -58,10 +56,7 @@ func gwyddionZ(c, r int) float64 {
 func TestGwyddionFile(t *testing.T) {
 	raw, err := os.ReadFile("testdata/gwyddion-64x48.gsf")
 	require.NoError(t, err)
-	for name, r := range map[string]func() io.Reader{
-		"seekable": func() io.Reader { return bytes.NewReader(raw) },
-		"stream":   func() io.Reader { return streamOnly{bytes.NewReader(raw)} },
-	} {
+	for name, r := range decodetest.Readers(raw) {
 		t.Run(name, func(t *testing.T) {
 			m, err := gsf.Decode(r(), nil)
 			require.NoError(t, err)
@@ -97,7 +92,7 @@ func TestRegistered(t *testing.T) {
 
 	raw, err := os.ReadFile("testdata/gwyddion-64x48.gsf")
 	require.NoError(t, err)
-	cfg, err := geometry.DecodeConfig(streamOnly{bytes.NewReader(raw)}, nil)
+	cfg, err := geometry.DecodeConfig(decodetest.StreamOnly{Reader: bytes.NewReader(raw)}, nil)
 	require.NoError(t, err)
 	require.Equal(t, "gsf", cfg.Format)
 	require.Equal(t, 64, cfg.Cols)
@@ -193,22 +188,15 @@ func TestDecode(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			raw := append(buildGSF(tc.lines, tc.vals), make([]byte, tc.trailer)...)
-			for _, r := range []io.Reader{bytes.NewReader(raw), streamOnly{bytes.NewReader(raw)}} {
-				m, err := gsf.Decode(r, tc.opts)
+			for _, r := range decodetest.Readers(raw) {
+				m, err := gsf.Decode(r(), tc.opts)
 				require.NoError(t, err)
 				require.InDelta(t, tc.pitch.X, m.Pitch.X, 1e-9)
 				require.InDelta(t, tc.pitch.Y, m.Pitch.Y, 1e-9)
 				require.InDelta(t, tc.offset.X, m.Offset.X, 1e-9)
 				require.InDelta(t, tc.offset.Y, m.Offset.Y, 1e-9)
-				require.Len(t, m.Z, len(tc.z))
-				for i, want := range tc.z {
-					if math.IsNaN(want) {
-						require.True(t, math.IsNaN(m.Z[i]), "Z[%d] = %g, want NaN", i, m.Z[i])
-						continue
-					}
-					// float32 values: 2⁻²⁴ relative, and |z| ≤ 5 µm.
-					require.InDelta(t, want, m.Z[i], 5*0x1p-24, "Z[%d]", i)
-				}
+				// float32 values: 2⁻²⁴ relative, and |z| ≤ 5 µm.
+				decodetest.RequireHeights(t, tc.z, m, 5*0x1p-24)
 			}
 		})
 	}
@@ -269,16 +257,9 @@ func TestErrors(t *testing.T) {
 		{name: "short data, large header size", raw: buildGSF([]string{"XRes = 10000", "YRes = 10000"}, ramp(10)), is: io.ErrUnexpectedEOF},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, r := range []io.Reader{bytes.NewReader(tc.raw), streamOnly{bytes.NewReader(tc.raw)}} {
-				_, err := gsf.Decode(r, nil)
-				require.Error(t, err)
-				require.True(t, strings.HasPrefix(err.Error(), "gsf: "), "error %q lacks the package prefix", err)
-				if tc.is != nil {
-					require.ErrorIs(t, err, tc.is)
-				}
-				if tc.as != nil {
-					require.ErrorAs(t, err, tc.as)
-				}
+			for name, r := range decodetest.Readers(tc.raw) {
+				_, err := gsf.Decode(r(), nil)
+				decodetest.RequireError(t, err, "gsf", tc.is, tc.as, name)
 			}
 		})
 	}
@@ -295,8 +276,8 @@ func TestTruncated(t *testing.T) {
 		if n > dataStart+8 && n%37 != 0 && len(raw)-n > 8 {
 			continue
 		}
-		for _, r := range []io.Reader{bytes.NewReader(raw[:n]), streamOnly{bytes.NewReader(raw[:n])}} {
-			m, err := gsf.Decode(r, nil)
+		for _, r := range decodetest.Readers(raw[:n]) {
+			m, err := gsf.Decode(r(), nil)
 			require.Error(t, err, "cut at %d", n)
 			require.Nil(t, m)
 			if n >= dataStart {
@@ -350,12 +331,7 @@ func TestGwyddionReadsTheSame(t *testing.T) {
 	require.InDelta(t, want.Offset.X, got.Offset.X, 1e-12)
 	require.InDelta(t, want.Offset.Y, got.Offset.Y, 1e-12)
 	require.Equal(t, cols*rows-3, got.ValidCount())
-	for i := range want.Z {
-		if math.IsNaN(want.Z[i]) {
-			require.True(t, math.IsNaN(got.Z[i]), "pixel %d not masked by Gwyddion", i)
-			continue
-		}
-		// Both are the same float32 widened and scaled by 1e6.
-		require.InDelta(t, want.Z[i], got.Z[i], 1e-12, "pixel %d", i)
-	}
+	// NaN where Gwyddion masks; elsewhere both are the same float32
+	// widened and scaled by 1e6.
+	decodetest.RequireHeights(t, want.Z, got, 1e-12)
 }

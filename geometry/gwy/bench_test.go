@@ -1,10 +1,10 @@
 package gwy_test
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/mtgeo/mtgeo/geometry/gwy"
+	"github.com/mtgeo/mtgeo/geometry/internal/decodetest"
 )
 
 // BenchmarkDecode2048x1024 decodes a 2-megapixel channel with a mask, the
@@ -23,12 +23,5 @@ func BenchmarkDecode2048x1024(b *testing.B) {
 	md := d
 	md.unitZ, md.data = "", mask
 	raw := file(comp{"/0/data", 'o', dataField(d)}, comp{"/0/mask", 'o', dataField(md)})
-	b.SetBytes(int64(len(raw)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := gwy.Decode(bytes.NewReader(raw), nil); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(cols*rows)*float64(b.N)/b.Elapsed().Seconds(), "px/s")
+	decodetest.Benchmark(b, raw, gwy.Decode, cols*rows)
 }

@@ -16,18 +16,8 @@ import (
 
 	"github.com/mtgeo/mtgeo/geometry"
 	"github.com/mtgeo/mtgeo/geometry/gwy"
+	"github.com/mtgeo/mtgeo/geometry/internal/decodetest"
 )
-
-// streamOnly hides Seek, so the decoder reads r as a pipe.
-type streamOnly struct{ io.Reader }
-
-// readers returns a seekable and a stream reader of raw.
-func readers(raw []byte) map[string]func() io.Reader {
-	return map[string]func() io.Reader{
-		"seekable": func() io.Reader { return bytes.NewReader(raw) },
-		"stream":   func() io.Reader { return streamOnly{bytes.NewReader(raw)} },
-	}
-}
 
 // gwyddionZ is the height, µm, that testdata/mkgwy.c writes at (c, r) of
 // channel 0.
@@ -46,7 +36,7 @@ func gwyddionMasked(c, r int) bool {
 func TestGwyddionFile(t *testing.T) {
 	raw, err := os.ReadFile("testdata/gwyddion-3ch.gwy")
 	require.NoError(t, err)
-	for name, r := range readers(raw) {
+	for name, r := range decodetest.Readers(raw) {
 		t.Run(name, func(t *testing.T) {
 			// Channel 0 (/0/data), the default.
 			m, err := gwy.Decode(r(), nil)
@@ -122,7 +112,7 @@ func TestRegistered(t *testing.T) {
 
 	raw, err := os.ReadFile("testdata/gwyddion-3ch.gwy")
 	require.NoError(t, err)
-	m, name, err = geometry.Decode(streamOnly{bytes.NewReader(raw)}, nil)
+	m, name, err = geometry.Decode(decodetest.StreamOnly{Reader: bytes.NewReader(raw)}, nil)
 	require.NoError(t, err)
 	require.Equal(t, "gwy", name)
 	require.Equal(t, 64*48-101, m.ValidCount())
@@ -249,7 +239,7 @@ func TestDecode(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			for name, r := range readers(tc.raw) {
+			for name, r := range decodetest.Readers(tc.raw) {
 				m, err := gwy.Decode(r(), tc.opts)
 				require.NoError(t, err, name)
 				require.Equal(t, tc.cols, m.Cols(), name)
@@ -372,20 +362,12 @@ func TestErrors(t *testing.T) {
 	} {
 		raw := tc.raw
 		t.Run(tc.name, func(t *testing.T) {
-			for name, r := range readers(raw) {
+			for name, r := range decodetest.Readers(raw) {
 				for _, decode := range []func(io.Reader) error{
 					func(r io.Reader) error { _, err := gwy.Decode(r, nil); return err },
 					func(r io.Reader) error { _, err := gwy.DecodeConfig(r, nil); return err },
 				} {
-					err := decode(r())
-					require.Error(t, err, name)
-					require.True(t, strings.HasPrefix(err.Error(), "gwy: "), "error %q lacks the package prefix", err)
-					if tc.is != nil {
-						require.ErrorIs(t, err, tc.is, name)
-					}
-					if tc.as != nil {
-						require.ErrorAs(t, err, tc.as, name)
-					}
+					decodetest.RequireError(t, decode(r()), "gwy", tc.is, tc.as, name)
 				}
 			}
 		})
@@ -401,7 +383,7 @@ func TestTruncated(t *testing.T) {
 		if n > 1024 && n%61 != 0 && len(raw)-n > 64 {
 			continue // every cut in the first KiB and the last 64 bytes, a sample between
 		}
-		for name, r := range readers(raw[:n]) {
+		for name, r := range decodetest.Readers(raw[:n]) {
 			m, err := gwy.Decode(r(), nil)
 			require.Error(t, err, "%s cut at %d", name, n)
 			require.Nil(t, m)
@@ -496,11 +478,5 @@ func TestGwyddionReadsTheSame(t *testing.T) {
 	require.InDelta(t, 3, got.Offset.X, 1e-12)
 	require.InDelta(t, -4, got.Offset.Y, 1e-12)
 	require.Equal(t, cols*rows-3, got.ValidCount())
-	for i := range want.Z {
-		if math.IsNaN(want.Z[i]) {
-			require.True(t, math.IsNaN(got.Z[i]), "pixel %d lost its mask", i)
-			continue
-		}
-		require.InDelta(t, want.Z[i], got.Z[i], 1e-12, "pixel %d", i)
-	}
+	decodetest.RequireHeights(t, want.Z, got, 1e-12) // NaN where masked
 }

@@ -3,16 +3,14 @@ package metropro
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"flag"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/mtgeo/mtgeo/geometry"
+	"github.com/mtgeo/mtgeo/geometry/internal/decodetest"
 	"github.com/mtgeo/mtgeo/geometry/internal/gwyref"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/spatial/r2"
@@ -119,18 +117,6 @@ func (f mpFile) want() []float64 {
 	return z
 }
 
-func requireHeights(t *testing.T, want []float64, m *geometry.HeightMap, tol float64) {
-	t.Helper()
-	require.Len(t, m.Z, len(want))
-	for i, w := range want {
-		if math.IsNaN(w) {
-			require.Truef(t, math.IsNaN(m.Z[i]), "pixel %d: want NaN, got %g", i, m.Z[i])
-			continue
-		}
-		require.InDeltaf(t, w, m.Z[i], tol, "pixel %d", i)
-	}
-}
-
 func TestDecode(t *testing.T) {
 	for name, f := range samples {
 		t.Run(name, func(t *testing.T) {
@@ -143,7 +129,7 @@ func TestDecode(t *testing.T) {
 			require.Equal(t, r2.Vec{X: p, Y: p}, m.Pitch)
 			require.Equal(t, r2.Vec{X: float64(f.orgX) * p, Y: float64(f.orgY) * p}, m.Offset)
 			// Same formula, same float32 inputs: only summation order differs.
-			requireHeights(t, f.want(), m, 1e-12)
+			decodetest.RequireHeights(t, f.want(), m, 1e-12)
 			require.Equal(t, 2, m.Stats().Invalid)
 		})
 	}
@@ -206,25 +192,19 @@ func TestErrors(t *testing.T) {
 		f(&g)
 		return g.bytes()
 	}
-	patch := func(off int, v ...byte) []byte {
-		c := append([]byte(nil), b...)
-		copy(c[off:], v)
-		return c
-	}
-	var fe geometry.FormatError
-	var ue geometry.UnsupportedError
+	patch := func(off int, v ...byte) []byte { return decodetest.Patch(b, off, v...) }
 	for _, tc := range []struct {
 		name  string
 		in    []byte
 		opts  *geometry.Options
 		check func(t *testing.T, err error)
 	}{
-		{"empty", nil, nil, func(t *testing.T, err error) { require.ErrorAs(t, err, &fe) }},
-		{"wrong magic", patch(0, 'G', 'W', 'Y', 'P'), nil, func(t *testing.T, err error) { require.ErrorAs(t, err, &fe) }},
-		{"header format 9", patch(4, 0, 9), nil, func(t *testing.T, err error) { require.ErrorAs(t, err, &ue) }},
-		{"header size 100", patch(6, 0, 0, 0, 100), nil, func(t *testing.T, err error) { require.ErrorAs(t, err, &fe) }},
-		{"header size 2^31", patch(6, 0x80, 0, 0, 0), nil, func(t *testing.T, err error) { require.ErrorAs(t, err, &fe) }},
-		{"header truncated", b[:500], nil, func(t *testing.T, err error) { require.ErrorIs(t, err, io.ErrUnexpectedEOF) }},
+		{"empty", nil, nil, decodetest.IsFormat},
+		{"wrong magic", patch(0, 'G', 'W', 'Y', 'P'), nil, decodetest.IsFormat},
+		{"header format 9", patch(4, 0, 9), nil, decodetest.IsUnsupported},
+		{"header size 100", patch(6, 0, 0, 0, 100), nil, decodetest.IsFormat},
+		{"header size 2^31", patch(6, 0x80, 0, 0, 0), nil, decodetest.IsFormat},
+		{"header truncated", b[:500], nil, decodetest.IsUnexpectedEOF},
 		{"intensity truncated", b[:834+10], nil, func(t *testing.T, err error) {
 			require.ErrorIs(t, err, io.ErrUnexpectedEOF)
 			require.Contains(t, err.Error(), "intensity")
@@ -233,25 +213,21 @@ func TestErrors(t *testing.T) {
 			require.ErrorIs(t, err, io.ErrUnexpectedEOF)
 			require.Contains(t, err.Error(), "phase")
 		}},
-		{"65535×65535 phase map", patch(68, 0xff, 0xff, 0xff, 0xff), nil, func(t *testing.T, err error) {
-			require.ErrorIs(t, err, geometry.ErrTooLarge)
-		}},
-		{"10000×10000 announced, 120 bytes present", patch(68, 0x27, 0x10, 0x27, 0x10), nil, func(t *testing.T, err error) {
-			require.ErrorIs(t, err, io.ErrUnexpectedEOF) // read in chunks: no 400 MB buffer
-		}},
-		{"no phase map", patch(68, 0, 0), nil, func(t *testing.T, err error) { require.ErrorAs(t, err, &ue) }},
-		{"phase_res 3", mod(func(f *mpFile) { f.phaseRes = 3 }), nil, func(t *testing.T, err error) { require.ErrorAs(t, err, &ue) }},
-		{"zero wavelength", mod(func(f *mpFile) { f.lambda = 0 }), nil, func(t *testing.T, err error) { require.ErrorAs(t, err, &fe) }},
-		{"NaN scale factor", mod(func(f *mpFile) { f.s = float32(math.NaN()) }), nil, func(t *testing.T, err error) { require.ErrorAs(t, err, &fe) }},
-		{"zero obliquity", mod(func(f *mpFile) { f.obliq = 0 }), nil, func(t *testing.T, err error) { require.ErrorAs(t, err, &fe) }},
-		{"infinite lateral_res", mod(func(f *mpFile) { f.lateral = float32(math.Inf(1)) }), nil, func(t *testing.T, err error) { require.ErrorAs(t, err, &fe) }},
+		{"65535×65535 phase map", patch(68, 0xff, 0xff, 0xff, 0xff), nil, decodetest.IsTooLarge},
+		{"10000×10000 announced, 120 bytes present", patch(68, 0x27, 0x10, 0x27, 0x10), nil,
+			decodetest.IsUnexpectedEOF}, // read in chunks: no 400 MB buffer
+		{"no phase map", patch(68, 0, 0), nil, decodetest.IsUnsupported},
+		{"phase_res 3", mod(func(f *mpFile) { f.phaseRes = 3 }), nil, decodetest.IsUnsupported},
+		{"zero wavelength", mod(func(f *mpFile) { f.lambda = 0 }), nil, decodetest.IsFormat},
+		{"NaN scale factor", mod(func(f *mpFile) { f.s = float32(math.NaN()) }), nil, decodetest.IsFormat},
+		{"zero obliquity", mod(func(f *mpFile) { f.obliq = 0 }), nil, decodetest.IsFormat},
+		{"infinite lateral_res", mod(func(f *mpFile) { f.lateral = float32(math.Inf(1)) }), nil, decodetest.IsFormat},
 		{"channel 1", b, &geometry.Options{Channel: 1}, func(t *testing.T, err error) { require.ErrorContains(t, err, "channel 1") }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, err := Decode(bytes.NewReader(tc.in), tc.opts)
-			require.Error(t, err)
+			decodetest.RequireError(t, err, "metropro", nil, nil)
 			require.Nil(t, m)
-			require.True(t, strings.HasPrefix(err.Error(), "metropro: "), err.Error())
 			tc.check(t, err)
 		})
 	}
@@ -264,19 +240,10 @@ func TestErrors(t *testing.T) {
 func TestGwyddionGolden(t *testing.T) {
 	for name, f := range samples {
 		t.Run(name, func(t *testing.T) {
-			path := filepath.Join("testdata", name)
-			golden := path + ".gwyddion.json"
-			if *update {
-				require.NoError(t, os.WriteFile(path, f.bytes(), 0o644))
-				gwyref.WriteGolden(t, golden, gwyref.GoldenFrom(gwyref.Load(t, name, f.bytes())))
-			}
-			b, err := os.ReadFile(path)
-			require.NoError(t, err)
-			require.Equal(t, f.bytes(), b, "testdata file differs from its sample; run go test -update")
+			b := decodetest.Testdata(t, name, f.bytes(), *update)
 			m, err := Decode(bytes.NewReader(b), nil)
 			require.NoError(t, err)
-			// Golden heights are rounded to 1e-6 nm.
-			gwyref.Compare(t, gwyref.ReadGolden(t, golden), m, 1e-6, gwyref.Options{})
+			decodetest.GwyddionGolden(t, name, b, m, *update, gwyref.Options{})
 		})
 	}
 }
@@ -296,10 +263,7 @@ func TestGwyddionLive(t *testing.T) {
 	cases["inverted.dat"] = neg
 	for name, f := range cases {
 		t.Run(name, func(t *testing.T) {
-			data, mask := gwyref.Load(t, name, f.bytes())
-			m, err := Decode(bytes.NewReader(f.bytes()), nil)
-			require.NoError(t, err)
-			gwyref.Compare(t, gwyref.GoldenFrom(data, mask), m, 1e-6, gwyref.Options{})
+			decodetest.GwyddionLive(t, name, f.bytes(), Decode, gwyref.Options{})
 		})
 	}
 }
@@ -307,43 +271,10 @@ func TestGwyddionLive(t *testing.T) {
 func FuzzDecode(f *testing.F) {
 	for _, s := range samples {
 		b := s.bytes()
+		decodetest.AddTruncations(f, b, 0, 3, 10, 500, 834, 834+7, len(b)-5)
+	}
+	for _, b := range decodetest.ReadFiles(f, filepath.Join("testdata", "*.dat")) {
 		f.Add(b)
-		for _, n := range []int{0, 3, 10, 500, 834, 834 + 7, len(b) - 5} {
-			if n < len(b) {
-				f.Add(b[:n])
-			}
-		}
 	}
-	files, _ := filepath.Glob(filepath.Join("testdata", "*.dat"))
-	for _, name := range files {
-		if b, err := os.ReadFile(name); err == nil {
-			f.Add(b)
-		}
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		c, cerr := DecodeConfig(bytes.NewReader(b), nil)
-		if cerr == nil && c.Cols*c.Rows > 1<<22 {
-			return // decodable but slow; the size check itself is tested
-		}
-		m, err := Decode(bytes.NewReader(b), nil)
-		if err != nil {
-			require.Nil(t, m)
-			var fe geometry.FormatError
-			var ue geometry.UnsupportedError
-			if !errors.As(err, &fe) && !errors.As(err, &ue) && !errors.Is(err, io.ErrUnexpectedEOF) &&
-				!errors.Is(err, geometry.ErrTooLarge) {
-				t.Fatalf("unexpected error kind: %v", err)
-			}
-			return
-		}
-		require.NoError(t, cerr, "Decode succeeded where DecodeConfig failed")
-		require.Equal(t, c.Cols, m.Cols())
-		require.Equal(t, c.Rows, m.Rows())
-		require.Equal(t, c.Pitch, m.Pitch)
-		require.Equal(t, c.Offset, m.Offset)
-		require.Len(t, m.Z, m.Stride*m.Rect.Dy())
-		for _, z := range m.Z {
-			require.False(t, math.IsInf(z, 0))
-		}
-	})
+	decodetest.Fuzz(f, Decode, DecodeConfig, decodetest.FuzzOptions{Offset: true, Finite: true})
 }

@@ -3,16 +3,13 @@ package opd
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"flag"
-	"io"
 	"math"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/mtgeo/mtgeo/geometry"
+	"github.com/mtgeo/mtgeo/geometry/internal/decodetest"
 	"github.com/mtgeo/mtgeo/geometry/internal/gwyref"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/spatial/r2"
@@ -170,18 +167,6 @@ func (s sample) want() []float64 {
 	return z
 }
 
-func requireHeights(t *testing.T, want []float64, m *geometry.HeightMap, tol float64) {
-	t.Helper()
-	require.Len(t, m.Z, len(want))
-	for i, w := range want {
-		if math.IsNaN(w) {
-			require.Truef(t, math.IsNaN(m.Z[i]), "pixel %d: want NaN, got %g", i, m.Z[i])
-			continue
-		}
-		require.InDeltaf(t, w, m.Z[i], tol, "pixel %d", i)
-	}
-}
-
 func TestDecode(t *testing.T) {
 	for name, s := range samples {
 		t.Run(name, func(t *testing.T) {
@@ -192,7 +177,7 @@ func TestDecode(t *testing.T) {
 			require.InDelta(t, s.pixel*1e3, m.Pitch.X, 1e-12)
 			require.InDelta(t, s.pixel*1e3*s.aspect, m.Pitch.Y, 1e-12)
 			require.Equal(t, r2.Vec{}, m.Offset)
-			requireHeights(t, s.want(), m, 1e-12)
+			decodetest.RequireHeights(t, s.want(), m, 1e-12)
 			require.Equal(t, s.invalid, m.Stats().Invalid)
 		})
 	}
@@ -277,20 +262,13 @@ func TestErrors(t *testing.T) {
 	good := samples["float32.opd"].bytes()
 	arr := arrayBlock("RAW_DATA", 4, grid{{1, 2}, {3, 4}})
 	wl, px := f32Block("Wavelength", 632.8), f32Block("Pixel_size", 0.001)
-	patch := func(b []byte, off int, v ...byte) []byte {
-		c := append([]byte(nil), b...)
-		copy(c[off:], v)
-		return c
-	}
+	patch := decodetest.Patch
 	// A 65535×65535 float array header followed by 12 bytes.
 	huge := block{"RAW_DATA", typeArray, []byte{0xff, 0xff, 0xff, 0xff, 4, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 0}
 	// 10000×10000 floats announced in a 400 MB block, 8 bytes present.
 	lying := opdFile(block{"RAW_DATA", typeArray, []byte{0x10, 0x27, 0x10, 0x27, 4, 0, 1, 2, 3, 4, 5, 6, 7, 8}, 0}, wl, px)
 	binary.LittleEndian.PutUint32(lying[2+entrySize+18:], 400_000_006)
-	var fe geometry.FormatError
-	var ue geometry.UnsupportedError
-	isFormat := func(t *testing.T, err error) { require.ErrorAs(t, err, &fe) }
-	isEOF := func(t *testing.T, err error) { require.ErrorIs(t, err, io.ErrUnexpectedEOF) }
+	isFormat, isEOF := decodetest.IsFormat, decodetest.IsUnexpectedEOF
 	for _, tc := range []struct {
 		name  string
 		in    []byte
@@ -305,7 +283,7 @@ func TestErrors(t *testing.T) {
 		{"directory truncated", good[:2+entrySize+10], isEOF},
 		{"array truncated", good[:len(good)-200], isEOF},
 		{"last block truncated", good[:len(good)-1], isEOF},
-		{"65535×65535 array", opdFile(huge, wl, px), func(t *testing.T, err error) { require.ErrorIs(t, err, geometry.ErrTooLarge) }},
+		{"65535×65535 array", opdFile(huge, wl, px), decodetest.IsTooLarge},
 		{"10000×10000 announced, 8 bytes present", lying, isEOF},
 		{"array larger than its block", opdFile(block{"RAW_DATA", typeArray, arr.data[:10], 0}, wl, px), isFormat},
 		{"array without dimensions", opdFile(block{"RAW_DATA", typeArray, arr.data[:4], 0}, wl, px), isFormat},
@@ -323,14 +301,13 @@ func TestErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, err := Decode(bytes.NewReader(tc.in), nil)
-			require.Error(t, err)
+			decodetest.RequireError(t, err, "opd", nil, nil)
 			require.Nil(t, m)
-			require.True(t, strings.HasPrefix(err.Error(), "opd: "), err.Error())
 			tc.check(t, err)
 		})
 	}
 	_, err := Decode(bytes.NewReader(opdFile(block{"RAW_DATA", typeArray, []byte{1, 0, 1, 0, 1, 0, 9}, 0}, wl, px)), nil)
-	require.ErrorAs(t, err, &ue)
+	decodetest.IsUnsupported(t, err)
 }
 
 // gwyddionRows: Gwyddion draws the first value of each column at the
@@ -344,18 +321,10 @@ var gwyddionRows = gwyref.Options{BottomUp: true}
 func TestGwyddionGolden(t *testing.T) {
 	for name, s := range samples {
 		t.Run(name, func(t *testing.T) {
-			path := filepath.Join("testdata", name)
-			golden := path + ".gwyddion.json"
-			if *update {
-				require.NoError(t, os.WriteFile(path, s.bytes(), 0o644))
-				gwyref.WriteGolden(t, golden, gwyref.GoldenFrom(gwyref.Load(t, name, s.bytes())))
-			}
-			b, err := os.ReadFile(path)
-			require.NoError(t, err)
-			require.Equal(t, s.bytes(), b, "testdata file differs from its sample; run go test -update")
+			b := decodetest.Testdata(t, name, s.bytes(), *update)
 			m, err := Decode(bytes.NewReader(b), nil)
 			require.NoError(t, err)
-			gwyref.Compare(t, gwyref.ReadGolden(t, golden), m, 1e-6, gwyddionRows) // goldens are rounded to 1e-6 nm
+			decodetest.GwyddionGolden(t, name, b, m, *update, gwyddionRows)
 		})
 	}
 }
@@ -373,10 +342,7 @@ func TestGwyddionLive(t *testing.T) {
 	files["no-mult.opd"] = opdFile(f32Block("Wavelength", 550), arrayBlock("OPD", 4, big), f32Block("Pixel_size", 0.002))
 	for name, b := range files {
 		t.Run(name, func(t *testing.T) {
-			data, mask := gwyref.Load(t, name, b)
-			m, err := Decode(bytes.NewReader(b), nil)
-			require.NoError(t, err)
-			gwyref.Compare(t, gwyref.GoldenFrom(data, mask), m, 1e-6, gwyddionRows)
+			decodetest.GwyddionLive(t, name, b, Decode, gwyddionRows)
 		})
 	}
 }
@@ -384,37 +350,10 @@ func TestGwyddionLive(t *testing.T) {
 func FuzzDecode(f *testing.F) {
 	for _, s := range samples {
 		b := s.bytes()
+		decodetest.AddTruncations(f, b, 0, 5, 2+entrySize, 2+entrySize+7, len(b)/2, len(b)-3)
+	}
+	for _, b := range decodetest.ReadFiles(f, filepath.Join("testdata", "*.opd")) {
 		f.Add(b)
-		for _, n := range []int{0, 5, 2 + entrySize, 2 + entrySize + 7, len(b) / 2, len(b) - 3} {
-			f.Add(b[:n])
-		}
 	}
-	files, _ := filepath.Glob(filepath.Join("testdata", "*.opd"))
-	for _, name := range files {
-		if b, err := os.ReadFile(name); err == nil {
-			f.Add(b)
-		}
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		c, cerr := DecodeConfig(bytes.NewReader(b), nil)
-		if cerr == nil && c.Cols*c.Rows > 1<<22 {
-			return // decodable but slow; the size check itself is tested
-		}
-		m, err := Decode(bytes.NewReader(b), nil)
-		if err != nil {
-			require.Nil(t, m)
-			var fe geometry.FormatError
-			var ue geometry.UnsupportedError
-			if !errors.As(err, &fe) && !errors.As(err, &ue) && !errors.Is(err, io.ErrUnexpectedEOF) &&
-				!errors.Is(err, geometry.ErrTooLarge) {
-				t.Fatalf("unexpected error kind: %v", err)
-			}
-			return
-		}
-		require.NoError(t, cerr, "Decode succeeded where DecodeConfig failed")
-		require.Equal(t, c.Cols, m.Cols())
-		require.Equal(t, c.Rows, m.Rows())
-		require.Equal(t, c.Pitch, m.Pitch)
-		require.Len(t, m.Z, m.Stride*m.Rect.Dy())
-	})
+	decodetest.Fuzz(f, Decode, DecodeConfig, decodetest.FuzzOptions{})
 }

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mtgeo/mtgeo/geometry"
+	"github.com/mtgeo/mtgeo/geometry/internal/decodetest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -27,20 +27,10 @@ func FuzzDecode(f *testing.F) {
 	olympus := small("bISO-1.0", typeInt16, 1, 2, 3, 4, 5, 6)
 	olympus.extra = olympusExtra
 	seeds = append(seeds, olympus.bytes(), []byte(isoExample), []byte(bcrExample))
-	files, _ := filepath.Glob(filepath.Join("testdata", "*.sdf"))
-	more, _ := filepath.Glob(filepath.Join("testdata", "gwyddion_read", "*.sdf"))
-	for _, name := range append(files, more...) {
-		b, err := os.ReadFile(name)
-		require.NoError(f, err)
-		seeds = append(seeds, b)
-	}
+	seeds = append(seeds, decodetest.ReadFiles(f, filepath.Join("testdata", "*.sdf"),
+		filepath.Join("testdata", "gwyddion_read", "*.sdf"))...)
 	for _, s := range seeds {
-		f.Add(s)
-		for _, n := range []int{1, 8, 40, headerLenV1, headerLenV2, len(s) / 2, len(s) - 1} {
-			if n < len(s) {
-				f.Add(s[:n])
-			}
-		}
+		decodetest.AddTruncations(f, s, 1, 8, 40, headerLenV1, headerLenV2, len(s)/2, len(s)-1)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		cfg, err := DecodeConfig(bytes.NewReader(b), nil)

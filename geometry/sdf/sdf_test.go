@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/mtgeo/mtgeo/geometry"
+	"github.com/mtgeo/mtgeo/geometry/internal/decodetest"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/spatial/r2"
 )
@@ -96,19 +97,6 @@ func decodeBytes(t *testing.T, b []byte) *geometry.HeightMap {
 	return m
 }
 
-// requireZ compares heights, µm; NaN in want means an invalid pixel.
-func requireZ(t *testing.T, want []float64, m *geometry.HeightMap) {
-	t.Helper()
-	require.Len(t, m.Z, len(want))
-	for i, w := range want {
-		if math.IsNaN(w) {
-			require.Truef(t, math.IsNaN(m.Z[i]), "pixel %d = %g, want NaN", i, m.Z[i])
-			continue
-		}
-		require.InDeltaf(t, w, m.Z[i], tol, "pixel %d", i)
-	}
-}
-
 func TestDecodeBinaryDataTypes(t *testing.T) {
 	nan := math.NaN()
 	// Raw values: the last one or two are the invalid values of doc.go's
@@ -154,7 +142,7 @@ func TestDecodeBinaryDataTypes(t *testing.T) {
 				want = append([]float64(nil), want...)
 				want[2] = m.Z[2]
 			}
-			requireZ(t, want, m)
+			decodetest.RequireHeights(t, want, m, tol)
 		})
 	}
 }
@@ -193,12 +181,12 @@ func TestDecodeOlympusExtraHeader(t *testing.T) {
 	b := small("bISO-1.0", typeInt16, 1, 2, 3, 4, 5, 6)
 	b.extra = olympusExtra
 	m := decodeBytes(t, b.bytes())
-	requireZ(t, []float64{1e-3, 2e-3, 3e-3, 4e-3, 5e-3, 6e-3}, m)
+	decodetest.RequireHeights(t, []float64{1e-3, 2e-3, 3e-3, 4e-3, 5e-3, 6e-3}, m, tol)
 
 	// The same 8 bytes followed by a trailer are data, not a header.
 	b = small("bISO-1.0", typeInt16, 5, 0, 1, 0, 9, 9)
 	m = decodeBytes(t, append(b.bytes(), "trailer text"...))
-	requireZ(t, []float64{5e-3, 0, 1e-3, 0, 9e-3, 9e-3}, m)
+	decodetest.RequireHeights(t, []float64{5e-3, 0, 1e-3, 0, 9e-3, 9e-3}, m, tol)
 }
 
 // isoExample is a 3×2 ASCII file laid out like the example of
@@ -283,7 +271,7 @@ func TestDecodeASCII(t *testing.T) {
 			require.Equal(t, tc.rows, m.Rows())
 			require.InDelta(t, tc.pitch.X, m.Pitch.X, tol)
 			require.InDelta(t, tc.pitch.Y, m.Pitch.Y, tol)
-			requireZ(t, tc.want, m)
+			decodetest.RequireHeights(t, tc.want, m, tol)
 			cfg, err := DecodeConfig(strings.NewReader(tc.in), nil)
 			require.NoError(t, err)
 			require.Equal(t, tc.cols, cfg.Cols)
@@ -337,13 +325,7 @@ func TestDecodeTestdata(t *testing.T) {
 			require.Equal(t, tc.rows, m.Rows())
 			require.InDelta(t, tc.pitch.X, m.Pitch.X, tol)
 			require.InDelta(t, tc.pitch.Y, m.Pitch.Y, tol)
-			for i, w := range tc.want {
-				if math.IsNaN(w) {
-					require.Truef(t, math.IsNaN(m.Z[i]), "pixel %d", i)
-				} else {
-					require.InDeltaf(t, w, m.Z[i], tc.tol, "pixel %d", i)
-				}
-			}
+			decodetest.RequireHeights(t, tc.want, m, tc.tol)
 			// Through the registry, by content.
 			m2, name, err := geometry.Decode(bytes.NewReader(b), nil)
 			require.NoError(t, err)
@@ -431,14 +413,7 @@ func TestDecodeErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Decode(bytes.NewReader(tc.in), nil)
-			require.Error(t, err)
-			require.True(t, strings.HasPrefix(err.Error(), "sdf: "), err.Error())
-			if tc.is != nil {
-				require.ErrorIs(t, err, tc.is)
-			}
-			if tc.as != nil {
-				require.ErrorAs(t, err, tc.as)
-			}
+			decodetest.RequireError(t, err, "sdf", tc.is, tc.as)
 		})
 	}
 }
@@ -510,27 +485,19 @@ func TestDecodeAsGwyddion(t *testing.T) {
 	}
 }
 
-// benchmarkDecode decodes a 1000×1000 map, an end-face interferogram size.
-func benchmarkDecode(b *testing.B, data []byte) {
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := Decode(bytes.NewReader(data), nil); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(1e6*float64(b.N)/b.Elapsed().Seconds(), "px/s")
-}
-
+// BenchmarkDecodeBinaryInt32 decodes a 1000×1000 map, an end-face
+// interferogram size.
 func BenchmarkDecodeBinaryInt32(b *testing.B) {
 	raw := make([]float64, 1000*1000)
 	for i := range raw {
 		raw[i] = float64(i%5000 - 2500)
 	}
-	benchmarkDecode(b, binFile{version: "bISO-1.0", cols: 1000, rows: 1000, xscale: 1e-6, yscale: 1e-6,
-		zscale: 1e-9, dtype: typeInt32, data: encode(typeInt32, raw...)}.bytes())
+	data := binFile{version: "bISO-1.0", cols: 1000, rows: 1000, xscale: 1e-6, yscale: 1e-6,
+		zscale: 1e-9, dtype: typeInt32, data: encode(typeInt32, raw...)}.bytes()
+	decodetest.Benchmark(b, data, Decode, 1000*1000)
 }
 
+// BenchmarkDecodeASCII decodes the same size from ASCII.
 func BenchmarkDecodeASCII(b *testing.B) {
 	var sb strings.Builder
 	sb.WriteString("aISO-1.0\nManufacID = bench\nNumPoints = 1000\nNumProfiles = 1000\nXscale = 1e-6\nYscale = 1e-6\nZscale = 1e-9\nDataType = 6\n*\n")
@@ -542,5 +509,5 @@ func BenchmarkDecodeASCII(b *testing.B) {
 		sb.WriteString("\n")
 	}
 	sb.WriteString("*\n")
-	benchmarkDecode(b, []byte(sb.String()))
+	decodetest.Benchmark(b, []byte(sb.String()), Decode, 1000*1000)
 }

@@ -5,16 +5,14 @@ import (
 	"compress/zlib"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"flag"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/mtgeo/mtgeo/geometry"
+	"github.com/mtgeo/mtgeo/geometry/internal/decodetest"
 	"github.com/mtgeo/mtgeo/geometry/internal/gwyref"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/spatial/r2"
@@ -192,18 +190,6 @@ func (f surFile) want() []float64 {
 	return z
 }
 
-func requireHeights(t *testing.T, want []float64, m *geometry.HeightMap, tol float64) {
-	t.Helper()
-	require.Len(t, m.Z, len(want))
-	for i, w := range want {
-		if math.IsNaN(w) {
-			require.Truef(t, math.IsNaN(m.Z[i]), "pixel %d: want NaN, got %g", i, m.Z[i])
-			continue
-		}
-		require.InDeltaf(t, w, m.Z[i], tol, "pixel %d", i)
-	}
-}
-
 func TestDecode(t *testing.T) {
 	for name, f := range samples {
 		t.Run(name, func(t *testing.T) {
@@ -214,7 +200,7 @@ func TestDecode(t *testing.T) {
 			unit := map[string]float64{"\xb5m": 1, "um": 1, "mm": 1e3}[f.ux]
 			require.Equal(t, r2.Vec{X: float64(f.dx) * unit, Y: float64(f.dy) * unit}, m.Pitch)
 			require.Equal(t, r2.Vec{}, m.Offset)
-			requireHeights(t, f.want(), m, 1e-9)
+			decodetest.RequireHeights(t, f.want(), m, 1e-9)
 		})
 	}
 }
@@ -303,16 +289,8 @@ func TestErrors(t *testing.T) {
 		change(&f)
 		return f.bytes()
 	}
-	patch := func(b []byte, off int, v ...byte) []byte {
-		c := append([]byte(nil), b...)
-		copy(c[off:], v)
-		return c
-	}
-	var fe geometry.FormatError
-	var ue geometry.UnsupportedError
-	isFormat := func(t *testing.T, err error) { require.ErrorAs(t, err, &fe) }
-	isUnsupported := func(t *testing.T, err error) { require.ErrorAs(t, err, &ue) }
-	isEOF := func(t *testing.T, err error) { require.ErrorIs(t, err, io.ErrUnexpectedEOF) }
+	patch := decodetest.Patch
+	isFormat, isUnsupported, isEOF := decodetest.IsFormat, decodetest.IsUnsupported, decodetest.IsUnexpectedEOF
 	// A stream directory announcing the right size but holding garbage.
 	garbage := patch(comp, headerSize+4+16, 'n', 'o', 't', 'z', 'l', 'i', 'b')
 	// Flip one byte inside the first compressed stream's data (past its
@@ -340,9 +318,7 @@ func TestErrors(t *testing.T) {
 		{"zero columns", patch(b, 108, 0, 0, 0, 0), isFormat},
 		{"negative lines", patch(b, 112, 0xff, 0xff, 0xff, 0xff), isFormat},
 		{"total mismatch", patch(b, 116, 7), isFormat},
-		{"100000×100000", patch(b, 108, 0xa0, 0x86, 1, 0, 0xa0, 0x86, 1, 0), func(t *testing.T, err error) {
-			require.ErrorIs(t, err, geometry.ErrTooLarge)
-		}},
+		{"100000×100000", patch(b, 108, 0xa0, 0x86, 1, 0, 0xa0, 0x86, 1, 0), decodetest.IsTooLarge},
 		{"10000×10000 announced, 60 bytes present", patch(b, 108, 0x10, 0x27, 0, 0, 0x10, 0x27, 0, 0, 0x00, 0xe1, 0xf5, 0x05), isEOF},
 		{"zero dz", mod(good, func(f *surFile) { f.dz = 0 }), isFormat},
 		{"NaN z offset", mod(good, func(f *surFile) { f.zoff = float32(math.NaN()) }), isFormat},
@@ -364,9 +340,8 @@ func TestErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, err := Decode(bytes.NewReader(tc.in), nil)
-			require.Error(t, err)
+			decodetest.RequireError(t, err, "sur", nil, nil)
 			require.Nil(t, m)
-			require.True(t, strings.HasPrefix(err.Error(), "sur: "), err.Error())
 			tc.check(t, err)
 		})
 	}
@@ -390,29 +365,18 @@ func (f surFile) gwyddionOptions() gwyref.Options {
 func TestGwyddionGolden(t *testing.T) {
 	for name, f := range samples {
 		t.Run(name, func(t *testing.T) {
-			path := filepath.Join("testdata", name)
-			if *update {
-				require.NoError(t, os.WriteFile(path, f.bytes(), 0o644))
-			}
-			b, err := os.ReadFile(path)
-			require.NoError(t, err)
-			require.Equal(t, f.bytes(), b, "testdata file differs from its sample; run go test -update")
+			b := decodetest.Testdata(t, name, f.bytes(), *update)
 			m, err := Decode(bytes.NewReader(b), nil)
 			require.NoError(t, err)
-			requireHeights(t, f.want(), m, 1e-9)
+			decodetest.RequireHeights(t, f.want(), m, 1e-9)
 		})
 	}
 	for _, name := range gwyddionReads {
 		t.Run(name+"/gwyddion", func(t *testing.T) {
 			f := samples[name]
-			path := filepath.Join("testdata", name)
-			golden := path + ".gwyddion.json"
-			if *update {
-				gwyref.WriteGolden(t, golden, gwyref.GoldenFrom(gwyref.Load(t, name, f.bytes())))
-			}
 			m, err := Decode(bytes.NewReader(f.bytes()), nil)
 			require.NoError(t, err)
-			gwyref.Compare(t, gwyref.ReadGolden(t, golden), m, 1e-6, f.gwyddionOptions()) // goldens are rounded to 1e-6 nm
+			decodetest.GwyddionGolden(t, name, f.bytes(), m, *update, f.gwyddionOptions())
 		})
 	}
 }
@@ -469,10 +433,7 @@ func TestGwyddionLive(t *testing.T) {
 		ux: "mm", uy: "mm", uz: "mm", points: surface(9, 7, 50)}, 5)
 	for name, f := range files {
 		t.Run(name, func(t *testing.T) {
-			data, mask := gwyref.Load(t, name, f.bytes())
-			m, err := Decode(bytes.NewReader(f.bytes()), nil)
-			require.NoError(t, err)
-			gwyref.Compare(t, gwyref.GoldenFrom(data, mask), m, 1e-6, f.gwyddionOptions())
+			decodetest.GwyddionLive(t, name, f.bytes(), Decode, f.gwyddionOptions())
 		})
 	}
 }
@@ -557,40 +518,12 @@ func TestHyperSpySamples(t *testing.T) {
 func FuzzDecode(f *testing.F) {
 	for _, s := range samples {
 		b := s.bytes()
+		decodetest.AddTruncations(f, b, 0, 11, 100, headerSize, headerSize+5, len(b)/2, len(b)-3)
+	}
+	for _, b := range decodetest.ReadFiles(f, filepath.Join("testdata", "*.sur")) {
 		f.Add(b)
-		for _, n := range []int{0, 11, 100, headerSize, headerSize + 5, len(b) / 2, len(b) - 3} {
-			if n < len(b) {
-				f.Add(b[:n])
-			}
-		}
 	}
-	files, _ := filepath.Glob(filepath.Join("testdata", "*.sur"))
-	for _, name := range files {
-		if b, err := os.ReadFile(name); err == nil {
-			f.Add(b)
-		}
-	}
+	// Files in pixels and arbitrary units decode too.
 	opts := &geometry.Options{ZUnit: 1, Pitch: r2.Vec{X: 1, Y: 1}}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		c, cerr := DecodeConfig(bytes.NewReader(b), opts)
-		if cerr == nil && c.Cols*c.Rows > 1<<22 {
-			return // decodable but slow; the size check itself is tested
-		}
-		m, err := Decode(bytes.NewReader(b), opts)
-		if err != nil {
-			require.Nil(t, m)
-			var fe geometry.FormatError
-			var ue geometry.UnsupportedError
-			if !errors.As(err, &fe) && !errors.As(err, &ue) && !errors.Is(err, io.ErrUnexpectedEOF) &&
-				!errors.Is(err, geometry.ErrTooLarge) {
-				t.Fatalf("unexpected error kind: %v", err)
-			}
-			return
-		}
-		require.NoError(t, cerr, "Decode succeeded where DecodeConfig failed")
-		require.Equal(t, c.Cols, m.Cols())
-		require.Equal(t, c.Rows, m.Rows())
-		require.Equal(t, c.Pitch, m.Pitch)
-		require.Len(t, m.Z, m.Stride*m.Rect.Dy())
-	})
+	decodetest.Fuzz(f, Decode, DecodeConfig, decodetest.FuzzOptions{Options: opts})
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/mtgeo/mtgeo/geometry"
+	"github.com/mtgeo/mtgeo/geometry/internal/decodetest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -33,12 +34,7 @@ func FuzzDecode(f *testing.F) {
 		seeds = append(seeds, string(b))
 	}
 	for _, s := range seeds {
-		f.Add([]byte(s))
-		for _, n := range []int{1, 5, len(s) / 3, len(s) / 2, len(s) - 1} {
-			if n > 0 && n < len(s) {
-				f.Add([]byte(s[:n]))
-			}
-		}
+		decodetest.AddTruncations(f, []byte(s), 1, 5, len(s)/3, len(s)/2, len(s)-1)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		match(b) // must not panic

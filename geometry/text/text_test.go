@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/mtgeo/mtgeo/geometry"
+	"github.com/mtgeo/mtgeo/geometry/internal/decodetest"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/spatial/r2"
 )
@@ -47,17 +48,12 @@ func scaled(z []float64, f float64) []float64 {
 	return out
 }
 
+// requireZ compares heights, µm, to tol plus 1e-12 relative: parsed
+// decimal values, scaled by a unit.
 func requireZ(t *testing.T, want []float64, m *geometry.HeightMap) {
 	t.Helper()
 	require.Len(t, m.Z, m.Stride*m.Rect.Dy())
-	require.Len(t, m.Z, len(want))
-	for i, w := range want {
-		if math.IsNaN(w) {
-			require.Truef(t, math.IsNaN(m.Z[i]), "pixel %d = %g, want NaN", i, m.Z[i])
-			continue
-		}
-		require.InDeltaf(t, w, m.Z[i], tol+1e-12*math.Abs(w), "pixel %d", i)
-	}
+	decodetest.RequireHeightsRel(t, want, m, tol, 1e-12)
 }
 
 func decodeString(t *testing.T, s string, opts *geometry.Options) *geometry.HeightMap {
@@ -384,15 +380,8 @@ func TestDecodeErrors(t *testing.T) {
 				r = errReader{}
 			}
 			_, err := Decode(r, tc.opts)
-			require.Error(t, err)
-			require.True(t, strings.HasPrefix(err.Error(), "text: "), err.Error())
+			decodetest.RequireError(t, err, "text", tc.is, tc.as)
 			require.ErrorContains(t, err, tc.msg)
-			if tc.is != nil {
-				require.ErrorIs(t, err, tc.is)
-			}
-			if tc.as != nil {
-				require.ErrorAs(t, err, tc.as)
-			}
 		})
 	}
 }
@@ -436,15 +425,7 @@ func BenchmarkDecodeMatrix(b *testing.B) {
 		}
 		buf.WriteByte('\n')
 	}
-	data := buf.Bytes()
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := Decode(bytes.NewReader(data), nil); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(1e6*float64(b.N)/b.Elapsed().Seconds(), "px/s")
+	decodetest.Benchmark(b, buf.Bytes(), Decode, 1000*1000)
 }
 
 // TestXYUnit: coordinates in metres, as Gwyddion's XYZ export writes them,

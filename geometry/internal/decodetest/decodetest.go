@@ -1,0 +1,105 @@
+package decodetest
+
+import (
+	"errors"
+	"io"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/mtgeo/mtgeo/geometry"
+)
+
+// DecodeFunc is the signature of a decoder's Decode.
+type DecodeFunc func(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error)
+
+// ConfigFunc is the signature of a decoder's DecodeConfig.
+type ConfigFunc func(r io.Reader, opts *geometry.Options) (geometry.Config, error)
+
+// RequireHeights requires m.Z to hold want: len(m.Z) == len(want), a NaN
+// wherever want has one, and |m.Z[i] − want[i]| ≤ tol elsewhere (µm).
+func RequireHeights(t testing.TB, want []float64, m *geometry.HeightMap, tol float64) {
+	t.Helper()
+	RequireHeightsRel(t, want, m, tol, 0)
+}
+
+// RequireHeightsRel is RequireHeights with the tolerance abs + rel·|want[i]|
+// for pixel i, for heights that span many orders of magnitude.
+func RequireHeightsRel(t testing.TB, want []float64, m *geometry.HeightMap, abs, rel float64) {
+	t.Helper()
+	require.Len(t, m.Z, len(want))
+	for i, w := range want {
+		if math.IsNaN(w) {
+			require.Truef(t, math.IsNaN(m.Z[i]), "pixel %d: want NaN, got %g", i, m.Z[i])
+			continue
+		}
+		tol := abs
+		if rel != 0 {
+			tol += rel * math.Abs(w)
+		}
+		require.InDeltaf(t, w, m.Z[i], tol, "pixel %d", i)
+	}
+}
+
+// RequireError requires err to be an error of the decoder package pkg: not
+// nil, its message starting with pkg + ": " (STYLE R6), and, where is or
+// as is not nil, errors.Is(err, is) and errors.As(err, as). msgAndArgs, as
+// in testify, annotates the failures of those three checks.
+func RequireError(t testing.TB, err error, pkg string, is error, as any, msgAndArgs ...any) {
+	t.Helper()
+	require.Error(t, err, msgAndArgs...)
+	require.Truef(t, strings.HasPrefix(err.Error(), pkg+": "), "error %q lacks the package prefix %q", err, pkg+": ")
+	if is != nil {
+		require.ErrorIs(t, err, is, msgAndArgs...)
+	}
+	if as != nil {
+		require.ErrorAs(t, err, as, msgAndArgs...)
+	}
+}
+
+// IsFormat requires err to be a geometry.FormatError. IsFormat,
+// IsUnsupported, IsUnexpectedEOF and IsTooLarge fit the check column of an
+// error table.
+func IsFormat(t *testing.T, err error) {
+	t.Helper()
+	var fe geometry.FormatError
+	require.ErrorAs(t, err, &fe)
+}
+
+// IsUnsupported requires err to be a geometry.UnsupportedError.
+func IsUnsupported(t *testing.T, err error) {
+	t.Helper()
+	var ue geometry.UnsupportedError
+	require.ErrorAs(t, err, &ue)
+}
+
+// IsUnexpectedEOF requires err to wrap io.ErrUnexpectedEOF.
+func IsUnexpectedEOF(t *testing.T, err error) {
+	t.Helper()
+	require.ErrorIs(t, err, io.ErrUnexpectedEOF)
+}
+
+// IsTooLarge requires err to wrap geometry.ErrTooLarge.
+func IsTooLarge(t *testing.T, err error) {
+	t.Helper()
+	require.ErrorIs(t, err, geometry.ErrTooLarge)
+}
+
+// knownKind reports whether err is one of the kinds a decoder returns for
+// bad input: a FormatError, an UnsupportedError, io.ErrUnexpectedEOF or
+// geometry.ErrTooLarge.
+func knownKind(err error) bool {
+	var fe geometry.FormatError
+	var ue geometry.UnsupportedError
+	return errors.As(err, &fe) || errors.As(err, &ue) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, geometry.ErrTooLarge)
+}
+
+// Patch returns a copy of b with the bytes at off replaced by v.
+func Patch(b []byte, off int, v ...byte) []byte {
+	c := append([]byte(nil), b...)
+	copy(c[off:], v)
+	return c
+}
