@@ -432,10 +432,12 @@ func (a *archive) readPoints(f *zip.File, h *header) (*geometry.HeightMap, error
 		return nil, err
 	}
 	defer rc.Close()
-	// The heights grow with the data actually inflated, chunk by chunk, so
-	// that a member whose directory entry announces more than it holds
-	// costs no more memory than it delivers.
-	z := make([]float64, 0, min(n, growStep))
+	// The heights are allocated for what the member's compressed bytes can
+	// plausibly hold (height data deflates by well under 4:1) and grow
+	// beyond that only with the data actually inflated, so that a member
+	// announcing more than it holds costs no more memory than it delivers.
+	plausible := int64(growStep) + 4*int64(f.CompressedSize64)/int64(bpv)
+	z := make([]float64, 0, int(min(int64(n), plausible)))
 	var sum hash.Hash
 	if h.pointMD5 != nil {
 		sum = md5.New()
