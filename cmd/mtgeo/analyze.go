@@ -29,7 +29,7 @@ type analyzeFlags struct {
 
 func (a *analyzeFlags) register(fs *flag.FlagSet) {
 	a.read.register(fs)
-	fs.StringVar(&a.spec, "spec", "", "grade against a spec profile: a built-in name (see 'mtgeo specs') or a profile JSON file")
+	fs.StringVar(&a.spec, "spec", "", "grade against a spec profile: a built-in name (see 'mtgeo specs'), a profile JSON file, or auto (the built-in profile of each map's layout: PC, or APC with --fixture-angle)")
 	fs.StringVar(&a.layout, "layout", "auto", "layout name (MT-12, MT-16, MT-24, MT-32, MT-48, MT-64, MT-72), a layout JSON file, or auto")
 	fs.Float64Var(&a.fixture, "fixture-angle", 0, "fixture angle in degrees added to the Y angle (APC parts, e.g. 8)")
 	fs.StringVar(&a.frame, "frame", "", "ferrule frame given as X,Y,DEG (origin in map µm, rotation of +X in degrees) instead of from the guide holes")

@@ -62,7 +62,6 @@ func runRender(args []string, stdout, stderr io.Writer) int {
 	}
 	var af analyzeFlags
 	af.register(fs)
-	fs.Lookup("spec").Usage = "grade against a spec profile: a built-in name (see 'mtgeo specs'), a profile JSON file, or auto (the built-in profile of the layout)"
 	out := fs.String("o", "", "output picture, .png or .svg (default: FILE with .png)")
 	chart := fs.String("chart", "", "also write the fiber-height chart to this .png or .svg file")
 	tiles := fs.String("tiles", "", "also write the fiber-tip close-ups (height minus the fitted tip sphere) to this .png or .svg file")

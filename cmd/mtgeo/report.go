@@ -43,7 +43,6 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	}
 	var af analyzeFlags
 	af.register(fs)
-	fs.Lookup("spec").Usage = "grade against a spec profile: a built-in name (see 'mtgeo specs'), a profile JSON file, or auto (the built-in profile of the layout)"
 	dir := fs.String("o", "", "output directory (created if needed); required")
 	width := fs.Int("width", 1600, "width of the pictures in pixels")
 	files, err := parseInterspersed(fs, args)
