@@ -87,6 +87,10 @@ func TestAnalyzeGradingExitCodes(t *testing.T) {
 	for _, k := range []string{"name", "fiber", "value", "min", "max", "margin", "pass"} {
 		require.Contains(t, rep.Grade.Checks[0], k)
 	}
+	// --spec auto picks the built-in profile of the layout.
+	code, out, _ = runCmd("analyze", "--spec", "auto", "--format", "json", sample16)
+	require.Equal(t, exitFail, code)
+	require.Contains(t, out, `"profile":"iec-style-pc-16"`)
 	// A profile that passes everything.
 	easy := filepath.Join(t.TempDir(), "easy.json")
 	require.NoError(t, os.WriteFile(easy, []byte(`{"name":"easy","limits":{"height_nm":{"min":-1e6,"max":1e6}}}`), 0o644))
