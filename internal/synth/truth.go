@@ -1,8 +1,12 @@
 package synth
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
+	"reflect"
+	"strings"
 )
 
 // Truth is what a perfect analysis of a generated map would report, in the
@@ -375,151 +379,87 @@ func solve3(a [3][3]float64, b [3]float64) (x [3]float64, ok bool) {
 	return x, true
 }
 
-// JSON: NaN is written as null and read back as NaN.
+// JSON: NaN is written as null and read back as NaN. The report types
+// marshal through nanJSON and unnanJSON, which keep the field order and
+// leave every other value to encoding/json.
 
-func nullable(v float64) *float64 {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return nil
+func (t Truth) MarshalJSON() ([]byte, error)         { return nanJSON(t) }
+func (t *Truth) UnmarshalJSON(b []byte) error        { return unnanJSON(b, t) }
+func (f FiberTruth) MarshalJSON() ([]byte, error)    { return nanJSON(f) }
+func (f *FiberTruth) UnmarshalJSON(b []byte) error   { return unnanJSON(b, f) }
+func (r RowTruth) MarshalJSON() ([]byte, error)      { return nanJSON(r) }
+func (r *RowTruth) UnmarshalJSON(b []byte) error     { return unnanJSON(b, r) }
+func (s SummaryTruth) MarshalJSON() ([]byte, error)  { return nanJSON(s) }
+func (s *SummaryTruth) UnmarshalJSON(b []byte) error { return unnanJSON(b, s) }
+
+// jsonKey returns the JSON key of a struct field and whether it is omitted
+// when empty; "" for a field not in the JSON.
+func jsonKey(f reflect.StructField) (key string, omitEmpty bool) {
+	tag := f.Tag.Get("json")
+	if tag == "-" || !f.IsExported() {
+		return "", false
 	}
-	return &v
-}
-
-func orNaN(p *float64) float64 {
-	if p == nil {
-		return math.NaN()
+	key, opts, _ := strings.Cut(tag, ",")
+	if key == "" {
+		key = f.Name
 	}
-	return *p
+	return key, opts == "omitempty"
 }
 
-// truthJSON is Truth with nullable radii, in Truth's field order.
-type truthJSON struct {
-	Layout          string       `json:"layout"`
-	PixelUm         [2]float64   `json:"pixel_um"`
-	SizePx          [2]int       `json:"size_px"`
-	XAngleDeg       float64      `json:"x_angle_deg"`
-	YAngleDeg       float64      `json:"y_angle_deg"`
-	RotationDeg     float64      `json:"rotation_deg"`
-	ShiftUm         [2]float64   `json:"shift_um"`
-	XRadiusMM       *float64     `json:"x_radius_mm"`
-	YRadiusMM       *float64     `json:"y_radius_mm"`
-	OriginMapUm     [2]float64   `json:"origin_map_um"`
-	HoleSpacingUm   float64      `json:"hole_spacing_um"`
-	CoreDiameterUm  float64      `json:"core_diameter_um"`
-	NoiseRMSNm      float64      `json:"noise_rms_nm"`
-	DropoutFraction float64      `json:"dropout_fraction"`
-	Seed            uint64       `json:"seed"`
-	GuideHoles      []HoleTruth  `json:"guide_holes"`
-	Fibers          []FiberTruth `json:"fibers"`
-	Rows            []RowTruth   `json:"rows"`
-	Summary         SummaryTruth `json:"summary"`
-	Dust            []DustTruth  `json:"dust,omitempty"`
+// nanJSON encodes the struct v as encoding/json would, in field order, but
+// writes NaN and ±Inf float64 fields as null.
+func nanJSON(v any) ([]byte, error) {
+	rv := reflect.ValueOf(v)
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i := 0; i < rv.NumField(); i++ {
+		key, omit := jsonKey(rv.Type().Field(i))
+		fv := rv.Field(i)
+		if key == "" || omit && fv.IsZero() {
+			continue
+		}
+		if b.Len() > 1 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(key)
+		b.Write(k)
+		b.WriteByte(':')
+		if fv.Kind() == reflect.Float64 && (math.IsNaN(fv.Float()) || math.IsInf(fv.Float(), 0)) {
+			b.WriteString("null")
+			continue
+		}
+		val, err := json.Marshal(fv.Interface())
+		if err != nil {
+			return nil, err
+		}
+		b.Write(val)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }
 
-// MarshalJSON writes NaN radii as null.
-func (t Truth) MarshalJSON() ([]byte, error) {
-	return json.Marshal(truthJSON{t.Layout, t.PixelUm, t.SizePx, t.XAngleDeg, t.YAngleDeg, t.RotationDeg, t.ShiftUm,
-		nullable(t.XRadiusMM), nullable(t.YRadiusMM), t.OriginMapUm, t.HoleSpacingUm, t.CoreDiameterUm, t.NoiseRMSNm,
-		t.DropoutFraction, t.Seed, t.GuideHoles, t.Fibers, t.Rows, t.Summary, t.Dust})
-}
-
-// UnmarshalJSON reads null radii as NaN.
-func (t *Truth) UnmarshalJSON(b []byte) error {
-	var v truthJSON
-	if err := json.Unmarshal(b, &v); err != nil {
+// unnanJSON decodes data into the struct *v, reading null float64 fields
+// as NaN.
+func unnanJSON(data []byte, v any) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
 		return err
 	}
-	*t = Truth{v.Layout, v.PixelUm, v.SizePx, v.XAngleDeg, v.YAngleDeg, v.RotationDeg, v.ShiftUm,
-		orNaN(v.XRadiusMM), orNaN(v.YRadiusMM), v.OriginMapUm, v.HoleSpacingUm, v.CoreDiameterUm, v.NoiseRMSNm,
-		v.DropoutFraction, v.Seed, v.GuideHoles, v.Fibers, v.Rows, v.Summary, v.Dust}
-	return nil
-}
-
-// fiberJSON is FiberTruth with nullable values, in FiberTruth's field order.
-type fiberJSON struct {
-	Index        int      `json:"index"`
-	Row          int      `json:"row"`
-	Col          int      `json:"col"`
-	XUm          float64  `json:"x_um"`
-	YUm          float64  `json:"y_um"`
-	DXUm         float64  `json:"dx_um"`
-	DYUm         float64  `json:"dy_um"`
-	MapXUm       float64  `json:"map_x_um"`
-	MapYUm       float64  `json:"map_y_um"`
-	ApexHeightNm *float64 `json:"apex_height_nm"`
-	HeightNm     *float64 `json:"height_nm"`
-	RadiusMM     *float64 `json:"radius_mm"`
-	CoreDipNm    *float64 `json:"core_dip_nm"`
-	Missing      bool     `json:"missing"`
-	Broken       bool     `json:"broken"`
-}
-
-// MarshalJSON writes NaN values as null.
-func (f FiberTruth) MarshalJSON() ([]byte, error) {
-	return json.Marshal(fiberJSON{f.Index, f.Row, f.Col, f.XUm, f.YUm, f.DXUm, f.DYUm, f.MapXUm, f.MapYUm,
-		nullable(f.ApexHeightNm), nullable(f.HeightNm), nullable(f.RadiusMM), nullable(f.CoreDipNm), f.Missing, f.Broken})
-}
-
-// UnmarshalJSON reads null values as NaN.
-func (f *FiberTruth) UnmarshalJSON(b []byte) error {
-	var v fiberJSON
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
+	rv := reflect.ValueOf(v).Elem()
+	for i := 0; i < rv.NumField(); i++ {
+		key, _ := jsonKey(rv.Type().Field(i))
+		msg, ok := raw[key]
+		if key == "" || !ok {
+			continue
+		}
+		fv := rv.Field(i)
+		if fv.Kind() == reflect.Float64 && string(bytes.TrimSpace(msg)) == "null" {
+			fv.SetFloat(math.NaN())
+			continue
+		}
+		if err := json.Unmarshal(msg, fv.Addr().Interface()); err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
 	}
-	*f = FiberTruth{v.Index, v.Row, v.Col, v.XUm, v.YUm, v.DXUm, v.DYUm, v.MapXUm, v.MapYUm,
-		orNaN(v.ApexHeightNm), orNaN(v.HeightNm), orNaN(v.RadiusMM), orNaN(v.CoreDipNm), v.Missing, v.Broken}
-	return nil
-}
-
-// MarshalJSON writes NaN values as null.
-func (r RowTruth) MarshalJSON() ([]byte, error) {
-	return json.Marshal(rowJSON{r.Row, nullable(r.HeightDifferentialNm), nullable(r.AdjacentDifferentialNm),
-		nullable(r.MinusCoplanarityNm), nullable(r.LineSlopeNmPerMM), nullable(r.LineRadiusMM)})
-}
-
-// UnmarshalJSON reads null values as NaN.
-func (r *RowTruth) UnmarshalJSON(b []byte) error {
-	var v rowJSON
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	*r = RowTruth{v.Row, orNaN(v.HeightDifferentialNm), orNaN(v.AdjacentDifferentialNm), orNaN(v.MinusCoplanarityNm),
-		orNaN(v.LineSlopeNmPerMM), orNaN(v.LineRadiusMM)}
-	return nil
-}
-
-// rowJSON is RowTruth with nullable values.
-type rowJSON struct {
-	Row                    int      `json:"row"`
-	HeightDifferentialNm   *float64 `json:"height_differential_nm"`
-	AdjacentDifferentialNm *float64 `json:"adjacent_differential_nm"`
-	MinusCoplanarityNm     *float64 `json:"minus_coplanarity_nm"`
-	LineSlopeNmPerMM       *float64 `json:"line_slope_nm_per_mm"`
-	LineRadiusMM           *float64 `json:"line_radius_mm"`
-}
-
-// summaryJSON is SummaryTruth with nullable values.
-type summaryJSON struct {
-	HeightDifferentialNm   *float64 `json:"height_differential_nm"`
-	AdjacentDifferentialNm *float64 `json:"adjacent_differential_nm"`
-	MinusCoplanarityNm     *float64 `json:"minus_coplanarity_nm"`
-	FiberPlaneXAngleDeg    *float64 `json:"fiber_plane_x_angle_deg"`
-	MinHeightNm            *float64 `json:"min_height_nm"`
-	MaxHeightNm            *float64 `json:"max_height_nm"`
-}
-
-// MarshalJSON writes NaN values as null.
-func (s SummaryTruth) MarshalJSON() ([]byte, error) {
-	return json.Marshal(summaryJSON{nullable(s.HeightDifferentialNm), nullable(s.AdjacentDifferentialNm),
-		nullable(s.MinusCoplanarityNm), nullable(s.FiberPlaneXAngleDeg), nullable(s.MinHeightNm), nullable(s.MaxHeightNm)})
-}
-
-// UnmarshalJSON reads null values as NaN.
-func (s *SummaryTruth) UnmarshalJSON(b []byte) error {
-	var v summaryJSON
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	*s = SummaryTruth{orNaN(v.HeightDifferentialNm), orNaN(v.AdjacentDifferentialNm), orNaN(v.MinusCoplanarityNm),
-		orNaN(v.FiberPlaneXAngleDeg), orNaN(v.MinHeightNm), orNaN(v.MaxHeightNm)}
 	return nil
 }
