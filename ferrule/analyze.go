@@ -175,7 +175,7 @@ func (an *analysis) fillFrame(rep *Report) {
 	if len(an.holes) != 2 {
 		return
 	}
-	s := r2.Norm(r2.Sub(an.holes[1].Center, an.holes[0].Center))
+	s := an.holeSpacing()
 	rep.Frame.HoleSpacingUM = Num(s)
 	rep.Frame.HoleSpacingErrorUM = Num(s - an.layout.HoleSpacing)
 	for _, h := range an.holes {
@@ -202,20 +202,20 @@ func (an *analysis) frameBox(cx, cy, hx, hy float64) image.Rectangle {
 	return image.Rect(int(math.Floor(minC)), int(math.Floor(minR)), int(math.Ceil(maxC))+1, int(math.Ceil(maxR))+1).Intersect(m.Rect)
 }
 
-// holeHalfSpacing is half the distance between the hole centres, or the
+// holeSpacing is the distance between the hole centres found, or the
 // layout's when the frame was given.
-func (an *analysis) holeHalfSpacing() float64 {
+func (an *analysis) holeSpacing() float64 {
 	if len(an.holes) == 2 {
-		return r2.Norm(r2.Sub(an.holes[1].Center, an.holes[0].Center)) / 2
+		return r2.Norm(r2.Sub(an.holes[1].Center, an.holes[0].Center))
 	}
-	return an.layout.HoleSpacing / 2
+	return an.layout.HoleSpacing
 }
 
 // fitSurface fits the reference plane and quadric, in map coordinates, over
 // the fitting region of SPEC §4 for layout l.
 func (an *analysis) fitSurface(l Layout) (fit.Plane, fit.Quadric, error) {
 	reg := an.reg
-	hx := an.holeHalfSpacing()
+	hx := an.holeSpacing() / 2
 	hy := l.arrayHalfHeight() + reg.ArrayMarginY
 	box := an.frameBox(0, 0, hx, hy)
 	if box.Empty() {
@@ -227,30 +227,27 @@ func (an *analysis) fitSurface(l Layout) (fit.Plane, fit.Quadric, error) {
 		an.mask = make([]bool, n)
 	}
 	mask := an.mask[:n]
-	holeR := make([]float64, len(an.holes))
-	holeC := make([]r2.Vec, len(an.holes))
-	for i, h := range an.holes {
-		holeR[i] = h.Diameter/2 + reg.HoleMargin
-		holeC[i] = an.frame.ToFrame(h.Center)
-	}
-	if len(an.holes) == 0 {
-		holeR = []float64{l.HoleDiameter/2 + reg.HoleMargin, l.HoleDiameter/2 + reg.HoleMargin}
-		holeC = []r2.Vec{{X: -hx}, {X: hx}}
-	}
 	// The region in map coordinates: per map row, the interval where the
 	// rotated rectangle holds, less the intervals of the exclusion discs
-	// (discs stay discs under rotation).
+	// (discs stay discs under rotation): the nominal fibers, and the holes
+	// found (or, with a frame given, where the layout puts them) with their
+	// margin.
 	type disc struct {
 		c r2.Vec
 		r float64
 	}
-	discs := make([]disc, 0, l.Fibers()+len(holeC))
+	discs := make([]disc, 0, l.Fibers()+2)
 	for i := 1; i <= l.Fibers(); i++ {
 		p, _, _ := l.Nominal(i)
 		discs = append(discs, disc{an.frame.ToMap(p), reg.FiberExclusionDiameter / 2})
 	}
-	for i := range holeC {
-		discs = append(discs, disc{an.frame.ToMap(holeC[i]), holeR[i]})
+	for _, h := range an.holes {
+		discs = append(discs, disc{h.Center, h.Diameter/2 + reg.HoleMargin})
+	}
+	if len(an.holes) == 0 {
+		for _, x := range [2]float64{-hx, hx} {
+			discs = append(discs, disc{an.frame.ToMap(r2.Vec{X: x}), l.HoleDiameter/2 + reg.HoleMargin})
+		}
 	}
 	sin, cos := math.Sincos(an.frame.Rotation)
 	m := an.m

@@ -173,7 +173,7 @@ func (an *analysis) identifyLayout() (Layout, error) {
 	if len(an.holes) != 2 {
 		return Layout{}, fmt.Errorf("ferrule: the layout can only be identified from the guide holes; give the layout")
 	}
-	spacing := r2.Norm(r2.Sub(an.holes[1].Center, an.holes[0].Center))
+	spacing := an.holeSpacing()
 	cands := layoutsWithSpacing(spacing, 0.08*spacing)
 	if len(cands) == 0 {
 		return Layout{}, fmt.Errorf("ferrule: guide-hole spacing %.0f µm matches no built-in layout; give the layout", spacing)
