@@ -193,6 +193,28 @@ type field struct {
 
 var gradable = buildFields()
 
+// Field is a number of the report that a profile can limit.
+type Field struct {
+	// Name is how a limit names it: the JSON key, qualified with its
+	// section ("ferrule.fit_rms_nm") where the key is in several.
+	Name string
+	// Section is "ferrule", "summary" or "fibers" (one value per fiber).
+	Section string
+	// Key is the JSON key.
+	Key string
+	// Index is the reflect field index in Surface, Summary or Fiber.
+	Index []int
+}
+
+// Fields returns the gradable fields of the report, in report order.
+func Fields() []Field {
+	out := make([]Field, len(gradable))
+	for i, f := range gradable {
+		out[i] = Field{Name: f.name, Section: f.section, Key: f.key, Index: f.index}
+	}
+	return out
+}
+
 // buildFields lists the Num fields of Surface, Summary and Fiber by their
 // JSON keys; a key found in more than one section must be qualified.
 func buildFields() []field {

@@ -121,32 +121,8 @@ type Summarizer struct {
 func NewSummarizer() *Summarizer {
 	z := &Summarizer{profiles: map[string]bool{}, failures: map[string]*CheckFailures{}}
 	z.s.Layouts = map[string]int{}
-	// The gradable fields, named as ferrule names limits: bare when the
-	// key is in one section only.
-	count := map[string]int{}
-	secs := []struct {
-		name   string
-		fields []structField
-		t      reflect.Type
-	}{
-		{"ferrule", surfaceKeys, reflect.TypeOf(ferrule.Surface{})},
-		{"summary", summaryKeys, reflect.TypeOf(ferrule.Summary{})},
-		{"fibers", fiberKeys, reflect.TypeOf(ferrule.Fiber{})},
-	}
-	for _, sec := range secs {
-		for _, f := range sec.fields {
-			ft := sec.t.FieldByIndex(f.index).Type
-			if ft != numType && ft.Kind() != reflect.Int || f.key == "index" || f.key == "row" || f.key == "col" {
-				continue
-			}
-			z.params = append(z.params, param{name: f.key, section: sec.name, index: f.index})
-			count[f.key]++
-		}
-	}
-	for i := range z.params {
-		if count[z.params[i].name] > 1 {
-			z.params[i].name = z.params[i].section + "." + z.params[i].name
-		}
+	for _, f := range ferrule.Fields() {
+		z.params = append(z.params, param{name: f.Name, section: f.Section, index: f.Index})
 	}
 	return z
 }
