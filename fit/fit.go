@@ -195,6 +195,41 @@ func checkLen3(what string, x, y, z []float64) {
 func isNaN(v float64) bool { return v-v != 0 }
 
 // bound extends [lo, hi] to v; plain comparisons, as v is never NaN here.
+// cloud is what one pass over the usable points of a 3-D point set gives:
+// their number, centroid and extent.
+type cloud struct {
+	n                  int
+	xc, yc, zc         float64
+	xlo, xhi, ylo, yhi float64
+	zlo, zhi           float64
+}
+
+// scan makes the first pass over the points, skipping unusable ones.
+func scan(x, y, z []float64) cloud {
+	var c cloud
+	var sx, sy, sz float64
+	c.xlo, c.xhi = math.Inf(1), math.Inf(-1)
+	c.ylo, c.yhi, c.zlo, c.zhi = c.xlo, c.xhi, c.xlo, c.xhi
+	for i := range x {
+		xi, yi, zi := x[i], y[i], z[i]
+		if isNaN(xi) || isNaN(yi) || isNaN(zi) {
+			continue
+		}
+		c.n++
+		sx += xi
+		sy += yi
+		sz += zi
+		c.xlo, c.xhi = bound(c.xlo, c.xhi, xi)
+		c.ylo, c.yhi = bound(c.ylo, c.yhi, yi)
+		c.zlo, c.zhi = bound(c.zlo, c.zhi, zi)
+	}
+	if c.n > 0 {
+		fn := float64(c.n)
+		c.xc, c.yc, c.zc = sx/fn, sy/fn, sz/fn
+	}
+	return c
+}
+
 func bound(lo, hi, v float64) (float64, float64) {
 	if v < lo {
 		lo = v

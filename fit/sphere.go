@@ -58,30 +58,14 @@ const (
 // differ.
 func SpherePoints(x, y, z []float64) (Sphere, error) {
 	checkLen3("SpherePoints", x, y, z)
-	var n int
-	var sx, sy, sz float64
-	xlo, xhi := math.Inf(1), math.Inf(-1)
-	ylo, yhi, zlo, zhi := xlo, xhi, xlo, xhi
-	for i := range x {
-		xi, yi, zi := x[i], y[i], z[i]
-		if isNaN(xi) || isNaN(yi) || isNaN(zi) {
-			continue
-		}
-		n++
-		sx += xi
-		sy += yi
-		sz += zi
-		xlo, xhi = bound(xlo, xhi, xi)
-		ylo, yhi = bound(ylo, yhi, yi)
-		zlo, zhi = bound(zlo, zhi, zi)
-	}
+	c := scan(x, y, z)
+	n, xc, yc, zc := c.n, c.xc, c.yc, c.zc
 	if n < 4 {
 		return Sphere{Quality: Quality{N: n}}, tooFew("sphere", n, 4)
 	}
 	fn := float64(n)
-	xc, yc, zc := sx/fn, sy/fn, sz/fn
 	// One scale for x, y and z keeps the sphere a sphere.
-	l := max(halfRange(xc, xlo, xhi), halfRange(yc, ylo, yhi))
+	l := max(halfRange(xc, c.xlo, c.xhi), halfRange(yc, c.ylo, c.yhi))
 	il := 1 / l
 
 	// Copy the valid points to the scaled frame while accumulating the
@@ -152,7 +136,7 @@ func SpherePoints(x, y, z []float64) (Sphere, error) {
 		sigK = math.Sqrt(rss / (fn - 4) * inv[3])
 	}
 	sag := math.Abs(kp) * (r2hi - r2lo)
-	if !(math.Abs(kp) > flatSigmas*sigK && sag > flatRel*(zhi-zlo)*il+flatAbs) {
+	if !(math.Abs(kp) > flatSigmas*sigK && sag > flatRel*(c.zhi-c.zlo)*il+flatAbs) {
 		return Sphere{Quality: Quality{N: n, RMS: l * math.Sqrt(rss/fn), Cond: math.Inf(1)}},
 			fmt.Errorf("%w: sphere: flat within the data (1/R = %.3g ± %.3g)",
 				ErrIllConditioned, -2*kp*il, 2*sigK*il)

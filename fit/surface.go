@@ -116,28 +116,13 @@ func basis(phi *[maxParams]float64, u, v float64) {
 // a quadric.
 func surfacePoints(what string, p int, x, y, z []float64) (Quadric, error) {
 	// Pass 1: count, centroid and extent.
-	var n int
-	var sx, sy, sz float64
-	xlo, xhi := math.Inf(1), math.Inf(-1)
-	ylo, yhi := xlo, xhi
-	for i := range x {
-		xi, yi, zi := x[i], y[i], z[i]
-		if isNaN(xi) || isNaN(yi) || isNaN(zi) {
-			continue
-		}
-		n++
-		sx += xi
-		sy += yi
-		sz += zi
-		xlo, xhi = bound(xlo, xhi, xi)
-		ylo, yhi = bound(ylo, yhi, yi)
-	}
+	c := scan(x, y, z)
+	n, xc, yc, zc := c.n, c.xc, c.yc, c.zc
 	if n < p {
 		return Quadric{Quality: Quality{N: n}}, tooFew(what, n, p)
 	}
 	fn := float64(n)
-	xc, yc, zc := sx/fn, sy/fn, sz/fn
-	hx, hy := halfRange(xc, xlo, xhi), halfRange(yc, ylo, yhi)
+	hx, hy := halfRange(xc, c.xlo, c.xhi), halfRange(yc, c.ylo, c.yhi)
 
 	// Pass 2: normal equations in u = (x−xc)/hx, v = (y−yc)/hy, w = z−zc.
 	ne := normalEq{p: p}
