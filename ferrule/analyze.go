@@ -102,6 +102,7 @@ func (a *Analyzer) Analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 		SizePx:          [2]int{m.Rect.Dx(), m.Rect.Dy()},
 		ValidFraction:   Num(float64(valid) / float64(total)),
 		FixtureAngleDeg: Num(opts.FixtureAngleDeg),
+		Warnings:        append([]string{}, m.Warnings...),
 	}
 
 	if opts.Layout != nil {

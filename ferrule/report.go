@@ -40,8 +40,11 @@ var nan = Num(math.NaN())
 // SPEC §8. Field names carry their units; everything except the map_*
 // fields is in the ferrule frame.
 type Report struct {
-	File            string     `json:"file"`
-	Format          string     `json:"format,omitempty"`
+	File   string `json:"file"`
+	Format string `json:"format,omitempty"`
+	// Warnings lists what was read or measured but is suspect: the
+	// decoder's (geometry.HeightMap.Warnings) and the analysis's own.
+	Warnings        []string   `json:"warnings"`
 	Layout          string     `json:"layout"`
 	PixelUM         [2]Num     `json:"pixel_um"`
 	SizePx          [2]int     `json:"size_px"`

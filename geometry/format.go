@@ -94,6 +94,17 @@ type Options struct {
 	// coordinates carry no unit (plain-text XYZ). Zero means 1 (µm); 1e6
 	// reads coordinates in metres.
 	XYUnit float64
+	// Strict makes every warning a decoder raises (HeightMap.Warnings) an
+	// error: a file that is suspect is refused instead of read.
+	Strict bool
+}
+
+// StrictError is returned by Decode under Options.Strict for a file that
+// was read with warnings. It lists them.
+type StrictError []string
+
+func (e StrictError) Error() string {
+	return "refused under strict reading: " + strings.Join(e, "; ")
 }
 
 // Format describes one registered file format.
@@ -239,6 +250,9 @@ func decode(r io.Reader, ext string, opts *Options) (*HeightMap, string, error) 
 		return nil, "", ErrFormat
 	}
 	m, err := f.Decode(r, opts)
+	if err == nil && opts != nil && opts.Strict && len(m.Warnings) > 0 {
+		return nil, f.Name, StrictError(m.Warnings)
+	}
 	return m, f.Name, err
 }
 

@@ -20,6 +20,15 @@ type HeightMap struct {
 	Pitch r2.Vec
 	// Offset is the map position of pixel (0, 0), µm.
 	Offset r2.Vec
+	// Warnings lists what the decoder read but found suspect, one sentence
+	// each (a stale checksum, a non-standard element, an assumed unit).
+	// Empty for a clean file; Options.Strict turns them into errors.
+	Warnings []string
+}
+
+// Warn adds a warning to m (see Warnings), formatted as fmt.Sprintf.
+func (m *HeightMap) Warn(format string, args ...any) {
+	m.Warnings = append(m.Warnings, fmt.Sprintf(format, args...))
 }
 
 // New returns a height map of cols×rows pixels, all NaN, with the given pixel
@@ -85,12 +94,13 @@ func (m *HeightMap) SubMap(rect image.Rectangle) *HeightMap {
 	}
 	i := m.Index(rect.Min.X, rect.Min.Y)
 	n := (rect.Dy()-1)*m.Stride + rect.Dx()
-	return &HeightMap{Z: m.Z[i : i+n : i+n], Stride: m.Stride, Rect: rect, Pitch: m.Pitch, Offset: m.Offset}
+	return &HeightMap{Z: m.Z[i : i+n : i+n], Stride: m.Stride, Rect: rect, Pitch: m.Pitch, Offset: m.Offset, Warnings: m.Warnings}
 }
 
 // Clone returns a compact deep copy of m with the same Rect.
 func (m *HeightMap) Clone() *HeightMap {
-	c := &HeightMap{Z: make([]float64, m.Rect.Dx()*m.Rect.Dy()), Stride: m.Rect.Dx(), Rect: m.Rect, Pitch: m.Pitch, Offset: m.Offset}
+	c := &HeightMap{Z: make([]float64, m.Rect.Dx()*m.Rect.Dy()), Stride: m.Rect.Dx(), Rect: m.Rect, Pitch: m.Pitch, Offset: m.Offset,
+		Warnings: append([]string(nil), m.Warnings...)}
 	for r := m.Rect.Min.Y; r < m.Rect.Max.Y; r++ {
 		copy(c.Row(r), m.Row(r))
 	}

@@ -64,6 +64,7 @@ type readFlags struct {
 	pitch   float64
 	zUnit   float64
 	xyUnit  float64
+	strict  bool
 }
 
 func (r *readFlags) register(fs *flag.FlagSet) {
@@ -71,10 +72,11 @@ func (r *readFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&r.pitch, "pitch", 0, "pixel pitch in µm for files without one (plain text)")
 	fs.Float64Var(&r.xyUnit, "xy-unit", 0, "µm per x/y unit of plain-text XYZ point lists that do not say; e.g. 1e6 for metres")
 	fs.Float64Var(&r.zUnit, "z-unit", 0, "µm per height unit for files that do not say (plain text); e.g. 0.001 for nm")
+	fs.BoolVar(&r.strict, "strict", false, "refuse files read with warnings (stale checksum, non-standard element, assumed unit) instead of reading them")
 }
 
 func (r *readFlags) options() *geometry.Options {
-	return &geometry.Options{Channel: r.channel, Pitch: r2.Vec{X: r.pitch, Y: r.pitch}, ZUnit: r.zUnit, XYUnit: r.xyUnit}
+	return &geometry.Options{Channel: r.channel, Pitch: r2.Vec{X: r.pitch, Y: r.pitch}, ZUnit: r.zUnit, XYUnit: r.xyUnit, Strict: r.strict}
 }
 
 func newFlagSet(name, args string, stderr io.Writer) *flag.FlagSet {
