@@ -40,7 +40,10 @@ type Analyzer struct {
 	xs, ys, zs []float64
 	cells      []int32 // hole-finding grid
 	stack      []int
-	rim        []rimPixel // core-rim pixels of one fiber
+	core       []corePixel // core pixels of one fiber
+	win        []float64   // cladding-edge window of one fiber
+	pairs      []edgePair  // cladding-edge pairs of one fiber
+	lins       []lin       // their linearised distances
 }
 
 // Analyze analyses one end face with a fresh Analyzer.
@@ -110,6 +113,9 @@ func (a *Analyzer) Analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 			return nil, fmt.Errorf("ferrule: %w", err)
 		}
 	}
+	if err := plausible(m, opts); err != nil {
+		return nil, err
+	}
 
 	// Frame and holes.
 	if opts.Frame != nil {
@@ -161,6 +167,50 @@ func (a *Analyzer) Analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 	}
 	an.arrayResults(rep)
 	return rep, nil
+}
+
+// ErrImplausible is wrapped by the errors of maps that cannot hold an MT
+// end face: pixels too coarse for a fiber, a field of view too small.
+var ErrImplausible = errors.New("ferrule: not a measurable MT end face")
+
+// minFiberPixels is how many pixels a fiber's diameter must span at least:
+// fewer leave the tip-fit annulus (10–50 µm) with under minFitPoints
+// pixels and the cladding edge without a shape.
+const minFiberPixels = 12
+
+// plausible checks, before anything is searched for, that the map can hold
+// an MT end face of the layout (of any built-in one when none is given):
+// pixels fine enough to resolve a fiber, and a field of view wide enough
+// for both guide holes (with the frame given, for one fiber: such maps
+// may cut the array, and the fibers off the map are flagged).
+// A map that fails is refused with the reason rather than analysed into a
+// made-up ferrule.
+func plausible(m *geometry.HeightMap, opts Options) error {
+	layouts := builtinLayouts
+	if opts.Layout != nil {
+		layouts = []Layout{*opts.Layout}
+	}
+	fiberD, need := math.Inf(1), math.Inf(1)
+	for _, l := range layouts {
+		fiberD = math.Min(fiberD, l.FiberDiameter)
+		span := l.HoleSpacing // both hole centres, with half of each hole on the map
+		if opts.Frame != nil {
+			span = l.FiberDiameter
+		}
+		need = math.Min(need, span)
+	}
+	if pitch := math.Max(m.Pitch.X, m.Pitch.Y); pitch > fiberD/minFiberPixels {
+		return fmt.Errorf("%w: pixel pitch %.4g µm is too coarse to measure %g µm fibers (at most %.3g µm; is the pitch in the file right?)", ErrImplausible, pitch, fiberD, fiberD/minFiberPixels)
+	}
+	w, h := float64(m.Rect.Dx())*m.Pitch.X, float64(m.Rect.Dy())*m.Pitch.Y
+	if math.Max(w, h) < need {
+		what := "both guide holes"
+		if opts.Frame != nil {
+			what = "a fiber"
+		}
+		return fmt.Errorf("%w: the map is %.0f × %.0f µm, too small to hold %s (%.0f µm across)", ErrImplausible, w, h, what, need)
+	}
+	return nil
 }
 
 func (an *analysis) fillFrame(rep *Report) {

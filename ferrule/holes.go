@@ -188,27 +188,9 @@ func refineHole(m *geometry.HeightMap, hc holeCandidate, hole holeTest) (Hole, e
 			}
 		}
 	}
-	circ, err := fit.CirclePoints(xs, ys)
+	circ, err := robustCircle(xs, ys, 1.5*math.Max(m.Pitch.X, m.Pitch.Y))
 	if err != nil {
 		return Hole{}, fmt.Errorf("%w: rim fit near map (%.0f, %.0f) µm: %v", ErrHoles, hc.center.X, hc.center.Y, err)
-	}
-	pix := math.Max(m.Pitch.X, m.Pitch.Y)
-	for iter := 0; iter < 3; iter++ {
-		tol := math.Max(1.5*pix, 3*circ.RMS)
-		n := 0
-		for i := range xs {
-			if math.Abs(math.Hypot(xs[i]-circ.X0, ys[i]-circ.Y0)-circ.R) <= tol {
-				xs[n], ys[n] = xs[i], ys[i]
-				n++
-			}
-		}
-		if n == len(xs) {
-			break
-		}
-		xs, ys = xs[:n], ys[:n]
-		if circ, err = fit.CirclePoints(xs, ys); err != nil {
-			return Hole{}, fmt.Errorf("%w: rim fit near map (%.0f, %.0f) µm: %v", ErrHoles, hc.center.X, hc.center.Y, err)
-		}
 	}
 	return Hole{Center: r2.Vec{X: circ.X0, Y: circ.Y0}, Diameter: 2 * circ.R, FitRMS: circ.RMS, RimPoints: circ.N}, nil
 }

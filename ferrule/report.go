@@ -101,13 +101,20 @@ type Surface struct {
 
 // Fiber is one fiber's result (SPEC §5). Unmeasured values are NaN.
 type Fiber struct {
-	Index         int      `json:"index"`
-	Row           int      `json:"row"`
-	Col           int      `json:"col"`
-	XUM           Num      `json:"x_um"`
-	YUM           Num      `json:"y_um"`
-	DXUM          Num      `json:"dx_um"`
-	DYUM          Num      `json:"dy_um"`
+	Index int `json:"index"`
+	Row   int `json:"row"`
+	Col   int `json:"col"`
+	XUM   Num `json:"x_um"`
+	YUM   Num `json:"y_um"`
+	DXUM  Num `json:"dx_um"`
+	DYUM  Num `json:"dy_um"`
+	// CentreMethod says where the centre came from: "edge" (the cladding
+	// edge's circle), "apex" (the tip's apex, where the edge does not
+	// show) or "nominal" (neither: a flat tip without a visible edge).
+	CentreMethod string `json:"centre_method"`
+	// ApexOffsetUM is the distance from the centre to the tip's apex, when
+	// the centre came from the edge; null otherwise.
+	ApexOffsetUM  Num      `json:"apex_offset_um"`
 	HeightNM      Num      `json:"height_nm"`
 	ApexHeightNM  Num      `json:"apex_height_nm"`
 	RadiusMM      Num      `json:"radius_mm"`

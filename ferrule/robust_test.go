@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/mtgeo/mtgeo/ferrule"
+	"github.com/mtgeo/mtgeo/geometry"
 	"github.com/mtgeo/mtgeo/internal/synth"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/spatial/r2"
@@ -108,11 +109,12 @@ func TestHolesCutOffAndGivenFrame(t *testing.T) {
 	_, err = ferrule.Analyze(cut, ferrule.Options{})
 	require.ErrorIs(t, err, ferrule.ErrHoles)
 	require.ErrorContains(t, err, "cut off")
-	// No holes at all: a map cropped between them.
+	// No holes at all: a map cropped between them is too small to hold them.
 	l16, _ := ferrule.LayoutByName("MT-16")
 	mid := m.SubMap(image.Rect(hx/2-500, 0, hx/2+500, m.Rect.Dy()))
 	_, err = ferrule.Analyze(mid, ferrule.Options{Layout: &l16})
-	require.ErrorContains(t, err, "no guide hole")
+	require.ErrorIs(t, err, ferrule.ErrImplausible)
+	require.ErrorContains(t, err, "too small to hold both guide holes")
 	// With the frame given, the cut map is analysed.
 	frame := ferrule.Frame{Origin: r2vec(truth.OriginMapUm), Rotation: 0}
 	rep, err := ferrule.Analyze(cut, ferrule.Options{Layout: &l16, Frame: &frame})
@@ -192,8 +194,8 @@ func TestDeepHoles(t *testing.T) {
 	require.InDelta(t, truth.XAngleDeg, float64(rep.Ferrule.XAngleDeg), tolAngleDeg)
 }
 
-// TestFlatTip: a fiber polished flat has no apex: it keeps its nominal
-// centre, is flagged, and its height is still measured.
+// TestFlatTip: a fiber polished flat has no apex; its centre comes from the
+// cladding edge, it is flagged, and its height is still measured.
 func TestFlatTip(t *testing.T) {
 	p := synth.Random("MT-12", 15)
 	p.RadiiMM[4] = math.Inf(1)
@@ -205,8 +207,10 @@ func TestFlatTip(t *testing.T) {
 	f := rep.Fibers[4]
 	require.True(t, f.Measured())
 	require.Contains(t, f.Flags, "flat_tip")
-	require.Contains(t, f.Flags, "centre_nominal")
+	require.Equal(t, ferrule.CentreEdge, f.CentreMethod)
+	require.Less(t, math.Hypot(float64(f.XUM)-truth.Fibers[4].XUm, float64(f.YUM)-truth.Fibers[4].YUm), tolCentreUM)
 	require.False(t, f.RadiusMM.Valid(), "a flat tip's radius is null")
+	require.False(t, f.ApexOffsetUM.Valid(), "a flat tip has no apex")
 	require.InDelta(t, truth.Fibers[4].HeightNm, float64(f.HeightNM), tolHeightNM)
 	require.InDelta(t, truth.Fibers[4].ApexHeightNm, float64(f.ApexHeightNM), tolHeightNM)
 	require.InDelta(t, truth.Fibers[4].CoreDipNm, float64(f.CoreDipNM), tolHeightNM)
@@ -251,4 +255,52 @@ func TestFiberCutByTheMapEdge(t *testing.T) {
 	require.Less(t, float64(rep.Fibers[11].ValidFraction), 0.6, "half of fiber 12's annulus is off the map")
 	require.True(t, rep.Fibers[5].Measured())
 	require.NotContains(t, rep.Fibers[5].Flags, "partly_off_map")
+}
+
+// TestImplausibleMaps: maps that cannot hold an MT end face are refused
+// with the reason, never analysed into a made-up ferrule (issue #10 §6).
+func TestImplausibleMaps(t *testing.T) {
+	coarse := geometry.New(259, 33, r2.Vec{X: 1000, Y: 1000}) // the issue's 33 × 259 px at 1 mm
+	for i := range coarse.Z {
+		coarse.Z[i] = 0
+	}
+	p := synth.Random("MT-16", 3)
+	p.PixelUm = 12 // a 125 µm fiber spans ~10 px: under minFiberPixels
+	twelve, _, err := synth.Generate(p)
+	require.NoError(t, err)
+	p = synth.Random("MT-16", 3)
+	p.Cols = 1500 // 4.5 mm at 3 µm: narrower than the 4.6 mm of MT-12's holes
+	narrow, _, err := synth.Generate(p)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name string
+		m    *geometry.HeightMap
+		want string
+	}{
+		{"1 mm pixels", coarse, "too coarse"},
+		{"12 µm pixels", twelve, "too coarse"},
+		{"narrow field", narrow, "too small to hold both guide holes"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, err := ferrule.Analyze(tc.m, ferrule.Options{})
+			require.ErrorIs(t, err, ferrule.ErrImplausible)
+			require.ErrorContains(t, err, tc.want)
+			require.Nil(t, rep)
+		})
+	}
+	t.Run("one hole measured over", func(t *testing.T) {
+		m, truth, err := synth.Generate(synth.Random("MT-16", 4))
+		require.NoError(t, err)
+		h := truth.GuideHoles[1]
+		for r := m.Rect.Min.Y; r < m.Rect.Max.Y; r++ {
+			for c := m.Rect.Min.X; c < m.Rect.Max.X; c++ {
+				q := m.PixelToMap(float64(c), float64(r))
+				if math.Hypot(q.X-h.MapXUm, q.Y-h.MapYUm) <= h.DiameterUm/2+3 {
+					m.Set(c, r, 0)
+				}
+			}
+		}
+		_, err = ferrule.Analyze(m, ferrule.Options{})
+		require.ErrorIs(t, err, ferrule.ErrHoles)
+	})
 }

@@ -20,6 +20,9 @@ func WriteText(w io.Writer, rep *Report) error {
 	}
 	fmt.Fprintf(&b, "%s  %s  %d×%d px at %s×%s µm, %.1f %% valid%s\n", rep.File, rep.Layout,
 		rep.SizePx[0], rep.SizePx[1], fmtNum(rep.PixelUM[0], 3), fmtNum(rep.PixelUM[1], 3), 100*float64(rep.ValidFraction), verdict)
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(&b, "warning: %s\n", w)
+	}
 	fr := rep.Frame
 	fmt.Fprintf(&b, "frame: origin (%s, %s) µm, rotation %s°, hole spacing %s µm (%s vs nominal)\n",
 		fmtNum(fr.OriginMapUM[0], 2), fmtNum(fr.OriginMapUM[1], 2), fmtNum(fr.RotationDeg, 4), fmtNum(fr.HoleSpacingUM, 2), fmtSigned(fr.HoleSpacingErrorUM, 2))
@@ -44,12 +47,16 @@ func WriteText(w io.Writer, rep *Report) error {
 		g.ArrayMarginY, g.FiberExclusionDiameter, g.HoleMargin, g.CoreExclusionRadius, g.FitRadius, g.CoreDiameter, g.AveragingDiameter)
 	b.WriteString("\n")
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "fiber\trow\tcol\theight nm\tapex nm\tradius mm\tcore dip nm\tdx µm\tdy µm\tRMS nm\tvalid %\tflags\t")
+	fmt.Fprintln(tw, "fiber\trow\tcol\theight nm\tapex nm\tradius mm\tcore dip nm\tdx µm\tdy µm\tcentre\tapex off µm\tRMS nm\tvalid %\tflags\t")
 	for _, fb := range rep.Fibers {
 		flags := strings.Join(fb.Flags, ",")
-		fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", fb.Index, fb.Row, fb.Col,
+		method := fb.CentreMethod
+		if method == "" {
+			method = "–"
+		}
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", fb.Index, fb.Row, fb.Col,
 			fmtNum(fb.HeightNM, 1), fmtNum(fb.ApexHeightNM, 1), fmtRadius(fb.RadiusMM, fb.Measured()), fmtNum(fb.CoreDipNM, 1),
-			fmtSigned(fb.DXUM, 2), fmtSigned(fb.DYUM, 2), fmtNum(fb.FitRMSNM, 1), fmtNum(100*fb.ValidFraction, 0), flags)
+			fmtSigned(fb.DXUM, 2), fmtSigned(fb.DYUM, 2), method, fmtNum(fb.ApexOffsetUM, 2), fmtNum(fb.FitRMSNM, 1), fmtNum(100*fb.ValidFraction, 0), flags)
 	}
 	tw.Flush()
 	b.WriteString("\n")

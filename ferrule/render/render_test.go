@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/mtgeo/mtgeo/ferrule"
 	"github.com/mtgeo/mtgeo/fit"
@@ -291,26 +290,6 @@ func TestRowFitsMatchReport(t *testing.T) {
 			require.LessOrEqual(t, r.line.At(r.x[i]/1e3)-r.h[i], r.minus+1e-9)
 		}
 	}
-}
-
-// TestEndFaceBigMapFast: the 2233×600 mt16 map renders as a 1600 px PNG
-// in well under a second (best of three, to ride out a busy machine).
-func TestEndFaceBigMapFast(t *testing.T) {
-	if testing.Short() {
-		t.Skip("timing")
-	}
-	m, rep := sample(t, "mt16")
-	best := time.Hour
-	for range 3 {
-		t0 := time.Now()
-		f, err := EndFace(m, rep, Options{})
-		require.NoError(t, err)
-		var b bytes.Buffer
-		require.NoError(t, f.Write(&b, "png", 1600))
-		best = min(best, time.Since(t0))
-	}
-	t.Logf("2233×600 map → 1600 px PNG: %v", best)
-	require.Less(t, best, time.Second)
 }
 
 func BenchmarkEndFace(b *testing.B) {

@@ -56,3 +56,35 @@ func ExampleMeanHeight() {
 	// Output:
 	// 1.9828 µm
 }
+
+func ExampleRandomProduction() {
+	p := synth.RandomProduction("MT-12", 0)
+	_, truth, err := synth.Generate(p)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("Rx %.0f mm, Ry %.0f mm, multimode %v, %s core dips\n", truth.XRadiusMM, truth.YRadiusMM, p.Multimode, truth.CoreDipProfile)
+	fmt.Printf("reference plane %.1f nm at the origin (%s, %d px)\n", truth.ReferencePlane.Z0Nm, truth.ReferencePlane.Sampling, truth.ReferencePlane.Points)
+	for _, f := range truth.Fibers {
+		if f.ApexOffsetUm > 0 {
+			fmt.Printf("fiber %d: apex offset %.3f µm, apex height %.1f nm, height %.1f nm, core dip %.1f nm\n",
+				f.Index, f.ApexOffsetUm, f.ApexHeightNm, f.HeightNm, f.CoreDipNm)
+		}
+	}
+	// Output:
+	// Rx -1783 mm, Ry 14009 mm, multimode true, parabolic core dips
+	// reference plane 353.3 nm at the origin (map, 171469 px)
+	// fiber 7: apex offset 3.145 µm, apex height 1806.8 nm, height 1662.2 nm, core dip 135.5 nm
+	// fiber 11: apex offset 2.410 µm, apex height -361.6 nm, height -413.8 nm, core dip 41.3 nm
+}
+
+func ExampleMeanCapHeight() {
+	// A 2 µm tip of 2 mm radius whose apex is 4 µm off the fiber centre, with
+	// a parabolic dip of 150 nm peak in its 50 µm multimode core, averaged
+	// over the Ø 50 µm disc centred on the fiber; all µm. Paraboloid
+	// approximation: 2 − (4² + 25²/2)/(2·2000) − 0.15/2 = 2 − 0.08213 − 0.075.
+	fmt.Printf("%.4f µm\n", synth.MeanCapHeight(2, 2000, 4, 0.15, 25, 25, synth.DipParabolic))
+	// Output:
+	// 1.8429 µm
+}

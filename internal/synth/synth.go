@@ -39,8 +39,10 @@ type Params struct {
 	// a domed (convex) end face; 0 or ±Inf means flat.
 	RxMM, RyMM float64
 
-	// Heights are the fiber apex heights above the ferrule surface, µm,
-	// one per fiber in index order; nil means 2 µm for every fiber.
+	// Heights are the fiber caps' heights at their apexes, µm, one per
+	// fiber in index order, above the ferrule plane (tilt) lifted by the
+	// curvature at the fiber centre: on a flat ferrule without apex
+	// offsets, above the ferrule surface. nil means 2 µm for every fiber.
 	Heights []float64
 	// RadiiMM are the fiber tip radii, mm, one per fiber; nil means 10 mm
 	// for every fiber. +Inf is a flat tip; a finite radius must exceed the
@@ -49,13 +51,30 @@ type Params struct {
 	// Offsets are the fiber centres' offsets from nominal, µm, ferrule
 	// frame; nil means none.
 	Offsets [][2]float64
-	// CoreDipUm is the depth of the flat-bottomed core dip of every fiber,
-	// µm (positive = dip); CoreDipsUm, when not nil, gives one per fiber and
+	// ApexOffsets are the offsets of the tips' apexes from the fiber
+	// centres, µm, ferrule frame, one per fiber; nil means none. The
+	// cladding and core discs stay centred on the fiber centre; Heights are
+	// the caps' heights at their apexes.
+	ApexOffsets [][2]float64
+	// CoreDipUm is the peak depth of the core dip of every fiber, µm
+	// (positive = dip); CoreDipsUm, when not nil, gives one per fiber and
 	// overrides it.
 	CoreDipUm  float64
 	CoreDipsUm []float64
+	// CoreDipProfile is the dip's shape over the core disc (ρ ≤ rc from the
+	// fiber centre): "" or DipStep for a flat bottom of depth d,
+	// DipParabolic for d·(1 − ρ²/rc²), deepest at the centre (a graded-index
+	// multimode core).
+	CoreDipProfile string
 	// Multimode selects a 50 µm core instead of a 9 µm one.
 	Multimode bool
+	// EdgeRingUm, when not zero, is the {inner, outer} radius of a ring of
+	// NaN pixels around each fiber centre, µm (inner ≤ ρ ≤ outer; a chamfer
+	// or an epoxy gap at the cladding edge, e.g. {61, 65}). It applies to
+	// the fibers listed in EdgeRingFibers (1-based), or to every fiber that
+	// is neither missing nor broken when that is nil.
+	EdgeRingUm     [2]float64
+	EdgeRingFibers []int
 
 	// HoleSpacingUm and HoleDiameterUm override the layout's guide-hole
 	// spacing and diameter, µm; 0 keeps the layout's.
@@ -95,9 +114,11 @@ func Default(layout string) Params {
 // ranges of the project's accuracy tests: 3 µm pixels, 2 nm noise, 1 %
 // dropouts, rotation ±3°, shift ±200 µm on each axis, tilt ±0.3° in X and Y,
 // apex heights −0.5…3.5 µm, tip radii 1…20 mm, core dips 0…80 nm (per
-// fiber), fiber offsets ±1 µm on each axis, flat ferrule; all uniform. The
-// returned Params carry the same seed for Generate. For an unknown layout
-// the per-fiber slices stay nil and Generate reports the error.
+// fiber), fiber offsets ±1 µm on each axis, flat ferrule, single-mode step
+// dips, no apex offsets; all uniform (RandomProduction adds curvature, apex
+// offsets and multimode cores). The returned Params carry the same seed for
+// Generate. For an unknown layout the per-fiber slices stay nil and
+// Generate reports the error.
 func Random(layout string, seed uint64) Params {
 	p := Default(layout)
 	p.Seed = seed
@@ -125,6 +146,76 @@ func Random(layout string, seed uint64) Params {
 	return p
 }
 
+// RandomProduction draws the end face a polishing line makes: the part
+// Random(layout, seed) draws (same placement, tilt, heights, tip radii and
+// fiber offsets), then, from a stream of its own, the ferrule's curvature,
+// apex offsets and cores:
+//
+//   - Rx and Ry independently: flat with probability 1/3, else |R|
+//     log-uniform in 1000…20000 mm, domed or concave with equal probability;
+//   - each fiber's apex offset from its centre: none with probability 0.8,
+//     else a length uniform in 0…5 µm in a uniform direction;
+//   - multimode with probability 1/2: 50 µm cores with parabolic dips of
+//     peak depth 0…300 nm per fiber; else 9 µm cores with step dips of
+//     0…80 nm (Random's draw).
+//
+// Random's own draws are unchanged by it. For an unknown layout it returns
+// Random's Params, which Generate rejects.
+func RandomProduction(layout string, seed uint64) Params {
+	p := Random(layout, seed)
+	l, ok := lookupLayout(layout)
+	if !ok {
+		return p
+	}
+	rng := rand.New(rand.NewPCG(seed, streamProduction))
+	radius := func() float64 {
+		if rng.Float64() < prodFlatFraction {
+			return 0
+		}
+		r := prodMinFerruleRadiusMM * math.Pow(prodMaxFerruleRadiusMM/prodMinFerruleRadiusMM, rng.Float64())
+		if rng.Float64() < 0.5 {
+			r = -r
+		}
+		return r
+	}
+	p.RxMM = radius()
+	p.RyMM = radius()
+	n := l.n()
+	p.ApexOffsets = make([][2]float64, n)
+	for i := range n {
+		if rng.Float64() >= prodApexOffsetFraction {
+			continue
+		}
+		e := prodMaxApexOffsetUm * rng.Float64()
+		s, c := math.Sincos(2 * math.Pi * rng.Float64())
+		p.ApexOffsets[i] = [2]float64{e * c, e * s}
+	}
+	if rng.Float64() < 0.5 {
+		p.Multimode = true
+		p.CoreDipProfile = DipParabolic
+		for i := range n {
+			p.CoreDipsUm[i] = prodMaxMMDipUm * rng.Float64()
+		}
+	}
+	return p
+}
+
+// RandomProduction's ranges.
+const (
+	prodFlatFraction       = 1.0 / 3 // probability that a ferrule axis is flat
+	prodMinFerruleRadiusMM = 1000
+	prodMaxFerruleRadiusMM = 20000
+	prodApexOffsetFraction = 0.2 // fibers with an offset apex
+	prodMaxApexOffsetUm    = 5
+	prodMaxMMDipUm         = 0.3 // peak depth of a parabolic multimode dip
+)
+
+// Core dip profiles (Params.CoreDipProfile).
+const (
+	DipStep      = "step"      // flat-bottomed, depth d over the core disc
+	DipParabolic = "parabolic" // d·(1 − ρ²/rc²) over the core disc
+)
+
 // Streams of the PCG generator, one per independent use of the seed, so
 // that switching one feature on does not change the draws of another.
 const (
@@ -133,6 +224,8 @@ const (
 	streamDropout = 0x5eed_0003
 	streamPit     = 0x5eed_0004
 	streamDust    = 0x5eed_0005
+	// streamProduction draws RandomProduction's additions.
+	streamProduction = 0x5eed_0006
 )
 
 // fiberState says what is at a fiber's position.
@@ -149,10 +242,14 @@ type fiber struct {
 	row, col int
 	x, y     float64 // true centre, ferrule frame
 	mx, my   float64 // true centre, map coordinates
-	h        float64 // apex height above the surface
+	ax, ay   float64 // the cap's apex, ferrule frame
+	amx, amy float64 // the cap's apex, map coordinates
+	seat     float64 // the ferrule's curvature term at the centre, −x²/(2Rx) − y²/(2Ry)
+	h        float64 // cap height at its apex above the ferrule plane + seat
 	r        float64 // tip radius, +Inf for flat
-	dip      float64 // core dip depth
+	dip      float64 // core dip peak depth
 	state    fiberState
+	ring     bool // has an edge ring of NaN
 }
 
 // hole is one guide hole, lengths in µm.
@@ -176,6 +273,10 @@ type model struct {
 	tx, ty         float64 // surface slopes, tan(angle)
 	cx, cy         float64 // surface curvature terms, −1/(2R), 1/µm
 	coreR          float64
+	parabolic      bool    // parabolic core dips
+	ringIn2        float64 // edge ring radii squared, 0 for none
+	ringOut2       float64
+	plane          refPlane // SPEC §4's reference plane
 	pitDepth       float64
 	holeSpacing    float64
 	holeDiameter   float64
@@ -199,6 +300,7 @@ func Generate(p Params) (*geometry.HeightMap, Truth, error) {
 	hm := geometry.New(m.cols, m.rows, r2.Vec{X: m.pitch, Y: m.pitch})
 	m.fillSurface(hm)
 	m.fillFibers(hm)
+	m.cutRings(hm)
 	m.cutHoles(hm)
 	m.addDust(hm)
 	m.addNoise(hm)
@@ -289,6 +391,19 @@ func resolve(p Params) (*model, error) {
 	}
 	m.cladR2 = claddingRadius * claddingRadius
 	m.coreR2 = m.coreR * m.coreR
+	switch p.CoreDipProfile {
+	case "", DipStep:
+	case DipParabolic:
+		m.parabolic = true
+	default:
+		return nil, fmt.Errorf("synth: unknown core dip profile %q (want %q or %q)", p.CoreDipProfile, DipStep, DipParabolic)
+	}
+	if in, out := p.EdgeRingUm[0], p.EdgeRingUm[1]; in != 0 || out != 0 {
+		if !(in >= 0 && in <= out) || math.IsInf(out, 0) {
+			return nil, fmt.Errorf("synth: edge ring %g…%g µm is not 0 ≤ inner ≤ outer, finite", in, out)
+		}
+		m.ringIn2, m.ringOut2 = in*in, out*out
+	}
 
 	// Guide holes.
 	for i, sx := range [2]float64{-1, 1} {
@@ -311,6 +426,9 @@ func resolve(p Params) (*model, error) {
 	if err := checkLen("core dips", len(p.CoreDipsUm), n); err != nil {
 		return nil, err
 	}
+	if err := checkLen("apex offsets", len(p.ApexOffsets), n); err != nil {
+		return nil, err
+	}
 	m.fibers = make([]fiber, n)
 	for i := range m.fibers {
 		f := &m.fibers[i]
@@ -330,15 +448,26 @@ func resolve(p Params) (*model, error) {
 		if p.CoreDipsUm != nil {
 			f.dip = p.CoreDipsUm[i]
 		}
-		if math.IsNaN(f.h) || math.IsInf(f.h, 0) || math.IsNaN(f.dip) || math.IsInf(f.dip, 0) ||
-			math.IsNaN(f.x) || math.IsInf(f.x, 0) || math.IsNaN(f.y) || math.IsInf(f.y, 0) {
-			return nil, fmt.Errorf("synth: fiber %d: non-finite height, core dip or offset", i+1)
+		f.ax, f.ay = f.x, f.y
+		if p.ApexOffsets != nil {
+			f.ax += p.ApexOffsets[i][0]
+			f.ay += p.ApexOffsets[i][1]
 		}
-		if !(f.r > claddingRadius) { // also rejects NaN and −Inf
-			return nil, fmt.Errorf("synth: fiber %d: tip radius %g mm is not above the cladding radius %g mm",
-				i+1, f.r/umPerMM, claddingRadius/umPerMM)
+		if math.IsNaN(f.h) || math.IsInf(f.h, 0) || math.IsNaN(f.dip) || math.IsInf(f.dip, 0) ||
+			math.IsNaN(f.x) || math.IsInf(f.x, 0) || math.IsNaN(f.y) || math.IsInf(f.y, 0) ||
+			math.IsNaN(f.ax) || math.IsInf(f.ax, 0) || math.IsNaN(f.ay) || math.IsInf(f.ay, 0) {
+			return nil, fmt.Errorf("synth: fiber %d: non-finite height, core dip, offset or apex offset", i+1)
+		}
+		// The sphere must cover the whole cladding disc: every point of it is
+		// within claddingRadius + e of the apex.
+		e := math.Hypot(f.ax-f.x, f.ay-f.y)
+		if !(f.r > claddingRadius+e) { // also rejects NaN and −Inf
+			return nil, fmt.Errorf("synth: fiber %d: tip radius %g mm is not above the cladding radius %g mm plus the apex offset %g µm",
+				i+1, f.r/umPerMM, claddingRadius/umPerMM, e)
 		}
 		f.mx, f.my = m.toMap(f.x, f.y)
+		f.amx, f.amy = m.toMap(f.ax, f.ay)
+		f.seat = m.curvatureAt(f.x, f.y)
 	}
 	for _, set := range []struct {
 		idx   []int
@@ -355,6 +484,20 @@ func resolve(p Params) (*model, error) {
 			}
 			f.state = set.state
 		}
+	}
+	if m.ringOut2 > 0 {
+		for i := range m.fibers {
+			m.fibers[i].ring = p.EdgeRingFibers == nil && m.fibers[i].state == fiberPresent
+		}
+		for _, k := range p.EdgeRingFibers {
+			if k < 1 || k > n {
+				return nil, fmt.Errorf("synth: edge-ring fiber %d out of range 1…%d", k, n)
+			}
+			m.fibers[k-1].ring = true
+		}
+	}
+	if m.plane, err = m.referencePlane(); err != nil {
+		return nil, err
 	}
 
 	// Dust: drawn here so that the truth knows it before the map exists.
@@ -393,10 +536,14 @@ const (
 )
 
 // clearOfFibers reports whether the disc of radius rad around map point
-// (mx, my) misses every fiber's cladding disc.
+// (mx, my) misses every fiber's cladding disc and edge ring.
 func (m *model) clearOfFibers(mx, my, rad float64) bool {
+	reach := claddingRadius
+	if m.ringOut2 > m.cladR2 {
+		reach = math.Sqrt(m.ringOut2)
+	}
 	for _, f := range m.fibers {
-		if math.Hypot(mx-f.mx, my-f.my) <= claddingRadius+rad {
+		if math.Hypot(mx-f.mx, my-f.my) <= reach+rad {
 			return false
 		}
 	}
@@ -436,6 +583,18 @@ func (m *model) toFrame(mx, my float64) (x, y float64) {
 // surface returns the ferrule surface height at ferrule-frame (x, y), µm.
 func (m *model) surface(x, y float64) float64 {
 	return x*(m.tx+m.cx*x) + y*(m.ty+m.cy*y)
+}
+
+// tilt returns the ferrule plane's height (tilt only) at ferrule-frame
+// (x, y), µm.
+func (m *model) tilt(x, y float64) float64 {
+	return x*m.tx + y*m.ty
+}
+
+// curvatureAt returns the ferrule surface's curvature term
+// −x²/(2Rx) − y²/(2Ry) at ferrule-frame (x, y), µm.
+func (m *model) curvatureAt(x, y float64) float64 {
+	return m.cx*x*x + m.cy*y*y
 }
 
 // sag returns the depth of a sphere of radius r below its apex at squared
@@ -496,11 +655,47 @@ func (m *model) fillFibers(hm *geometry.HeightMap) {
 				case fiberBroken:
 					row[c] = m.surface(m.toFrame(x, y)) - m.pitDepth + pitRoughnessUm*pit.NormFloat64()
 				default:
-					z := m.surface(m.toFrame(x, y)) + f.h - sag(f.r, rho2)
+					// The cap stands on the ferrule plane lifted by the
+					// curvature at the fiber centre, symmetric about its
+					// apex; the core dip is centred on the fiber.
+					ax, ay := x-f.amx, y-f.amy
+					z := m.tilt(m.toFrame(x, y)) + f.seat + f.h - sag(f.r, ax*ax+ay*ay)
 					if rho2 <= m.coreR2 {
-						z -= f.dip
+						if m.parabolic {
+							z -= f.dip * (1 - rho2/m.coreR2)
+						} else {
+							z -= f.dip
+						}
 					}
 					row[c] = z
+				}
+				if f.ring && rho2 >= m.ringIn2 && rho2 <= m.ringOut2 {
+					row[c] = math.NaN()
+				}
+			}
+		}
+	}
+}
+
+// cutRings sets the part of each edge ring beyond the cladding disc to NaN
+// (fillFibers cuts the part on the fiber).
+func (m *model) cutRings(hm *geometry.HeightMap) {
+	if m.ringOut2 <= m.cladR2 {
+		return
+	}
+	lo := math.Max(m.ringIn2, m.cladR2)
+	for _, f := range m.fibers {
+		if !f.ring {
+			continue
+		}
+		c0, c1, r0, r1 := m.box(f.mx, f.my, math.Sqrt(m.ringOut2))
+		for r := r0; r <= r1; r++ {
+			dy := float64(r)*m.pitch - f.my
+			row := hm.Row(r)
+			for c := c0; c <= c1; c++ {
+				dx := float64(c)*m.pitch - f.mx
+				if rho2 := dx*dx + dy*dy; rho2 > m.cladR2 && rho2 >= lo && rho2 <= m.ringOut2 {
+					row[c] = math.NaN()
 				}
 			}
 		}
@@ -592,3 +787,156 @@ func (m *model) dropOut(hm *geometry.HeightMap) {
 		hm.Z[i] = math.NaN()
 	}
 }
+
+// refPlane is the least-squares plane a + b·X + c·Y (µm, ferrule frame)
+// through the ferrule's curvature term over SPEC §4's default fitting
+// region; the reference plane is the ferrule plane (tilt) plus it. n is the
+// number of points used and sampling says where they lie (see
+// referencePlane); a flat ferrule needs no fit (all zero, n = 0).
+type refPlane struct {
+	a, b, c  float64
+	n        int
+	sampling string
+}
+
+// Where the reference plane was sampled (PlaneTruth.Sampling).
+const (
+	samplingNone   = "none"   // flat ferrule: no fit
+	samplingMap    = "map"    // the map's pixel centres in the region
+	samplingRegion = "region" // a lattice over the region, which the map does not hold whole
+)
+
+// SPEC §4's default fitting region.
+const (
+	regionYMarginUm    = 250   // beyond the outermost fiber row, µm
+	regionFiberRadius  = 93.75 // exclusion disc around each nominal fiber: Ø 1.5 × 125 µm
+	regionHoleMarginUm = 100   // exclusion beyond each hole rim, µm
+	regionLatticeUm    = 2     // finest lattice pitch when the map does not hold the region, µm
+)
+
+// regionHalf returns the half-sizes of the fitting region's rectangle:
+// half the hole spacing along X, the outermost row's |Y| + 250 µm along Y.
+func (m *model) regionHalf() (hx, hy float64) {
+	return m.holeSpacing / 2, float64(m.lay.rows-1)/2*m.lay.rowPitch + regionYMarginUm
+}
+
+// inRegion reports whether ferrule-frame (x, y) lies in SPEC §4's default
+// fitting region: |X| ≤ hole spacing/2, |Y| ≤ outermost row |Y| + 250 µm,
+// outside the discs of radius 93.75 µm around every nominal fiber centre
+// and of radius hole Ø/2 + 100 µm around each hole centre. The rectangle is
+// closed, the discs are closed (a point on a disc's rim is excluded).
+func (m *model) inRegion(x, y float64) bool {
+	l := m.lay
+	hx, hy := m.regionHalf()
+	if math.Abs(x) > hx || math.Abs(y) > hy {
+		return false
+	}
+	// The exclusion discs do not overlap (93.75 µm < half the pitch), so
+	// only the nearest nominal fiber can hold (x, y).
+	col := min(max(math.Round(x/l.pitch+float64(l.perRow+1)/2), 1), float64(l.perRow))
+	row := min(max(math.Round(y/l.rowPitch+float64(l.rows+1)/2), 1), float64(l.rows))
+	nx, ny := l.nominal(int(row), int(col))
+	if dx, dy := x-nx, y-ny; dx*dx+dy*dy <= regionFiberRadius*regionFiberRadius {
+		return false
+	}
+	hr := m.holeDiameter/2 + regionHoleMarginUm
+	for _, h := range m.holes {
+		if dx, dy := x-h.x, y-h.y; dx*dx+dy*dy <= hr*hr {
+			return false
+		}
+	}
+	return true
+}
+
+// planeSums accumulates the normal equations of the least-squares plane
+// z = a + b·u + c·v, in mm (u = X/1000, v = Y/1000) for conditioning.
+type planeSums struct {
+	a [3][3]float64
+	b [3]float64
+	n int
+}
+
+func (s *planeSums) add(x, y, z float64) {
+	v := [3]float64{1, x * (1 / umPerMM), y * (1 / umPerMM)}
+	for i := range 3 {
+		for j := i; j < 3; j++ {
+			s.a[i][j] += v[i] * v[j]
+		}
+		s.b[i] += v[i] * z
+	}
+	s.n++
+}
+
+// solve returns the plane in µm per µm; ok is false for fewer than three
+// points or points on one line.
+func (s *planeSums) solve() (p refPlane, ok bool) {
+	if s.n < 3 {
+		return p, false
+	}
+	a := s.a
+	for i := range 3 {
+		for j := range i {
+			a[i][j] = a[j][i]
+		}
+	}
+	x, ok := solve3(a, s.b)
+	return refPlane{a: x[0], b: x[1] / umPerMM, c: x[2] / umPerMM, n: s.n}, ok
+}
+
+// referencePlane fits refPlane by least squares to the noiseless
+// curvature term over the fitting region (SPEC §4). When the map holds the
+// region's whole rectangle (its four corners lie within the pixel centres'
+// extent, as in every default-size map) it samples the map's pixel centres
+// in the region, as an analysis of the map would. Otherwise (a crop) it
+// samples the region on a square lattice in the ferrule frame through the
+// origin, of the map's pitch but no finer than 2 µm: the plane a full map
+// would give, to within the lattice's ≈ 0.1 nm. It returns an error only if
+// the samples cannot fit a plane.
+func (m *model) referencePlane() (refPlane, error) {
+	if m.cx == 0 && m.cy == 0 {
+		return refPlane{sampling: samplingNone}, nil
+	}
+	hx, hy := m.regionHalf()
+	w, h := float64(m.cols-1)*m.pitch, float64(m.rows-1)*m.pitch
+	inMap := true
+	x0, x1, y0, y1 := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1) // the rectangle's bounding box in the map
+	for _, c := range [4][2]float64{{-hx, -hy}, {hx, -hy}, {-hx, hy}, {hx, hy}} {
+		mx, my := m.toMap(c[0], c[1])
+		inMap = inMap && mx >= 0 && mx <= w && my >= 0 && my <= h
+		x0, x1, y0, y1 = math.Min(x0, mx), math.Max(x1, mx), math.Min(y0, my), math.Max(y1, my)
+	}
+	var s planeSums
+	sampling := samplingMap
+	if inMap {
+		// Only the pixels in the box can be in the region (inRegion decides).
+		c0, c1 := int(math.Floor(x0/m.pitch)), min(int(math.Ceil(x1/m.pitch)), m.cols-1)
+		r0, r1 := int(math.Floor(y0/m.pitch)), min(int(math.Ceil(y1/m.pitch)), m.rows-1)
+		for r := r0; r <= r1; r++ {
+			for c := c0; c <= c1; c++ {
+				if x, y := m.toFrame(float64(c)*m.pitch, float64(r)*m.pitch); m.inRegion(x, y) {
+					s.add(x, y, m.curvatureAt(x, y))
+				}
+			}
+		}
+	} else {
+		sampling = samplingRegion
+		q := math.Max(m.pitch, regionLatticeUm)
+		ni, nj := int(math.Floor(hx/q)), int(math.Floor(hy/q))
+		for j := -nj; j <= nj; j++ {
+			for i := -ni; i <= ni; i++ {
+				if x, y := float64(i)*q, float64(j)*q; m.inRegion(x, y) {
+					s.add(x, y, m.curvatureAt(x, y))
+				}
+			}
+		}
+	}
+	p, ok := s.solve()
+	if !ok {
+		return refPlane{}, errors.New("synth: the fitting region holds too few points for the reference plane")
+	}
+	p.sampling = sampling
+	return p, nil
+}
+
+// at returns the plane's height at ferrule-frame (x, y), µm.
+func (p refPlane) at(x, y float64) float64 { return p.a + p.b*x + p.c*y }

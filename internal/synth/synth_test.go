@@ -21,33 +21,56 @@ func clean(p Params) Params {
 // modelAt evaluates the model of the package documentation at map point
 // (x, y), written out again from the formulas (not through the package's
 // helpers): ferrule frame by the inverse of P ↦ origin + Rot(θ)·P, surface,
-// cap of fiber f if the point is in its cladding, hole NaN.
+// cap of fiber f if the point is in its cladding (standing on the tilt plane
+// lifted by the curvature at the fiber centre, symmetric about its apex),
+// core dip, edge ring and hole NaN. Fiber heights and peak dips come from
+// p (2 µm by default), centres, apexes and radii from the truth.
 func modelAt(t Truth, p Params, x, y float64) float64 {
 	th := p.RotationDeg * math.Pi / 180
 	dx, dy := x-t.OriginMapUm[0], y-t.OriginMapUm[1]
 	X := math.Cos(th)*dx + math.Sin(th)*dy
 	Y := -math.Sin(th)*dx + math.Cos(th)*dy
-	z := math.Tan(p.XAngleDeg*math.Pi/180)*X + math.Tan(p.YAngleDeg*math.Pi/180)*Y
-	if p.RxMM != 0 {
-		z -= X * X / (2 * p.RxMM * 1000) // dome: z falls away from the centre
+	plane := math.Tan(p.XAngleDeg*math.Pi/180)*X + math.Tan(p.YAngleDeg*math.Pi/180)*Y
+	curv := func(X, Y float64) float64 {
+		var c float64
+		if p.RxMM != 0 {
+			c -= X * X / (2 * p.RxMM * 1000) // dome: z falls away from the centre
+		}
+		if p.RyMM != 0 {
+			c -= Y * Y / (2 * p.RyMM * 1000)
+		}
+		return c
 	}
-	if p.RyMM != 0 {
-		z -= Y * Y / (2 * p.RyMM * 1000)
-	}
+	z := plane + curv(X, Y)
 	for _, h := range t.GuideHoles {
 		if math.Hypot(x-h.MapXUm, y-h.MapYUm) <= h.DiameterUm/2 {
 			return math.NaN()
 		}
 	}
-	for _, f := range t.Fibers {
+	for i, f := range t.Fibers {
 		rho := math.Hypot(X-f.XUm, Y-f.YUm)
+		if r := t.EdgeRingUm; r[1] > 0 && rho >= r[0] && rho <= r[1] && !f.Missing {
+			return math.NaN()
+		}
 		if rho > 62.5 { // cladding radius
 			continue
 		}
+		h, dip := 2.0, p.CoreDipUm // µm; 2 µm is Params' default height
+		if p.Heights != nil {
+			h = p.Heights[i]
+		}
+		if p.CoreDipsUm != nil {
+			dip = p.CoreDipsUm[i]
+		}
 		R := f.RadiusMM * 1000
-		z += f.ApexHeightNm/1000 - (R - math.Sqrt(R*R-rho*rho))
-		if rho <= t.CoreDiameterUm/2 {
-			z -= f.CoreDipNm / 1000
+		rhoApex := math.Hypot(X-f.ApexXUm, Y-f.ApexYUm)
+		z = plane + curv(f.XUm, f.YUm) + h - (R - math.Sqrt(R*R-rhoApex*rhoApex))
+		if rc := t.CoreDiameterUm / 2; rho <= rc {
+			if t.CoreDipProfile == DipParabolic {
+				z -= dip * (1 - rho*rho/(rc*rc))
+			} else {
+				z -= dip
+			}
 		}
 	}
 	return z
@@ -62,8 +85,32 @@ func tiltedDome() Params {
 	return p
 }
 
-func TestPixelValues(t *testing.T) {
+// productionDome is tiltedDome with what a polishing line adds: offset
+// apexes on some fibers, multimode cores with parabolic dips and an edge
+// ring of NaN across the cladding edge.
+func productionDome() Params {
 	p := tiltedDome()
+	p.Multimode, p.CoreDipProfile = true, DipParabolic
+	p.CoreDipsUm = make([]float64, 32)
+	p.ApexOffsets = make([][2]float64, 32)
+	for i := range 32 {
+		p.CoreDipsUm[i] = 0.01 * float64(i) // 0…310 nm
+	}
+	p.ApexOffsets[0], p.ApexOffsets[7], p.ApexOffsets[16] = [2]float64{4, -3}, [2]float64{-2, 0.5}, [2]float64{0, 5}
+	p.EdgeRingUm = [2]float64{61, 65}
+	return p
+}
+
+func TestPixelValues(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		p    Params
+	}{{"tilted dome", tiltedDome()}, {"production", productionDome()}} {
+		t.Run(tc.name, func(t *testing.T) { testPixelValues(t, tc.p) })
+	}
+}
+
+func testPixelValues(t *testing.T, p Params) {
 	hm, tr, err := Generate(p)
 	require.NoError(t, err)
 	pitch := hm.Pitch.X
@@ -76,7 +123,9 @@ func TestPixelValues(t *testing.T) {
 		f := tr.Fibers[i]
 		pts = append(pts,
 			pt{fmt.Sprintf("fiber %d apex", f.Index), f.MapXUm, f.MapYUm},                        // in the core
+			pt{fmt.Sprintf("fiber %d core", f.Index), f.MapXUm + 3, f.MapYUm + 12},               // ρ ≈ 12 µm
 			pt{fmt.Sprintf("fiber %d cladding", f.Index), f.MapXUm + 30, f.MapYUm - 20},          // ρ ≈ 36 µm
+			pt{fmt.Sprintf("fiber %d ring", f.Index), f.MapXUm - 63, f.MapYUm},                   // ρ ≈ 63 µm
 			pt{fmt.Sprintf("fiber %d cladding edge", f.Index), f.MapXUm, f.MapYUm + 61},          // ρ ≈ 61 µm
 			pt{fmt.Sprintf("fiber %d outside", f.Index), f.MapXUm + 66, f.MapYUm},                // ρ ≈ 66 µm
 			pt{fmt.Sprintf("fiber %d between", f.Index), f.MapXUm + 125*math.Cos(0.1), f.MapYUm}) // half pitch
@@ -173,6 +222,13 @@ func TestInField(t *testing.T) {
 						rad := hl.DiameterUm/2 + margin
 						require.True(t, hl.MapXUm-rad > 0 && hl.MapXUm+rad < w && hl.MapYUm-rad > 0 && hl.MapYUm+rad < h,
 							"%s rot %g shift %g,%g: hole at %.0f,%.0f in %.0f×%.0f", layout, rot, sx, sy, hl.MapXUm, hl.MapYUm, w, h)
+					}
+					// The fitting region's rectangle (SPEC §4) lies in the map, so
+					// a curved ferrule's reference plane is fitted on the map.
+					hx, hy := m.regionHalf()
+					for _, c := range [4][2]float64{{-hx, -hy}, {hx, -hy}, {-hx, hy}, {hx, hy}} {
+						mx, my := m.toMap(c[0], c[1])
+						require.True(t, mx > 0 && mx < w && my > 0 && my < h, "%s rot %g shift %g,%g: region corner", layout, rot, sx, sy)
 					}
 					for _, f := range tr.Fibers {
 						rad := 62.5 + margin

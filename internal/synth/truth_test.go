@@ -79,14 +79,24 @@ func TestMeanHeightFromMap(t *testing.T) {
 		name      string
 		multimode bool
 		r         float64 // mm
-	}{{"SM 1mm", false, 1}, {"SM 15mm", false, 15}, {"MM 2mm", true, 2}} {
+		profile   string
+		apex      [2]float64 // µm
+	}{
+		{"SM 1mm", false, 1, "", [2]float64{}},
+		{"SM 15mm", false, 15, "", [2]float64{}},
+		{"MM 2mm", true, 2, "", [2]float64{}},
+		{"MM 2mm parabolic", true, 2, DipParabolic, [2]float64{}},
+		{"SM 1mm apex offset", false, 1, "", [2]float64{3, -4}},
+		{"MM 1mm parabolic apex offset", true, 1, DipParabolic, [2]float64{-2.2, 1.1}},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := Params{Layout: "MT-12", PixelUm: 0.2, Cols: 301, Rows: 301, Multimode: tc.multimode,
 				Heights: make([]float64, 12), RadiiMM: make([]float64, 12), Offsets: make([][2]float64, 12), CoreDipUm: 0.07,
-				XAngleDeg: 0.2, YAngleDeg: -0.1, RotationDeg: 1.3}
+				XAngleDeg: 0.2, YAngleDeg: -0.1, RotationDeg: 1.3, CoreDipProfile: tc.profile, ApexOffsets: make([][2]float64, 12)}
 			for i := range 12 {
 				p.Heights[i], p.RadiiMM[i] = 1.7, tc.r
 			}
+			p.ApexOffsets[5] = tc.apex
 			// Put fiber 6 (nominal X = −125 µm) near the map centre, off the pixel grid.
 			p.Offsets[5] = [2]float64{0.37, -0.61}
 			p.ShiftUm = [2]float64{125, 0.05}
@@ -203,11 +213,15 @@ func TestTruthJSON(t *testing.T) {
 	for _, key := range []string{"layout", "pixel_um", "size_px", "x_angle_deg", "y_angle_deg", "rotation_deg",
 		"shift_um", "origin_map_um", "guide_holes", "map_x_um", "diameter_um", "fibers", "dx_um", "apex_height_nm",
 		"height_nm", "radius_mm", "core_dip_nm", "missing", "rows", "height_differential_nm",
-		"adjacent_differential_nm", "minus_coplanarity_nm", "summary", "min_height_nm", "max_height_nm", "dust"} {
+		"adjacent_differential_nm", "minus_coplanarity_nm", "summary", "min_height_nm", "max_height_nm", "dust",
+		"apex_x_um", "apex_y_um", "apex_offset_um", "core_dip_profile", "reference_plane", "z0_nm", "x_slope",
+		"y_slope", "sampling", "points"} {
 		require.Contains(t, s, fmt.Sprintf("%q:", key))
 	}
 	require.Contains(t, s, `"x_radius_mm": null`)
 	require.Equal(t, 1, strings.Count(s, `"height_nm": null`)) // fiber 4 only (dust heights are set)
+	require.Equal(t, 1, strings.Count(s, `"apex_offset_um": null`))
+	require.NotContains(t, s, `"edge_ring_um"`) // omitted when there is none
 	var back Truth
 	require.NoError(t, json.Unmarshal(b, &back))
 	require.True(t, math.IsNaN(back.XRadiusMM))
@@ -217,10 +231,14 @@ func TestTruthJSON(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, s, string(b2))
 
-	p.RxMM = 1500
+	p.RxMM, p.EdgeRingUm = 1500, [2]float64{61, 65}
 	_, tr, err = Generate(p)
 	require.NoError(t, err)
 	b, err = json.Marshal(tr)
 	require.NoError(t, err)
 	require.Contains(t, string(b), `"x_radius_mm":1500`)
+	require.Contains(t, string(b), `"edge_ring_um":[61,65]`)
+	require.Contains(t, string(b), `"sampling":"map"`)
+	require.NoError(t, json.Unmarshal(b, &back))
+	require.Equal(t, tr.ReferencePlane, back.ReferencePlane)
 }
