@@ -94,7 +94,7 @@ func (m *HeightMap) SubMap(rect image.Rectangle) *HeightMap {
 	}
 	i := m.Index(rect.Min.X, rect.Min.Y)
 	n := (rect.Dy()-1)*m.Stride + rect.Dx()
-	return &HeightMap{Z: m.Z[i : i+n : i+n], Stride: m.Stride, Rect: rect, Pitch: m.Pitch, Offset: m.Offset, Warnings: m.Warnings}
+	return &HeightMap{Z: m.Z[i : i+n : i+n], Stride: m.Stride, Rect: rect, Pitch: m.Pitch, Offset: m.Offset, Warnings: m.Warnings[:len(m.Warnings):len(m.Warnings)]}
 }
 
 // Clone returns a compact deep copy of m with the same Rect.

@@ -48,6 +48,7 @@ func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
 		return nil, datxErr(geometry.FormatError(fmt.Sprintf("surface has %d values, want %d", len(z), s.cols*s.rows)))
 	}
 	m := geometry.New(s.cols, s.rows, s.pitch)
+	m.Warnings = s.warnings
 	for i, v := range z {
 		if s.invalid(v) {
 			continue // geometry.New filled NaN
@@ -75,6 +76,7 @@ type surface struct {
 	zScale     float64 // µm per stored unit
 	noData     float64
 	hasNoData  bool
+	warnings   []string // for the map (geometry.HeightMap.Warnings)
 }
 
 // invalid reports whether the stored value v marks a missing pixel. Zygo
@@ -129,7 +131,7 @@ func open(r io.Reader, opts *geometry.Options) (*surface, error) {
 	if s.zScale, err = heightScale(obj, opts); err != nil {
 		return nil, err
 	}
-	if s.pitch, err = pitch(obj, opts); err != nil {
+	if s.pitch, s.warnings, err = pitch(obj, opts); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -340,39 +342,53 @@ func readConverter(o *hdf5.Object, name string) (converter, error) {
 }
 
 // pitch returns the pixel size in µm from element 1 of the X and Y
-// converters' parameters (metres per pixel). A missing axis takes the
-// other's; with neither, opts.Pitch, else 1 µm (geometry.Options).
-func pitch(o *hdf5.Object, opts *geometry.Options) (r2.Vec, error) {
+// converters' parameters (metres per pixel), completed by fillPitch, and
+// the warnings that go with it.
+func pitch(o *hdf5.Object, opts *geometry.Options) (r2.Vec, []string, error) {
 	var p [2]float64
 	for i, name := range []string{"X Converter", "Y Converter"} {
 		c, err := readConverter(o, name)
 		if err != nil {
-			return r2.Vec{}, err
+			return r2.Vec{}, nil, err
 		}
 		if !c.ok || len(c.params) < 2 || c.params[1] == 0 {
 			continue // absent, or 0 for an uncalibrated instrument
 		}
 		if c.category != "" && c.category != "LateralCat" {
-			return r2.Vec{}, datxErr(geometry.UnsupportedError(fmt.Sprintf("%s of category %q", name, c.category)))
+			return r2.Vec{}, nil, datxErr(geometry.UnsupportedError(fmt.Sprintf("%s of category %q", name, c.category)))
 		}
 		v := c.params[1] * umPerMetre
 		if !(v > 0) || math.IsInf(v, 0) {
-			return r2.Vec{}, datxErr(geometry.FormatError(fmt.Sprintf("%s resolution %g m", name, c.params[1])))
+			return r2.Vec{}, nil, datxErr(geometry.FormatError(fmt.Sprintf("%s resolution %g m", name, c.params[1])))
 		}
 		p[i] = v
 	}
+	v, warnings := fillPitch(p, opts)
+	return v, warnings, nil
+}
+
+// fillPitch completes the pitch p (µm, 0 where the file gives none): a
+// missing axis takes the other's; with neither, opts.Pitch, else 1 µm
+// (geometry.Options). Each value the file did not give and the user did
+// not set is reported in a warning.
+func fillPitch(p [2]float64, opts *geometry.Options) (r2.Vec, []string) {
+	var warnings []string
 	switch {
 	case p[0] > 0 && p[1] == 0:
 		p[1] = p[0]
+		warnings = append(warnings, fmt.Sprintf("no Y Converter resolution in the file: the X pixel size, %.6g µm, assumed for Y", p[0]))
 	case p[1] > 0 && p[0] == 0:
 		p[0] = p[1]
+		warnings = append(warnings, fmt.Sprintf("no X Converter resolution in the file: the Y pixel size, %.6g µm, assumed for X", p[1]))
 	case p[0] == 0:
-		p[0], p[1] = 1, 1
-		if opts != nil && opts.Pitch.X > 0 && opts.Pitch.Y > 0 {
+		if opts != nil && opts.Pitch.X > 0 && opts.Pitch.Y > 0 && !math.IsInf(opts.Pitch.X, 0) && !math.IsInf(opts.Pitch.Y, 0) {
 			p[0], p[1] = opts.Pitch.X, opts.Pitch.Y
+		} else {
+			p[0], p[1] = 1, 1
+			warnings = append(warnings, "no pixel size in the file (X/Y Converter resolution): 1 µm assumed (set --pitch)")
 		}
 	}
-	return r2.Vec{X: p[0], Y: p[1]}, nil
+	return r2.Vec{X: p[0], Y: p[1]}, warnings
 }
 
 // lengthUnits maps Zygo's unit names (lower case) to µm.

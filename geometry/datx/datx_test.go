@@ -197,3 +197,48 @@ func TestOptionsPitchFallback(t *testing.T) {
 	require.NoError(t, err)
 	require.InDelta(t, cases[0].pitch.X, c.Pitch.X, 1e-12)
 }
+
+// TestFillPitch: a pixel size the file lacks is the other axis's, else
+// Options.Pitch, else 1 µm; what was assumed without the user's say is a
+// warning.
+func TestFillPitch(t *testing.T) {
+	const (
+		noX    = "no X Converter resolution in the file: the Y pixel size, 2.5 µm, assumed for X"
+		noY    = "no Y Converter resolution in the file: the X pixel size, 0.87 µm, assumed for Y"
+		noSize = "no pixel size in the file (X/Y Converter resolution): 1 µm assumed (set --pitch)"
+	)
+	set := &geometry.Options{Pitch: r2.Vec{X: 4, Y: 6}}
+	for _, tc := range []struct {
+		name string
+		p    [2]float64 // µm from the file, 0 = none
+		opts *geometry.Options
+		want r2.Vec
+		warn []string
+	}{
+		{"both given", [2]float64{2.5, 3}, nil, r2.Vec{X: 2.5, Y: 3}, nil},
+		{"both given, option ignored", [2]float64{2.5, 3}, set, r2.Vec{X: 2.5, Y: 3}, nil},
+		{"no X", [2]float64{0, 2.5}, nil, r2.Vec{X: 2.5, Y: 2.5}, []string{noX}},
+		{"no Y", [2]float64{0.87, 0}, set, r2.Vec{X: 0.87, Y: 0.87}, []string{noY}},
+		{"none", [2]float64{}, nil, r2.Vec{X: 1, Y: 1}, []string{noSize}},
+		{"none, Options.Pitch", [2]float64{}, set, r2.Vec{X: 4, Y: 6}, nil},
+		{"none, Options.Pitch infinite", [2]float64{}, &geometry.Options{Pitch: r2.Vec{X: math.Inf(1), Y: 1}}, r2.Vec{X: 1, Y: 1}, []string{noSize}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, warn := fillPitch(tc.p, tc.opts)
+			require.Equal(t, tc.want, got)
+			require.Equal(t, tc.warn, warn)
+		})
+	}
+}
+
+// TestNoWarnings: the test files give both pixel sizes and a height unit,
+// so they read without warnings.
+func TestNoWarnings(t *testing.T) {
+	for _, tc := range cases {
+		b, err := os.ReadFile(testdata(tc.name))
+		require.NoError(t, err)
+		m, _, err := geometry.Decode(bytes.NewReader(b), &geometry.Options{Strict: true})
+		require.NoError(t, err, tc.name)
+		require.Empty(t, m.Warnings, tc.name)
+	}
+}

@@ -49,6 +49,19 @@
 // other axis's pitch, else Options.Pitch, else 1 µm. A surface with no unit
 // at all uses Options.ZUnit, else it is refused.
 //
+// # Warnings
+//
+// A pixel size that had to be assumed is reported in the map's Warnings
+// (geometry.Options.Strict refuses such a file); one set by Options.Pitch
+// is not:
+//
+//	no Y Converter resolution in the file: the X pixel size, %.6g µm, assumed for Y
+//	no X Converter resolution in the file: the Y pixel size, %.6g µm, assumed for X
+//	no pixel size in the file (X/Y Converter resolution): 1 µm assumed (set --pitch)
+//
+// Heights are never assumed (no unit needs Options.ZUnit), so they raise
+// no warning.
+//
 // # Not read
 //
 // The intensity dataset (/Data/Intensity), the /Attributes metadata groups

@@ -39,10 +39,26 @@
 // honours one, so "XReal = 40, XYUnits = um" is 40 µm here and 40 m in
 // Gwyddion. Files written by Gwyddion use "m" and read the same in both.
 //
-// A file that gives no XYUnits has its lateral numbers taken as µm; one
-// that gives no ZUnits has its heights scaled by Options.ZUnit (default 1,
-// i.e. µm). Without XReal (YReal) the pitch is Options.Pitch.X (.Y), or
-// 1 µm when that is zero.
+// A file that gives no XYUnits has its lateral numbers (XReal, YReal,
+// XOffset, YOffset) in Options.XYUnit µm (default 1, i.e. µm); one that
+// gives no ZUnits has its heights scaled by Options.ZUnit (default 1, i.e.
+// µm). Without XReal (YReal) the pitch is Options.Pitch.X (.Y), or 1 µm
+// when that is zero. Gwyddion reads such numbers as unitless.
+//
+// # Warnings
+//
+// What had to be assumed because the header does not say, and no option
+// set, is reported in the map's Warnings (geometry.Options.Strict refuses
+// the file), in this order:
+//
+//	no XReal in the header: a pixel pitch of 1 µm assumed along x (set --pitch)
+//	no YReal in the header: a pixel pitch of 1 µm assumed along y (set --pitch)
+//	no XYUnits in the header: XReal, YReal and the offsets read as µm (set --xy-unit)
+//	no ZUnits in the header: heights read as µm (set --z-unit)
+//
+// The XYUnits warning is raised only when a lateral number is read (an
+// XReal, a YReal or a non-zero offset). Files written by Gwyddion give all
+// four fields and raise none.
 //
 // The pixel pitch is XReal/XRes by YReal/YRes and the map offset is
 // (XOffset, YOffset): row r of the file is row r of the map, at

@@ -53,6 +53,11 @@ type header struct {
 	offset     r2.Vec  // µm
 	zScale     float64 // µm per file height unit
 	dataStart  int64   // offset D of the first data byte
+	warnings   []string
+}
+
+func (h *header) warn(format string, a ...any) {
+	h.warnings = append(h.warnings, fmt.Sprintf(format, a...))
 }
 
 // DecodeConfig reads the header of a GSF file from r. It does not read the
@@ -113,11 +118,12 @@ func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
 		}
 	}
 	return &geometry.HeightMap{
-		Z:      z,
-		Stride: h.cols,
-		Rect:   image.Rect(0, 0, h.cols, h.rows),
-		Pitch:  h.pitch,
-		Offset: h.offset,
+		Z:        z,
+		Stride:   h.cols,
+		Rect:     image.Rect(0, 0, h.cols, h.rows),
+		Pitch:    h.pitch,
+		Offset:   h.offset,
+		Warnings: h.warnings,
 	}, nil
 }
 
@@ -200,31 +206,35 @@ func readHeader(br *bufio.Reader, opts *geometry.Options) (header, error) {
 	}
 	h.cols, h.rows = cols, rows
 
-	xy := 1.0 // µm per lateral unit; no XYUnits: numbers are µm
+	// No XYUnits: lateral numbers are in Options.XYUnit µm, else µm.
+	xy, xyAssumed := 1.0, false // µm per lateral unit
 	if u := fields["XYUnits"]; u != "" {
 		var ok bool
 		if xy, ok = geometry.LengthUnit(u); !ok {
 			return header{}, unsupportedErr("XYUnits %q is not a length", clip(u))
 		}
+	} else if opts.XYUnit != 0 {
+		if !(opts.XYUnit > 0) || math.IsInf(opts.XYUnit, 0) {
+			return header{}, fmt.Errorf("gsf: Options.XYUnit %g µm is not positive and finite", opts.XYUnit)
+		}
+		xy = opts.XYUnit
+	} else {
+		xyAssumed = true // warned below if a lateral number is read
 	}
 	h.zScale = opts.ZUnit
-	if h.zScale == 0 {
-		h.zScale = 1
-	}
 	if u := fields["ZUnits"]; u != "" {
 		var ok bool
 		if h.zScale, ok = geometry.LengthUnit(u); !ok {
 			return header{}, unsupportedErr("ZUnits %q is not a length: not a height map", clip(u))
 		}
 	}
+	zAssumed := h.zScale == 0 // warned last
+	if zAssumed {
+		h.zScale = 1
+	}
 
 	h.pitch = opts.Pitch
-	if h.pitch.X == 0 {
-		h.pitch.X = 1
-	}
-	if h.pitch.Y == 0 {
-		h.pitch.Y = 1
-	}
+	lateral := false // a lateral number of the file is read
 	for _, f := range []struct {
 		name  string
 		res   int
@@ -235,8 +245,13 @@ func readHeader(br *bufio.Reader, opts *geometry.Options) (header, error) {
 			return header{}, err
 		}
 		if !ok {
+			if *f.pitch == 0 {
+				*f.pitch = 1
+				h.warn("no %s in the header: a pixel pitch of 1 µm assumed along %s (set --pitch)", f.name, strings.ToLower(f.name[:1]))
+			}
 			continue
 		}
+		lateral = true
 		p := v / float64(f.res) * xy
 		if !(v > 0) || !(p > 0) || math.IsInf(p, 0) {
 			return header{}, formatErr("%s = %g gives pixel size %g µm", f.name, v, p)
@@ -258,6 +273,13 @@ func readHeader(br *bufio.Reader, opts *geometry.Options) (header, error) {
 		if math.IsInf(*f.off, 0) {
 			return header{}, formatErr("%s = %g overflows in µm", f.name, v)
 		}
+		lateral = lateral || v != 0
+	}
+	if xyAssumed && lateral {
+		h.warn("no XYUnits in the header: XReal, YReal and the offsets read as µm (set --xy-unit)")
+	}
+	if zAssumed {
+		h.warn("no ZUnits in the header: heights read as µm (set --z-unit)")
 	}
 	return h, nil
 }

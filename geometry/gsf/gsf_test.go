@@ -85,10 +85,13 @@ func TestGwyddionFile(t *testing.T) {
 }
 
 func TestRegistered(t *testing.T) {
-	m, name, err := geometry.ReadFile("testdata/gwyddion-64x48.gsf", nil)
+	// Gwyddion writes XReal, YReal, XYUnits and ZUnits: nothing assumed,
+	// so Strict reads it.
+	m, name, err := geometry.ReadFile("testdata/gwyddion-64x48.gsf", &geometry.Options{Strict: true})
 	require.NoError(t, err)
 	require.Equal(t, "gsf", name)
 	require.Equal(t, 64*48, m.ValidCount())
+	require.Empty(t, m.Warnings)
 
 	raw, err := os.ReadFile("testdata/gwyddion-64x48.gsf")
 	require.NoError(t, err)
@@ -97,6 +100,14 @@ func TestRegistered(t *testing.T) {
 	require.Equal(t, "gsf", cfg.Format)
 	require.Equal(t, 64, cfg.Cols)
 }
+
+// Warnings for what a header does not say (package documentation).
+const (
+	warnXReal   = "no XReal in the header: a pixel pitch of 1 µm assumed along x (set --pitch)"
+	warnYReal   = "no YReal in the header: a pixel pitch of 1 µm assumed along y (set --pitch)"
+	warnXYUnits = "no XYUnits in the header: XReal, YReal and the offsets read as µm (set --xy-unit)"
+	warnZUnits  = "no ZUnits in the header: heights read as µm (set --z-unit)"
+)
 
 func TestDecode(t *testing.T) {
 	nan := float32(math.NaN())
@@ -110,6 +121,7 @@ func TestDecode(t *testing.T) {
 		offset  r2.Vec    // µm
 		z       []float64 // µm
 		trailer int       // extra bytes after the data
+		warn    []string  // exact, in order
 	}{
 		{
 			name:  "metres",
@@ -147,6 +159,36 @@ func TestDecode(t *testing.T) {
 			opts:  &geometry.Options{ZUnit: 1e-3},
 			pitch: r2.Vec{X: 4, Y: 3},
 			z:     []float64{1e-3, 2e-3},
+			warn:  []string{warnXYUnits}, // Options.ZUnit given: no ZUnits warning
+		},
+		{
+			name:  "no XYUnits: Options.XYUnit",
+			lines: []string{"XRes = 2", "YRes = 1", "XReal = 8e-3", "YReal = 3e-3", "XOffset = 1e-3", "ZUnits = nm"},
+			vals:  []float32{1, 2},
+			opts:  &geometry.Options{XYUnit: 1e3},                                     // mm
+			pitch: r2.Vec{X: 4, Y: 3}, offset: r2.Vec{X: 1}, z: []float64{1e-3, 2e-3}, // 8e-3 mm / 2, 3e-3 mm / 1, 1e-3 mm
+		},
+		{
+			name:  "no XYUnits, zero offsets only: nothing read in that unit",
+			lines: []string{"XRes = 1", "YRes = 1", "XOffset = 0", "YOffset = 0", "ZUnits = m"},
+			vals:  []float32{1e-6},
+			opts:  &geometry.Options{Pitch: r2.Vec{X: 2, Y: 2}},
+			pitch: r2.Vec{X: 2, Y: 2}, z: []float64{1},
+		},
+		{
+			name:  "no XYUnits, an offset",
+			lines: []string{"XRes = 1", "YRes = 1", "YOffset = -4", "ZUnits = m"},
+			vals:  []float32{1e-6},
+			opts:  &geometry.Options{Pitch: r2.Vec{X: 2, Y: 2}},
+			pitch: r2.Vec{X: 2, Y: 2}, offset: r2.Vec{Y: -4}, z: []float64{1},
+			warn: []string{warnXYUnits},
+		},
+		{
+			name:  "XReal but no YReal",
+			lines: []string{"XRes = 2", "YRes = 1", "XReal = 8", "XYUnits = um", "ZUnits = um"},
+			vals:  []float32{1, 2},
+			pitch: r2.Vec{X: 4, Y: 1}, z: []float64{1, 2},
+			warn: []string{warnYReal},
 		},
 		{
 			name:  "no size: pitch from options",
@@ -162,6 +204,7 @@ func TestDecode(t *testing.T) {
 			vals:  []float32{1, 2},
 			pitch: r2.Vec{X: 1, Y: 1},
 			z:     []float64{1, 2},
+			warn:  []string{warnXReal, warnYReal, warnZUnits},
 		},
 		{
 			name:  "non-finite values are invalid",
@@ -169,6 +212,7 @@ func TestDecode(t *testing.T) {
 			vals:  []float32{nan, inf, -inf, 4},
 			pitch: r2.Vec{X: 1, Y: 1},
 			z:     []float64{math.NaN(), math.NaN(), math.NaN(), 4},
+			warn:  []string{warnXReal, warnYReal},
 		},
 		{
 			name:    "trailing bytes ignored",
@@ -177,6 +221,7 @@ func TestDecode(t *testing.T) {
 			pitch:   r2.Vec{X: 1, Y: 1},
 			z:       []float64{3},
 			trailer: 5,
+			warn:    []string{warnXReal, warnYReal, warnZUnits},
 		},
 		{
 			name:  "duplicate field: last wins",
@@ -184,6 +229,7 @@ func TestDecode(t *testing.T) {
 			vals:  []float32{3},
 			pitch: r2.Vec{X: 1, Y: 1},
 			z:     []float64{3},
+			warn:  []string{warnXReal, warnYReal, warnZUnits},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -197,7 +243,23 @@ func TestDecode(t *testing.T) {
 				require.InDelta(t, tc.offset.Y, m.Offset.Y, 1e-9)
 				// float32 values: 2⁻²⁴ relative, and |z| ≤ 5 µm.
 				decodetest.RequireHeights(t, tc.z, m, 5*0x1p-24)
+				require.Equal(t, tc.warn, m.Warnings)
 			}
+			// Through the registry under Strict: refused exactly when warned.
+			opts := geometry.Options{Strict: true}
+			if tc.opts != nil {
+				opts = *tc.opts
+				opts.Strict = true
+			}
+			m, _, err := geometry.Decode(bytes.NewReader(raw), &opts)
+			if tc.warn == nil {
+				require.NoError(t, err)
+				require.Empty(t, m.Warnings)
+				return
+			}
+			var se geometry.StrictError
+			require.ErrorAs(t, err, &se)
+			require.Equal(t, geometry.StrictError(tc.warn), se)
 		})
 	}
 }
@@ -227,6 +289,7 @@ func TestErrors(t *testing.T) {
 		is     error // for errors.Is
 		as     any   // for errors.As
 		stream bool  // the error shows only when Seek is hidden (or only when it is not)
+		opts   *geometry.Options
 	}{
 		{name: "empty", raw: nil, as: &formatErr},
 		{name: "not gsf", raw: []byte("GWYP\x00\x00\x00\x00"), as: &formatErr},
@@ -247,6 +310,7 @@ func TestErrors(t *testing.T) {
 		{name: "ZUnits volt", raw: buildGSF(append(good, "ZUnits = V"), ramp(2)), as: &unsupportedErr},
 		{name: "ZUnits ampere", raw: buildGSF(append(good, "ZUnits = A"), ramp(2)), as: &unsupportedErr},
 		{name: "XYUnits square metre", raw: buildGSF(append(good, "XYUnits = m^2"), ramp(2)), as: &unsupportedErr},
+		{name: "Options.XYUnit negative", raw: buildGSF(append(good, "XReal = 2"), ramp(2)), opts: &geometry.Options{XYUnit: -1}},
 		{name: "line without =", raw: buildGSF(append(good, "garbage"), ramp(2)), as: &formatErr},
 		{name: "padding not NUL", raw: []byte(gsf.Magic + "XRes = 1\nYRes = 1\n\x00x\x00\x00\x00\x00"), as: &formatErr},
 		{name: "no NUL", raw: []byte(gsf.Magic + "XRes = 1\nYRes = 1\n"), is: io.ErrUnexpectedEOF},
@@ -258,7 +322,7 @@ func TestErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for name, r := range decodetest.Readers(tc.raw) {
-				_, err := gsf.Decode(r(), nil)
+				_, err := gsf.Decode(r(), tc.opts)
 				decodetest.RequireError(t, err, "gsf", tc.is, tc.as, name)
 			}
 		})

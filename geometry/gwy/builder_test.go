@@ -83,6 +83,38 @@ func file(items ...comp) []byte {
 	return append([]byte(gwy.Magic), object("GwyContainer", items...)...)
 }
 
+// gtypes are the GLib type ids (gobject/gtype.h: G_TYPE_UCHAR 4<<2,
+// G_TYPE_BOOLEAN 5<<2, G_TYPE_INT 6<<2, G_TYPE_INT64 10<<2, G_TYPE_DOUBLE
+// 15<<2, G_TYPE_STRING 16<<2, G_TYPE_OBJECT 20<<2) that tag the items of a
+// Gwyddion 1 container, by the type letter of the value that follows.
+var gtypes = map[byte]uint32{'c': 16, 'b': 20, 'i': 24, 'q': 40, 'd': 60, 's': 64, 'o': 80}
+
+// file1 returns a Gwyddion 1 file (magic GWYO) whose top-level container
+// has the given items, serialized as Gwyddion 1's gwy_container_serialize
+// wrote them (libgwyddion/gwycontainer.c before svn r3511): "GwyContainer",
+// NUL, uint32 byte size of the items, then each item as uint32 GLib type
+// id, key, NUL, value. Values and nested objects are as in GWYP. It panics
+// on a type letter no Gwyddion 1 container holds (the arrays).
+func file1(items ...comp) []byte {
+	var body bytes.Buffer
+	for _, c := range items {
+		id, ok := gtypes[c.typ]
+		if !ok {
+			panic("file1: no GLib type for " + string(c.typ))
+		}
+		_ = binary.Write(&body, binary.LittleEndian, id)
+		body.WriteString(c.name)
+		body.WriteByte(0)
+		put(&body, c.typ, c.val)
+	}
+	var b bytes.Buffer
+	b.WriteString(gwy.Magic1)
+	b.WriteString("GwyContainer\x00")
+	_ = binary.Write(&b, binary.LittleEndian, uint32(body.Len()))
+	b.Write(body.Bytes())
+	return b.Bytes()
+}
+
 func siUnit(u string) []byte {
 	return object("GwySIUnit", comp{"unitstr", 's', u})
 }
@@ -96,6 +128,9 @@ type df struct {
 }
 
 // dataField serializes d in the order Gwyddion 2.62 writes a GwyDataField.
+// With xoff = yoff = 0 it is also the layout of Gwyddion 1 (before svn r3511,
+// libprocess/datafield.c), which had no offsets; Gwyddion before 1.0
+// (before svn r1364, March 2004) wrote no units either.
 func dataField(d df) []byte {
 	comps := []comp{{"xres", 'i', d.xres}, {"yres", 'i', d.yres}, {"xreal", 'd', d.xreal}, {"yreal", 'd', d.yreal}}
 	if d.xoff != 0 {

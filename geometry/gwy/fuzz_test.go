@@ -3,7 +3,6 @@ package gwy_test
 import (
 	"bytes"
 	"math"
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -14,11 +13,12 @@ import (
 )
 
 // FuzzDecode checks that no input panics, that the seekable and stream
-// paths and DecodeConfig agree, and that a decoded map survives an
+// paths and DecodeConfig agree, that strict reading refuses exactly the
+// maps read with warnings, and that a decoded map survives an
 // encode-decode round trip.
 func FuzzDecode(f *testing.F) {
-	if raw, err := os.ReadFile("testdata/gwyddion-3ch.gwy"); err == nil {
-		decodetest.AddTruncations(f, raw, len(raw)-1, 200)
+	for _, raw := range decodetest.ReadFiles(f, "testdata/*.gwy") {
+		decodetest.AddTruncations(f, raw, len(raw)-1, len(raw)/2, 200, 40)
 	}
 	small := df{xres: 3, yres: 2, xreal: 3e-6, yreal: 4e-6, xoff: 1e-6, unitXY: "m", unitZ: "m",
 		data: []float64{1e-6, math.NaN(), 3e-6, math.Inf(1), 5e-6, 6e-6}}
@@ -29,6 +29,16 @@ func FuzzDecode(f *testing.F) {
 	f.Add(file(append([]comp{{"/4/data", 'o', dataField(small)}}, allTypes...)...))
 	f.Add(file(allTypes...))
 	f.Add([]byte(gwy.Magic))
+	// Gwyddion 1 (GWYO): every item type, a mask, no units.
+	f.Add(file1(gwyddion1Items(comp{"/0/data", 'o', dataField(small)}, comp{"/0/mask", 'o', dataField(mask)})...))
+	noUnits := small
+	noUnits.unitXY, noUnits.unitZ = "", ""
+	f.Add(file1(comp{"/0/data", 'o', dataField(noUnits)}))
+	f.Add(file1(comp{"/0/data/title", 's', "x"}))
+	f.Add([]byte(gwy.Magic1))
+	prefixed := small
+	prefixed.unitXY, prefixed.unitZ = "\u00b5m", "nm"
+	f.Add(file(comp{"/0/data", 'o', dataField(prefixed)}))
 
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		cfg, cfgErr := gwy.DecodeConfig(bytes.NewReader(raw), nil)
@@ -46,6 +56,15 @@ func FuzzDecode(f *testing.F) {
 		require.Equal(t, geometry.Config{Format: "gwy", Cols: m.Cols(), Rows: m.Rows(), Pitch: m.Pitch, Offset: m.Offset}, cfg)
 		require.Len(t, m.Z, m.Stride*m.Rows())
 		require.LessOrEqual(t, len(m.Z), geometry.MaxPixels)
+		sm, _, err := geometry.Decode(bytes.NewReader(raw), &geometry.Options{Strict: true})
+		if len(m.Warnings) == 0 {
+			require.NoError(t, err)
+			require.Equal(t, m.Rect, sm.Rect)
+		} else {
+			var se geometry.StrictError
+			require.ErrorAs(t, err, &se)
+			require.Equal(t, geometry.StrictError(m.Warnings), se)
+		}
 
 		back, err := gwy.Decode(bytes.NewReader(encode(m)), nil)
 		if err != nil {
@@ -54,6 +73,7 @@ func FuzzDecode(f *testing.F) {
 			return
 		}
 		require.Equal(t, m.Rect, back.Rect)
+		require.Empty(t, back.Warnings)        // encode writes units m
 		near := func(want, got float64) bool { // a few roundings by 1e6 and by the size
 			return want == got || math.Abs(got-want) <= 1e-14*math.Abs(want) || math.Abs(want) < 1e-290
 		}

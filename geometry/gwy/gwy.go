@@ -15,19 +15,20 @@ import (
 	"github.com/mtgeo/mtgeo/geometry"
 )
 
-// Magic starts every GWY file of the format this package reads.
+// Magic starts the GWY files written by Gwyddion 2 and later.
 const Magic = "GWYP"
 
-// magicOld starts files of Gwyddion 1, which this package does not read.
-const magicOld = "GWYO"
+// Magic1 starts the GWY files written by Gwyddion 1, whose top-level
+// container tags each item with a GLib type id (see the package
+// documentation).
+const Magic1 = "GWYO"
 
 func init() {
+	isGWYP, isGWYO := geometry.MagicMatcher(Magic), geometry.MagicMatcher(Magic1)
 	geometry.RegisterFormat(geometry.Format{
-		Name:       "gwy",
-		Extensions: []string{".gwy"},
-		Match: func(head []byte) bool {
-			return geometry.MagicMatcher(Magic)(head) || geometry.MagicMatcher(magicOld)(head)
-		},
+		Name:         "gwy",
+		Extensions:   []string{".gwy"},
+		Match:        func(head []byte) bool { return isGWYP(head) || isGWYO(head) },
 		Decode:       Decode,
 		DecodeConfig: DecodeConfig,
 	})
@@ -93,13 +94,18 @@ func DecodeConfig(r io.Reader, opts *geometry.Options) (geometry.Config, error) 
 	return geometry.Config{Format: "gwy", Cols: int(ch.data.xres), Rows: int(ch.data.yres), Pitch: g.pitch, Offset: g.offset}, nil
 }
 
-// Decode reads an image channel of a GWY file from r: the lowest-numbered
-// one, or the one Options.Channel selects (see the package documentation).
-// Heights are in µm; masked and non-finite pixels are NaN. A nil opts means
-// the defaults. Errors wrap geometry.FormatError for malformed files,
-// geometry.UnsupportedError for valid files this package does not read (no
-// image channel, values that are not heights, the old GWYO format),
-// geometry.ErrTooLarge for maps over geometry.MaxPixels and
+// Decode reads an image channel of a GWY file (Gwyddion 2 or 1) from r:
+// the lowest-numbered one, or the one Options.Channel selects (see the
+// package documentation). Heights are in µm; masked and non-finite pixels
+// are NaN. A nil opts means the defaults.
+//
+// A unit assumed, or read otherwise than it is spelt (no unit, taken as
+// metres; a prefixed unit, whose numbers are metres all the same), is a
+// warning in HeightMap.Warnings, which Options.Strict turns into an error
+// in geometry.Decode and geometry.ReadFile. Errors wrap
+// geometry.FormatError for malformed files, geometry.UnsupportedError for
+// valid files this package does not read (no image channel, values that are
+// not heights), geometry.ErrTooLarge for maps over geometry.MaxPixels and
 // io.ErrUnexpectedEOF for truncated files.
 func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
 	s, err := newStream(r)
@@ -128,6 +134,9 @@ func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
 	d := ch.data
 	m := geometry.New(int(d.xres), int(d.yres), g.pitch) // size checked by ch.geometry
 	m.Offset = g.offset
+	for _, w := range g.warnings {
+		m.Warn("%s", w)
+	}
 	err = s.values(d, func(i int, v float64) {
 		if !math.IsNaN(v) && !math.IsInf(v, 0) {
 			m.Z[i] = v * g.zScale
@@ -212,37 +221,56 @@ func (f *field) check() error {
 	return nil
 }
 
-// geom is a channel's geometry in µm.
+// geom is a channel's geometry in µm, with the warnings raised on the way.
 type geom struct {
 	pitch, offset r2.Vec
 	zScale        float64 // µm per value unit
+	warnings      []string
 }
 
+func (g *geom) warn(format string, a ...any) {
+	g.warnings = append(g.warnings, fmt.Sprintf(format, a...))
+}
+
+// metre is the length of the unit of every GWY length value, in µm.
+const metre = 1e6
+
 // geometry converts the checked channel's sizes to µm.
+//
+// Stored numbers are in base units whatever the unit string says:
+// Gwyddion parses a GwySIUnit's string to a base unit and drops its power
+// of ten (see the package documentation). So a length unit, prefixed or
+// not, means metres, and only its absence or a non-length unit matters.
 func (c *channel) geometry(opts *geometry.Options) (geom, error) {
 	if opts == nil {
 		opts = &geometry.Options{}
 	}
 	d := c.data
-	xy := 1.0 // no si_unit_xy: numbers are µm
-	if d.unitXY != "" {
-		var ok bool
-		if xy, ok = geometry.LengthUnit(d.unitXY); !ok {
-			return geom{}, unsupportedErr("%s: lateral unit %q is not a length", d.key, d.unitXY)
+	var g geom
+	switch {
+	case d.unitXY == "":
+		g.warn("%s has no lateral unit (si_unit_xy absent or empty): xreal, yreal, xoff and yoff read as metres", d.key)
+	case !isMetre(d.unitXY):
+		return geom{}, unsupportedErr("%s: lateral unit %q is not a length", d.key, d.unitXY)
+	case d.unitXY != "m":
+		g.warn("%s: lateral unit %q is not the base unit m: read as metres, as Gwyddion does (it drops the power of ten)", d.key, d.unitXY)
+	}
+	g.zScale = metre
+	switch {
+	case d.unitZ == "" && opts.ZUnit != 0:
+		if !(opts.ZUnit > 0 && opts.ZUnit <= math.MaxFloat64) {
+			return geom{}, fmt.Errorf("gwy: Options.ZUnit %g µm is not positive and finite", opts.ZUnit)
 		}
+		g.zScale = opts.ZUnit // the caller says: nothing assumed
+	case d.unitZ == "":
+		g.warn("%s has no value unit (si_unit_z absent or empty): heights read as metres", d.key)
+	case !isMetre(d.unitZ):
+		return geom{}, unsupportedErr("%s: value unit %q is not a length: not a height channel", d.key, d.unitZ)
+	case d.unitZ != "m":
+		g.warn("%s: value unit %q is not the base unit m: heights read as metres, as Gwyddion does (it drops the power of ten)", d.key, d.unitZ)
 	}
-	g := geom{zScale: opts.ZUnit}
-	if g.zScale == 0 {
-		g.zScale = 1
-	}
-	if d.unitZ != "" {
-		var ok bool
-		if g.zScale, ok = geometry.LengthUnit(d.unitZ); !ok {
-			return geom{}, unsupportedErr("%s: value unit %q is not a length: not a height channel", d.key, d.unitZ)
-		}
-	}
-	g.pitch = r2.Vec{X: d.xreal / float64(d.xres) * xy, Y: d.yreal / float64(d.yres) * xy}
-	g.offset = r2.Vec{X: d.xoff * xy, Y: d.yoff * xy}
+	g.pitch = r2.Vec{X: d.xreal / float64(d.xres) * metre, Y: d.yreal / float64(d.yres) * metre}
+	g.offset = r2.Vec{X: d.xoff * metre, Y: d.yoff * metre}
 	if !(d.xreal > 0 && d.yreal > 0 && g.pitch.X > 0 && g.pitch.Y > 0) || math.IsInf(g.pitch.X, 0) || math.IsInf(g.pitch.Y, 0) {
 		return geom{}, formatErr("%s: xreal, yreal = %g, %g give pixel size %g×%g µm", d.key, d.xreal, d.yreal, g.pitch.X, g.pitch.Y)
 	}
@@ -254,6 +282,9 @@ func (c *channel) geometry(opts *geometry.Options) (geom, error) {
 
 // scan reads the magic and the top-level container, recording every
 // channel's data field and mask and skipping everything else.
+//
+// The two magics differ only in the container's items: GWYP writes a key
+// then a type letter, GWYO a GLib type id then a key.
 func (s *stream) scan() (map[int]*channel, error) {
 	var magic [4]byte
 	if err := s.read(magic[:], math.MaxInt64, "magic"); err != nil {
@@ -262,12 +293,13 @@ func (s *stream) scan() (map[int]*channel, error) {
 		}
 		return nil, err
 	}
+	var old bool // Gwyddion 1
 	switch string(magic[:]) {
 	case Magic:
-	case magicOld:
-		return nil, unsupportedErr("Gwyddion 1 file (magic %s)", magicOld)
+	case Magic1:
+		old = true
 	default:
-		return nil, formatErr("magic %q, want %q", magic[:], Magic)
+		return nil, formatErr("magic %q, want %q or %q", magic[:], Magic, Magic1)
 	}
 	typ, end, err := s.objectHeader(math.MaxInt64, "top-level object")
 	if err != nil {
@@ -278,13 +310,20 @@ func (s *stream) scan() (map[int]*channel, error) {
 	}
 	chans := make(map[int]*channel)
 	for s.off < end {
+		var t byte
+		if old {
+			if t, err = s.gtype(end); err != nil {
+				return nil, err
+			}
+		}
 		key, long, err := s.cstring(end, maxKey, "container key")
 		if err != nil {
 			return nil, err
 		}
-		t, err := s.u8(end, "container item type")
-		if err != nil {
-			return nil, err
+		if !old {
+			if t, err = s.u8(end, "container item type"); err != nil {
+				return nil, err
+			}
 		}
 		n, isMask, ok := channelKey(key)
 		if long || !ok || t != 'o' {
@@ -315,6 +354,48 @@ func (s *stream) scan() (map[int]*channel, error) {
 		*slot = f
 	}
 	return chans, nil
+}
+
+// GLib's fundamental type ids, G_TYPE_MAKE_FUNDAMENTAL(n) = n<<2 in
+// gobject/gtype.h (fixed since GLib 2.0): those of the values a Gwyddion 1
+// container holds.
+const (
+	gtypeUchar   = 4 << 2  // G_TYPE_UCHAR, 16
+	gtypeBoolean = 5 << 2  // G_TYPE_BOOLEAN, 20
+	gtypeInt     = 6 << 2  // G_TYPE_INT, 24
+	gtypeInt64   = 10 << 2 // G_TYPE_INT64, 40
+	gtypeDouble  = 15 << 2 // G_TYPE_DOUBLE, 60
+	gtypeString  = 16 << 2 // G_TYPE_STRING, 64
+	gtypeObject  = 20 << 2 // G_TYPE_OBJECT, 80
+)
+
+// gtype reads the GLib type id that starts an item of a Gwyddion 1
+// container and returns the GWYP type letter of the value that follows.
+// Any other id is a FormatError: the length of its value is unknown
+// (Gwyddion itself warns and reads on out of step).
+func (s *stream) gtype(end int64) (byte, error) {
+	at := s.off
+	id, err := s.u32(end, "container item GLib type")
+	if err != nil {
+		return 0, err
+	}
+	switch id {
+	case gtypeUchar:
+		return 'c', nil
+	case gtypeBoolean:
+		return 'b', nil
+	case gtypeInt:
+		return 'i', nil
+	case gtypeInt64:
+		return 'q', nil
+	case gtypeDouble:
+		return 'd', nil
+	case gtypeString:
+		return 's', nil
+	case gtypeObject:
+		return 'o', nil
+	}
+	return 0, formatErr("container item at offset %d has GLib type id %d, not one Gwyddion 1 writes", at, id)
 }
 
 // channelKey parses a container key "/N/data" or "/N/mask", N a decimal

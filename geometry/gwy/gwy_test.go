@@ -117,9 +117,18 @@ func TestRegistered(t *testing.T) {
 	require.Equal(t, "gwy", name)
 	require.Equal(t, 64*48-101, m.ValidCount())
 
-	var unsupported geometry.UnsupportedError
-	_, _, err = geometry.Decode(bytes.NewReader([]byte("GWYO\x00\x00")), nil)
-	require.ErrorAs(t, err, &unsupported)
+	// A Gwyddion 1 file is found by its magic GWYO, and Options.Strict
+	// reaches the decoder through the registry.
+	old := file1(comp{"/0/data", 'o', dataField(df{xres: 1, yres: 1, xreal: 1e-6, yreal: 1e-6, data: []float64{2e-6}})})
+	m, name, err = geometry.Decode(bytes.NewReader(old), nil)
+	require.NoError(t, err)
+	require.Equal(t, "gwy", name)
+	require.InDelta(t, 2, m.At(0, 0), 1e-12) // 2e-6 m
+	require.Len(t, m.Warnings, 2)            // no units
+	_, _, err = geometry.Decode(bytes.NewReader(old), &geometry.Options{Strict: true})
+	var se geometry.StrictError
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, geometry.StrictError(m.Warnings), se)
 }
 
 // allTypes is a container item of every component type, nested objects
@@ -140,9 +149,11 @@ var allTypes = []comp{
 
 func TestDecode(t *testing.T) {
 	nan, inf := math.NaN(), math.Inf(1)
+	// small is a one-row field of 1 µm pixels (xreal, yreal in metres).
 	small := func(unitXY, unitZ string, data ...float64) []byte {
-		return dataField(df{xres: int32(len(data)), yres: 1, xreal: float64(len(data)), yreal: 1, unitXY: unitXY, unitZ: unitZ, data: data})
+		return dataField(df{xres: int32(len(data)), yres: 1, xreal: float64(len(data)) * 1e-6, yreal: 1e-6, unitXY: unitXY, unitZ: unitZ, data: data})
 	}
+	one := r2.Vec{X: 1, Y: 1}
 	for _, tc := range []struct {
 		name   string
 		raw    []byte
@@ -151,6 +162,7 @@ func TestDecode(t *testing.T) {
 		pitch  r2.Vec    // µm
 		offset r2.Vec    // µm
 		z      []float64 // µm, row-major
+		warn   []string  // a substring of each warning, in order
 	}{
 		{
 			name: "metres, offset, rows top to bottom",
@@ -160,30 +172,50 @@ func TestDecode(t *testing.T) {
 			z: []float64{1, 2, 3, 4, 5, 6},
 		},
 		{
-			name: "prefixed units",
-			raw:  file(comp{"/0/data", 'o', small("mm", "nm", 250, -1500)}),
-			cols: 2, pitch: r2.Vec{X: 1000, Y: 1000}, z: []float64{0.25, -1.5},
+			// Gwyddion 2.62 reads "mm" and "nm" as m and keeps the numbers
+			// (TestUnitSpellings): 250e-9 is 250 nm, not 250e-9 nm.
+			name: "prefixed units: numbers are metres all the same",
+			raw:  file(comp{"/0/data", 'o', small("mm", "nm", 250e-9, -1.5e-6)}),
+			cols: 2, pitch: one, z: []float64{0.25, -1.5},
+			warn: []string{`lateral unit "mm" is not the base unit m`, `value unit "nm" is not the base unit m`},
 		},
 		{
 			name: "micro sign and Angstrom",
-			raw:  file(comp{"/0/data", 'o', small("\u00b5m", "\u00c5", 1e4, 5)}),
-			cols: 2, pitch: r2.Vec{X: 1, Y: 1}, z: []float64{1, 5e-4},
+			raw:  file(comp{"/0/data", 'o', small("\u00b5m", "\u00c5", 1e-6, 5e-10)}),
+			cols: 2, pitch: one, z: []float64{1, 5e-4},
+			warn: []string{`lateral unit "µm"`, `value unit "Å"`},
 		},
 		{
-			name: "no units: lateral µm, heights times ZUnit",
-			raw:  file(comp{"/0/data", 'o', small("", "", 1, 2)}),
+			name: "no units: metres, with a warning each",
+			raw:  file(comp{"/0/data", 'o', small("", "", 1e-6, 2e-6)}),
+			cols: 2, pitch: one, z: []float64{1, 2},
+			warn: []string{"/0/data has no lateral unit (si_unit_xy absent or empty): xreal, yreal, xoff and yoff read as metres",
+				"/0/data has no value unit (si_unit_z absent or empty): heights read as metres"},
+		},
+		{
+			name: "no value unit, Options.ZUnit given: no assumption",
+			raw:  file(comp{"/0/data", 'o', small("m", "", 1, 2)}),
 			opts: &geometry.Options{ZUnit: 1e-3},
-			cols: 2, pitch: r2.Vec{X: 1, Y: 1}, z: []float64{1e-3, 2e-3},
+			cols: 2, pitch: one, z: []float64{1e-3, 2e-3},
 		},
 		{
-			name: "empty unit string is no unit",
-			raw:  file(comp{"/0/data", 'o', small(" ", " ", 1, 2)}),
-			cols: 2, pitch: r2.Vec{X: 1, Y: 1}, z: []float64{1, 2},
+			name: "blank unit string is no unit",
+			raw:  file(comp{"/0/data", 'o', small(" ", " \t", 1e-6, 2e-6)}),
+			cols: 2, pitch: one, z: []float64{1, 2},
+			warn: []string{"no lateral unit", "no value unit"},
+		},
+		{
+			name: "unit without unitstr is no unit",
+			raw: file(comp{"/0/data", 'o', object("GwyDataField", comp{"xres", 'i', int32(1)}, comp{"yres", 'i', int32(1)},
+				comp{"xreal", 'd', 1e-6}, comp{"yreal", 'd', 1e-6}, comp{"si_unit_xy", 'o', object("GwySIUnit")},
+				comp{"si_unit_z", 'o', siUnit("m")}, comp{"data", 'D', []float64{3e-6}})}),
+			cols: 1, pitch: one, z: []float64{3},
+			warn: []string{"no lateral unit"},
 		},
 		{
 			name: "non-finite values are invalid",
 			raw:  file(comp{"/0/data", 'o', small("m", "m", nan, inf, -inf, 1e-6)}),
-			cols: 4, pitch: r2.Vec{X: 1e6, Y: 1e6}, z: []float64{nan, nan, nan, 1},
+			cols: 4, pitch: one, z: []float64{nan, nan, nan, 1},
 		},
 		{
 			name: "mask first, any non-zero value masks",
@@ -191,40 +223,40 @@ func TestDecode(t *testing.T) {
 				comp{"/0/mask", 'o', small("m", "", 0, 1, 0.5, -1, nan, 0)},
 				comp{"/0/data", 'o', small("m", "m", 1e-6, 2e-6, 3e-6, 4e-6, 5e-6, 6e-6)},
 			),
-			cols: 6, pitch: r2.Vec{X: 1e6, Y: 1e6}, z: []float64{1, nan, nan, nan, nan, 6},
+			cols: 6, pitch: one, z: []float64{1, nan, nan, nan, nan, 6},
 		},
 		{
 			name: "channels ordered by number, not by key",
 			raw: file(
-				comp{"/10/data", 'o', small("um", "um", 10)},
-				comp{"/2/data", 'o', small("um", "um", 2)},
+				comp{"/10/data", 'o', small("m", "m", 10e-6)},
+				comp{"/2/data", 'o', small("m", "m", 2e-6)},
 			),
-			cols: 1, pitch: r2.Vec{X: 1, Y: 1}, z: []float64{2},
+			cols: 1, pitch: one, z: []float64{2},
 		},
 		{
 			name: "channel option counts channels in order",
 			raw: file(
-				comp{"/10/data", 'o', small("um", "um", 10)},
-				comp{"/2/data", 'o', small("um", "um", 2)},
-				comp{"/2/mask", 'o', small("um", "", 1)},
+				comp{"/10/data", 'o', small("m", "m", 10e-6)},
+				comp{"/2/data", 'o', small("m", "m", 2e-6)},
+				comp{"/2/mask", 'o', small("m", "", 1)},
 			),
 			opts: &geometry.Options{Channel: 1},
-			cols: 1, pitch: r2.Vec{X: 1, Y: 1}, z: []float64{10},
+			cols: 1, pitch: one, z: []float64{10},
 		},
 		{
 			name: "skips every other component type",
 			raw: file(append(append([]comp{},
 				allTypes...),
-				comp{"/1/data", 'o', small("um", "um", 7)},
+				comp{"/1/data", 'o', small("m", "m", 7e-6)},
 				comp{"/1/data/title", 's', "Height"},
-				comp{"/01/data", 'o', small("um", "um", 99)},          // not canonical: not a channel
-				comp{"/x/data", 'o', small("um", "um", 99)},           // not a number
+				comp{"/01/data", 'o', small("m", "m", 99)},            // not canonical: not a channel
+				comp{"/x/data", 'o', small("m", "m", 99)},             // not a number
 				comp{"/0/data", 's', "not an object"},                 // not an object
 				comp{"/3/data", 'o', object("GwyBrick", allTypes...)}, // not a GwyDataField
-				comp{"/4/mask", 'o', small("um", "", 1)},              // mask without data
-				comp{"/" + strings.Repeat("9", 200) + "/data", 'o', small("um", "um", 99)},
+				comp{"/4/mask", 'o', small("m", "", 1)},               // mask without data
+				comp{"/" + strings.Repeat("9", 200) + "/data", 'o', small("m", "m", 99)},
 			)...),
-			cols: 1, pitch: r2.Vec{X: 1, Y: 1}, z: []float64{7},
+			cols: 1, pitch: one, z: []float64{7},
 		},
 		{
 			name: "unknown data-field components skipped",
@@ -236,6 +268,31 @@ func TestDecode(t *testing.T) {
 				{"cache", 'D', []float64{1, 2}}, {"a very long component name indeed", 'i', int32(0)},
 			}, allTypes...)...)}),
 			cols: 1, pitch: r2.Vec{X: 2, Y: 1}, z: []float64{3},
+		},
+		{
+			name: "Gwyddion 1: data, mask and every item type",
+			raw: file1(gwyddion1Items(
+				comp{"/0/mask", 'o', small("m", "m", 0, 1, 0)},
+				comp{"/0/data", 'o', small("m", "m", 1e-6, 2e-6, 3e-6)},
+			)...),
+			cols: 3, pitch: one, z: []float64{1, nan, 3},
+		},
+		{
+			name: "Gwyddion 1 before 1.0: no units",
+			raw:  file1(comp{"/0/data", 'o', small("", "", 4e-6)}),
+			cols: 1, pitch: one, z: []float64{4},
+			warn: []string{"no lateral unit", "no value unit"},
+		},
+		{
+			name: "Gwyddion 1: channels by number",
+			raw:  file1(comp{"/7/data", 'o', small("m", "m", 7e-6)}, comp{"/0/data/title", 's', "x"}, comp{"/1/data", 'o', small("m", "m", 1e-6)}),
+			opts: &geometry.Options{Channel: 1},
+			cols: 1, pitch: one, z: []float64{7},
+		},
+		{
+			name: "Gwyddion 1: empty container items skipped",
+			raw:  file1(comp{"", 's', ""}, comp{"/0/data", 'o', small("m", "m", 5e-6)}, comp{"/0/x", 'o', object("")}),
+			cols: 1, pitch: one, z: []float64{5},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -255,12 +312,55 @@ func TestDecode(t *testing.T) {
 					}
 					require.InDelta(t, want, m.Z[i], 1e-12, "%s: Z[%d]", name, i) // float64 scaled by 1e6
 				}
+				require.Len(t, m.Warnings, len(tc.warn), "%s: %q", name, m.Warnings)
+				for i, w := range tc.warn {
+					require.Contains(t, m.Warnings[i], w, name)
+				}
 				cfg, err := gwy.DecodeConfig(r(), tc.opts)
 				require.NoError(t, err, name)
 				require.Equal(t, geometry.Config{Format: "gwy", Cols: m.Cols(), Rows: m.Rows(), Pitch: m.Pitch, Offset: m.Offset}, cfg, name)
+
+				// Strict reading (geometry.Decode) refuses exactly the files
+				// with warnings.
+				strict := geometry.Options{Strict: true}
+				if tc.opts != nil {
+					strict = *tc.opts
+					strict.Strict = true
+				}
+				sm, _, err := geometry.Decode(r(), &strict)
+				if len(tc.warn) == 0 {
+					require.NoError(t, err, name)
+					decodetest.RequireHeights(t, m.Z, sm, 0)
+					continue
+				}
+				var se geometry.StrictError
+				require.ErrorAs(t, err, &se, name)
+				require.Equal(t, geometry.StrictError(m.Warnings), se, name)
+				require.Nil(t, sm, name)
 			}
 		})
 	}
+}
+
+// gwyddion1Items returns items around which a Gwyddion 1 container holds
+// one of every item type it writes (GLib types uchar, boolean, int, int64,
+// double, string, object), with keys Gwyddion 1.x used: a presentation
+// field at /0/show (not a channel), a palette, a selection and a graph.
+func gwyddion1Items(channel ...comp) []comp {
+	items := []comp{
+		{"/0/data/title", 's', "Topography"},
+		{"/0/base/palette", 's', "Gray"},
+		{"/0/show", 'o', dataField(df{xres: 1, yres: 1, xreal: 1e-6, yreal: 1e-6, unitXY: "m", unitZ: "m", data: []float64{99}})},
+		{"/0/select/pointer/x", 'd', 1.5e-6},
+		{"/0/graph/lastid", 'i', int32(1)},
+		{"/0/base/range-type", 'q', int64(-2)},
+		{"/0/mask/visible", 'b', byte(1)},
+		{"/0/c", 'c', byte('x')},
+	}
+	items = append(items[:3], append(channel, items[3:]...)...)
+	return append(items, comp{"/0/graph/graph/1", 'o', object("GwyGraphModel", comp{"curves", 'O', [][]byte{
+		object("GwyGraphCurveModel", comp{"xdata", 'D', []float64{0, 1}}, comp{"ydata", 'D', []float64{1, 0}}),
+	}})})
 }
 
 func TestErrors(t *testing.T) {
@@ -310,6 +410,12 @@ func TestErrors(t *testing.T) {
 	at = bytes.Index(top, []byte("GwySIUnit\x00")) + len("GwySIUnit\x00")
 	unitPast := patch(top, at, binary.LittleEndian.Uint32(top[at:])-1)
 
+	// Gwyddion 1 files: the good channel after one item, and the same with
+	// the item's GLib type id (the first 4 bytes of the items) replaced.
+	old1 := func(c comp) []byte { return file1(c, comp{"/0/data", 'o', dataField(good)}) }
+	oldTop := old1(comp{"/0/a", 'i', int32(5)})
+	oldType := func(id uint32) []byte { return patch(oldTop, topSize+4, id) }
+
 	hugeData := with(func(d *df) { d.data = nil })
 	hugeData = patch(hugeData, bytes.Index(hugeData, []byte("data\x00D"))+6, huge)
 
@@ -322,7 +428,20 @@ func TestErrors(t *testing.T) {
 		{name: "empty", raw: nil, as: &formatErr},
 		{name: "short magic", raw: []byte("GW"), is: io.ErrUnexpectedEOF},
 		{name: "not gwy", raw: []byte("Gwyddion Simple Field 1.0\n"), as: &formatErr},
-		{name: "gwyddion 1", raw: []byte("GWYO\x00\x00\x00\x00"), as: &unsupportedErr},
+		{name: "magic GWYQ", raw: append([]byte("GWYQ"), top[4:]...), as: &formatErr},
+		{name: "gwyddion 1 without container", raw: []byte("GWYO\x00\x00\x00\x00"), is: io.ErrUnexpectedEOF},
+		{name: "gwyddion 1 top not a container", raw: append([]byte("GWYO"), object("GwyDataField")...), as: &formatErr},
+		{name: "gwyddion 1 no channel", raw: file1(comp{"/0/data/title", 's', "x"}), as: &unsupportedErr},
+		{name: "gwyddion 1 GType uint", raw: oldType(7 << 2), as: &formatErr},         // G_TYPE_UINT: not written by Gwyddion 1
+		{name: "gwyddion 1 GType char", raw: oldType(3 << 2), as: &formatErr},         // G_TYPE_CHAR: Gwyddion 1 writes uchar
+		{name: "gwyddion 1 GType of a class", raw: oldType(0x5581c0), as: &formatErr}, // a dynamic type id, not G_TYPE_OBJECT
+		{name: "gwyddion 1 GType cut", raw: oldTop[:topSize+4+3], is: io.ErrUnexpectedEOF},
+		{name: "gwyddion 1 GType past container", raw: patch(oldTop, topSize, 3), as: &formatErr},
+		{name: "gwyddion 1 key without NUL", raw: oldTop[:topSize+4+4+2], is: io.ErrUnexpectedEOF},
+		{name: "gwyddion 1 value cut", raw: oldTop[:topSize+4+4+len("/0/a\x00")+2], is: io.ErrUnexpectedEOF},
+		{name: "gwyddion 1 string past container", raw: patch(old1(comp{"/0/a", 's', "abc"}), topSize, uint32(4+len("/0/a\x00")+2)), as: &formatErr},
+		{name: "gwyddion 1 huge container", raw: patch(oldTop, topSize, huge), is: io.ErrUnexpectedEOF},
+		{name: "gwyddion 1 data count mismatch", raw: file1(comp{"/0/data", 'o', dataField(df{xres: 2, yres: 2, xreal: 1, yreal: 1, unitXY: "m", unitZ: "m", data: []float64{1}})}), as: &formatErr},
 		{name: "top not a container", raw: append([]byte("GWYP"), object("GwyDataField")...), as: &formatErr},
 		{name: "no channel", raw: file(allTypes...), as: &unsupportedErr},
 		{name: "container size past end of file", raw: patch(top, topSize, uint32(len(top))), is: io.ErrUnexpectedEOF},
@@ -355,6 +474,9 @@ func TestErrors(t *testing.T) {
 		{name: "xreal overflows in µm", raw: with(func(d *df) { d.xreal = 1e306 }), as: &formatErr},
 		{name: "xoff infinite", raw: with(func(d *df) { d.xoff = math.Inf(-1) }), as: &formatErr},
 		{name: "z unit volt", raw: with(func(d *df) { d.unitZ = "V" }), as: &unsupportedErr},
+		{name: "z unit dm", raw: with(func(d *df) { d.unitZ = "dm" }), as: &unsupportedErr}, // Gwyddion has no deci prefix
+		{name: "z unit NM", raw: with(func(d *df) { d.unitZ = "NM" }), as: &unsupportedErr},
+		{name: "xy unit micro m", raw: with(func(d *df) { d.unitXY = "micro m" }), as: &unsupportedErr},
 		{name: "xy unit square metre", raw: with(func(d *df) { d.unitXY = "m^2" }), as: &unsupportedErr},
 		{name: "mask size mismatch", raw: file(comp{"/0/data", 'o', dataField(good)}, comp{"/0/mask", 'o', dataField(df{xres: 1, yres: 2, xreal: 1, yreal: 1, data: []float64{0, 0}})}), as: &formatErr},
 		{name: "mask broken", raw: file(comp{"/0/data", 'o', dataField(good)}, comp{"/0/mask", 'o', dataField(df{xres: 2, yres: 1, xreal: 1, yreal: 1, data: []float64{0}})}), as: &formatErr},

@@ -62,4 +62,10 @@
 // uses Options.Pitch, and fails if that is unset. The byte layout was
 // cross-checked with Gwyddion 2.62 (metropro module), which reads the same
 // header fields and gives the same heights to within float32 rounding.
+//
+// # Warnings
+//
+// Decode adds no warnings (geometry.HeightMap.Warnings): the format fixes
+// the units, and a missing pixel size is taken only from Options.Pitch,
+// never assumed.
 package metropro

@@ -65,4 +65,10 @@
 // export (.asc) and the newer XML-based .opdx format. A file without a
 // Wavelength block is rejected; one without Pixel_size uses
 // Options.Pitch, and fails if that is unset.
+//
+// # Warnings
+//
+// Decode adds no warnings (geometry.HeightMap.Warnings): the format fixes
+// the units, and a missing pixel size is taken only from Options.Pitch,
+// never assumed.
 package opd

@@ -104,4 +104,10 @@
 // not say which end of the y axis the first profile is at (MountainsMap
 // shows BCR files with it at the largest y); this package keeps file order
 // for every dialect.
+//
+// # Warnings
+//
+// Decode adds no warnings (geometry.HeightMap.Warnings): the format fixes
+// the units (metres) and every scale is required, except Yscale of a
+// single profile, which has no y spacing to get wrong.
 package sdf

@@ -102,4 +102,10 @@
 // a non-zero inversion flag (Gwyddion and RosettaSciIO disagree on what it
 // means), the comment, private and client zones, dates, and the X/Y
 // offsets.
+//
+// # Warnings
+//
+// Decode adds no warnings (geometry.HeightMap.Warnings): a pixel size or a
+// Z unit that is not a length is taken only from Options.Pitch or
+// Options.ZUnit, never assumed (without them the file is an error).
 package sur

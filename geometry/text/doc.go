@@ -71,6 +71,27 @@
 // axis's step; a single point takes geometry.Options.Pitch. x or y NaN is an
 // error; z NaN marks an invalid point.
 //
+// # Warnings
+//
+// A pitch or unit that neither the file nor the options give is assumed,
+// and the map's Warnings say so (geometry.Options.Strict refuses such a
+// file). A value set by an option raises no warning. The texts, in the
+// order they are raised:
+//
+//	matrix:
+//	no pixel pitch in the file: 1 µm assumed (set --pitch)          no Width, Height or Options.Pitch
+//	header gives a Width but no Height: square pixels assumed (%.6g µm)
+//	header gives a Height but no Width: square pixels assumed (%.6g µm)
+//	no height unit in the file: µm assumed (set --z-unit)           no Value units, no Options.ZUnit
+//
+//	points:
+//	no x/y unit in the file: µm assumed (set --xy-unit)             no unit in the header, no Options.XYUnit
+//	no x unit in the file: ... / no y unit in the file: ...         only the other one named
+//	no height unit in the file: µm assumed (set --z-unit)           z unnamed, no Options.ZUnit
+//	no pixel pitch in the file: 1 µm assumed (set --pitch)          a single point, no Options.Pitch
+//	the points lie in one column: the x pitch taken equal to the y step (%.6g µm)
+//	the points lie in one row: the y pitch taken equal to the x step (%.6g µm)
+//
 // # Limits
 //
 // A line is at most 4 MiB and the input at most 8 GiB; a map (or point

@@ -46,7 +46,18 @@ type settings struct {
 	pitch   r2.Vec  // µm, both positive
 	zunit   float64 // µm per file unit
 	xyunit  float64 // µm per file unit of XYZ coordinates
+	// What the user set: a value the file lacks and the user did not set
+	// is assumed with a warning.
+	pitchSet, zunitSet, xyunitSet bool
 }
+
+// Warnings for values assumed because neither the file nor the options
+// give them (package documentation).
+const (
+	warnPitch  = "no pixel pitch in the file: 1 µm assumed (set --pitch)"
+	warnZUnit  = "no height unit in the file: µm assumed (set --z-unit)"
+	warnXYUnit = "no %s unit in the file: µm assumed (set --xy-unit)"
+)
 
 func resolve(opts *geometry.Options) (settings, error) {
 	s := settings{pitch: r2.Vec{X: 1, Y: 1}, zunit: 1, xyunit: 1}
@@ -66,19 +77,19 @@ func resolve(opts *geometry.Options) (settings, error) {
 		if !positive(p.X) || !positive(p.Y) {
 			return s, fmt.Errorf("text: Options.Pitch %v µm is not positive and finite", opts.Pitch)
 		}
-		s.pitch = p
+		s.pitch, s.pitchSet = p, true
 	}
 	if opts.ZUnit != 0 {
 		if !positive(opts.ZUnit) {
 			return s, fmt.Errorf("text: Options.ZUnit %g µm is not positive and finite", opts.ZUnit)
 		}
-		s.zunit = opts.ZUnit
+		s.zunit, s.zunitSet = opts.ZUnit, true
 	}
 	if opts.XYUnit != 0 {
 		if !positive(opts.XYUnit) {
 			return s, fmt.Errorf("text: Options.XYUnit %g µm is not positive and finite", opts.XYUnit)
 		}
-		s.xyunit = opts.XYUnit
+		s.xyunit, s.xyunitSet = opts.XYUnit, true
 	}
 	if s.channel < 0 {
 		return s, fmt.Errorf("text: Options.Channel %d is negative", s.channel)
@@ -199,26 +210,33 @@ func (b *block) heightMap(set settings) (*geometry.HeightMap, error) {
 	if err := geometry.CheckSize(b.cols, b.rows); err != nil {
 		return nil, fmt.Errorf("text: %w", err)
 	}
+	var warnings []string
 	pitch := set.pitch
-	if s, ok := b.hdr["width"]; ok {
-		w, err := headerLength("Width", s)
+	ws, hasW := b.hdr["width"]
+	hs, hasH := b.hdr["height"]
+	if hasW {
+		w, err := headerLength("Width", ws)
 		if err != nil {
 			return nil, err
 		}
 		pitch.X = w / float64(b.cols)
-		if _, ok := b.hdr["height"]; !ok {
-			pitch.Y = pitch.X
-		}
 	}
-	if s, ok := b.hdr["height"]; ok {
-		h, err := headerLength("Height", s)
+	if hasH {
+		h, err := headerLength("Height", hs)
 		if err != nil {
 			return nil, err
 		}
 		pitch.Y = h / float64(b.rows)
-		if _, ok := b.hdr["width"]; !ok {
-			pitch.X = pitch.Y
-		}
+	}
+	switch {
+	case hasW && !hasH:
+		pitch.Y = pitch.X
+		warnings = append(warnings, fmt.Sprintf("header gives a Width but no Height: square pixels assumed (%.6g µm)", pitch.X))
+	case hasH && !hasW:
+		pitch.X = pitch.Y
+		warnings = append(warnings, fmt.Sprintf("header gives a Height but no Width: square pixels assumed (%.6g µm)", pitch.Y))
+	case !hasW && !hasH && !set.pitchSet:
+		warnings = append(warnings, warnPitch)
 	}
 	if err := geometry.CheckPitch(pitch); err != nil {
 		return nil, fmt.Errorf("text: header Width/Height: %w", err)
@@ -230,8 +248,10 @@ func (b *block) heightMap(set settings) (*geometry.HeightMap, error) {
 			return nil, unsupportedErr("header Value units: %q is not a length", trunc(s))
 		}
 		zu = f
+	} else if !set.zunitSet {
+		warnings = append(warnings, warnZUnit)
 	}
-	m := &geometry.HeightMap{Stride: b.cols, Rect: image.Rect(0, 0, b.cols, b.rows), Pitch: pitch}
+	m := &geometry.HeightMap{Stride: b.cols, Rect: image.Rect(0, 0, b.cols, b.rows), Pitch: pitch, Warnings: warnings}
 	if b.z != nil {
 		m.Z = b.z[: b.cols*b.rows : b.cols*b.rows]
 		for i, v := range m.Z {

@@ -79,19 +79,22 @@ func TestDecodeGwyddion(t *testing.T) {
 		pitch      r2.Vec // µm
 		offset     r2.Vec // µm
 		want       []float64
+		warn       []string
 	}{
 		// "# Width: 4.0 mm" over 4 columns, "# Value units: m".
-		{"gwyddion_matrix_mm.txt", nil, 4, 3, r2.Vec{X: 1000, Y: 1000}, r2.Vec{}, gwyZ(4, 3)},
+		{"gwyddion_matrix_mm.txt", nil, 4, 3, r2.Vec{X: 1000, Y: 1000}, r2.Vec{}, gwyZ(4, 3), nil},
 		// 12.5 µm × 5 µm exported as "13 µm" × "5 µm" (Gwyddion's rounding).
-		{"gwyddion_matrix_um.txt", nil, 5, 2, r2.Vec{X: 13.0 / 5, Y: 2.5}, r2.Vec{}, gwyZ(5, 2)},
+		{"gwyddion_matrix_um.txt", nil, 5, 2, r2.Vec{X: 13.0 / 5, Y: 2.5}, r2.Vec{}, gwyZ(5, 2), nil},
 		// Three columns, but the Width header makes it a matrix.
-		{"gwyddion_matrix_nm.txt", nil, 3, 3, r2.Vec{X: 0.1, Y: 0.05}, r2.Vec{}, gwyZ(3, 3)},
+		{"gwyddion_matrix_nm.txt", nil, 3, 3, r2.Vec{X: 0.1, Y: 0.05}, r2.Vec{}, gwyZ(3, 3), nil},
 		// No header: the values are metres, the pitch comes from Options.
-		{"gwyddion_matrix_noheader.txt", &geometry.Options{Pitch: r2.Vec{X: 2}, ZUnit: 1e6}, 4, 3, r2.Vec{X: 2, Y: 2}, r2.Vec{}, gwyZ(4, 3)},
-		{"gwyddion_matrix_noheader.txt", nil, 4, 3, r2.Vec{X: 1, Y: 1}, r2.Vec{}, scaled(gwyZ(4, 3), 1e-6)},
+		{"gwyddion_matrix_noheader.txt", &geometry.Options{Pitch: r2.Vec{X: 2}, ZUnit: 1e6}, 4, 3, r2.Vec{X: 2, Y: 2}, r2.Vec{}, gwyZ(4, 3), nil},
+		{"gwyddion_matrix_noheader.txt", nil, 4, 3, r2.Vec{X: 1, Y: 1}, r2.Vec{}, scaled(gwyZ(4, 3), 1e-6), []string{warnPitch, warnZUnit}},
 		// XYZ export: metres in all three columns, pixel centres
 		// (0.5e-6 + c·1e-6). x and y are read as µm (no XY unit option).
-		{"gwyddion_points.xyz", &geometry.Options{ZUnit: 1e6}, 4, 3, r2.Vec{X: 1e-6, Y: 1e-6}, r2.Vec{X: 5e-7, Y: 5e-7}, gwyZ(4, 3)},
+		{"gwyddion_points.xyz", &geometry.Options{ZUnit: 1e6}, 4, 3, r2.Vec{X: 1e-6, Y: 1e-6}, r2.Vec{X: 5e-7, Y: 5e-7}, gwyZ(4, 3),
+			[]string{"no x/y unit in the file: µm assumed (set --xy-unit)"}},
+		{"gwyddion_points.xyz", &geometry.Options{ZUnit: 1e6, XYUnit: 1e6}, 4, 3, r2.Vec{X: 1, Y: 1}, r2.Vec{X: 0.5, Y: 0.5}, gwyZ(4, 3), nil},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			b, err := os.ReadFile(filepath.Join("testdata", tc.file))
@@ -105,6 +108,71 @@ func TestDecodeGwyddion(t *testing.T) {
 			require.InDelta(t, tc.offset.X, m.Offset.X, tol)
 			require.InDelta(t, tc.offset.Y, m.Offset.Y, tol)
 			requireZ(t, tc.want, m)
+			require.Equal(t, tc.warn, m.Warnings)
+		})
+	}
+}
+
+// TestWarnings: a pitch or unit the file does not give, and the options
+// do not set, is assumed with a warning; geometry.Decode under
+// Options.Strict refuses exactly those files (geometry.StrictError).
+func TestWarnings(t *testing.T) {
+	const (
+		matrix = "1 2\n3 4\n"
+		xyz    = "0 0 1\n2 0 2\n0 3 3\n2 3 4\n" // 2×2 grid, steps 2 and 3
+		xyNone = "no x/y unit in the file: µm assumed (set --xy-unit)"
+	)
+	pitch := &geometry.Options{Pitch: r2.Vec{X: 2, Y: 2}}
+	for _, tc := range []struct {
+		name string
+		in   string
+		opts *geometry.Options
+		warn []string // exact, in order
+	}{
+		{"matrix, nothing said", matrix, nil, []string{warnPitch, warnZUnit}},
+		{"matrix, Options.Pitch", matrix, pitch, []string{warnZUnit}},
+		{"matrix, Options.Pitch and ZUnit", matrix, &geometry.Options{Pitch: r2.Vec{X: 2}, ZUnit: 1e-3}, nil},
+		{"matrix, Options.ZUnit", matrix, &geometry.Options{ZUnit: 1}, []string{warnPitch}}, // 1 µm, said by the user
+		{"matrix, header", "# Width: 2 mm\n# Height: 1 mm\n# Value units: nm\n" + matrix, nil, nil},
+		{"matrix, Width only", "# Width: 8 nm\n# Value units: nm\n" + matrix, nil,
+			[]string{"header gives a Width but no Height: square pixels assumed (0.004 µm)"}},
+		{"matrix, Height only", "#HEIGHT: 4 um\n" + matrix, pitch,
+			[]string{"header gives a Height but no Width: square pixels assumed (2 µm)", warnZUnit}},
+		{"matrix, empty Value units", "# Width: 2 um\n# Height: 2 um\n# Value units:\n" + matrix, nil, []string{warnZUnit}},
+		{"xyz, nothing said", xyz, nil, []string{xyNone, warnZUnit}},
+		{"xyz, Options.XYUnit and ZUnit", xyz, &geometry.Options{XYUnit: 1, ZUnit: 1}, nil},
+		{"xyz, header names", "x y z\n" + xyz, &geometry.Options{ZUnit: 1e-3}, []string{xyNone}},
+		{"xyz, header units", "x [mm] y [mm] z [nm]\n" + xyz, nil, nil},
+		{"xyz, header x unit only", "x [mm] y z [nm]\n" + xyz, nil, []string{"no y unit in the file: µm assumed (set --xy-unit)"}},
+		{"xyz, header y unit only", "x y (um) z (um)\n" + xyz, nil, []string{"no x unit in the file: µm assumed (set --xy-unit)"}},
+		{"xyz, header z unit only", "x y z [um]\n" + xyz, &geometry.Options{XYUnit: 1e3}, nil},
+		{"xyz, one point", "x [um] y [um] z [um]\n5 6 7\n", nil, []string{warnPitch}},
+		{"xyz, one point, Options.Pitch", "x [um] y [um] z [um]\n5 6 7\n", pitch, nil},
+		{"xyz, one column", "x [um] y [um] z [um]\n5 0 1\n5 2 2\n5 4 3\n", pitch,
+			[]string{"the points lie in one column: the x pitch taken equal to the y step (2 µm)"}},
+		{"xyz, one row", "x [um] y [um] z [um]\n0 1 1\n0.5 1 2\n", nil,
+			[]string{"the points lie in one row: the y pitch taken equal to the x step (0.5 µm)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := decodeString(t, tc.in, tc.opts)
+			require.Equal(t, tc.warn, m.Warnings)
+
+			var opts geometry.Options
+			if tc.opts != nil {
+				opts = *tc.opts
+			}
+			opts.Strict = true
+			g, name, err := geometry.Decode(strings.NewReader(tc.in), &opts)
+			require.Equal(t, "text", name)
+			if tc.warn == nil {
+				require.NoError(t, err)
+				require.Equal(t, m.Z, g.Z)
+				return
+			}
+			require.Nil(t, g)
+			var se geometry.StrictError
+			require.ErrorAs(t, err, &se)
+			require.Equal(t, geometry.StrictError(tc.warn), se)
 		})
 	}
 }

@@ -20,11 +20,17 @@ const (
 
 // points is a point list being read, coordinates in µm.
 type points struct {
-	x, y, z []float64
+	x, y, z  []float64
+	warnings []string // for the map
+}
+
+func (p *points) warn(format string, a ...any) {
+	p.warnings = append(p.warnings, fmt.Sprintf(format, a...))
 }
 
 func decodeXYZ(lr *lineReader, first string, set settings) (*geometry.HeightMap, error) {
 	units := [3]float64{set.xyunit, set.xyunit, set.zunit} // µm per file unit of x, y, z
+	var named [3]bool                                      // the header gives the column's unit
 	var p points
 	toks := fields(nil, first)
 	if xyzHeader(toks) {
@@ -37,10 +43,22 @@ func decodeXYZ(lr *lineReader, first string, set settings) (*geometry.HeightMap,
 			if !ok {
 				return nil, unsupportedErr("line %d: unit %q of column %q is not a length", lr.n, trunc(name), trunc(t))
 			}
-			units[i] = f
+			units[i], named[i] = f, true
 		}
 	} else if err := p.add(toks, lr.n, units); err != nil {
 		return nil, err
+	}
+	switch {
+	case set.xyunitSet || named[0] && named[1]:
+	case named[1]:
+		p.warn(warnXYUnit, "x")
+	case named[0]:
+		p.warn(warnXYUnit, "y")
+	default:
+		p.warn(warnXYUnit, "x/y")
+	}
+	if !named[2] && !set.zunitSet {
+		p.warn("%s", warnZUnit)
 	}
 	for {
 		line, err := lr.next()
@@ -172,16 +190,22 @@ func (p *points) grid(set settings) (*geometry.HeightMap, error) {
 	switch {
 	case dx == 0 && dy == 0:
 		dx, dy = set.pitch.X, set.pitch.Y
+		if !set.pitchSet {
+			p.warn("%s", warnPitch)
+		}
 	case dx == 0:
 		dx = dy
+		p.warn("the points lie in one column: the x pitch taken equal to the y step (%.6g µm)", dy)
 	case dy == 0:
 		dy = dx
+		p.warn("the points lie in one row: the y pitch taken equal to the x step (%.6g µm)", dx)
 	}
 	if err := geometry.CheckPitch(r2.Vec{X: dx, Y: dy}); err != nil {
 		return nil, fmt.Errorf("text: %w", err)
 	}
 	m := geometry.New(nx, ny, r2.Vec{X: dx, Y: dy})
 	m.Offset = r2.Vec{X: x0, Y: y0}
+	m.Warnings = p.warnings
 	seen := make([]bool, nx*ny)
 	for i := range p.x {
 		c, r := (p.x[i]-x0)/dx, (p.y[i]-y0)/dy

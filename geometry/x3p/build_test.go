@@ -6,7 +6,10 @@ import (
 	"crypto/md5"
 	"encoding/binary"
 	"fmt"
+	"maps"
 	"math"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -37,6 +40,7 @@ type spec struct {
 	method           uint16              // zip method for every member
 	extraMain, extra string              // extra XML in Record1 (after Axes) and Record3
 	edit             func(string) string // rewrites main.xml
+	junk             map[string]string   // more members, full name to content (__MACOSX/...)
 }
 
 func or(s, def string) string {
@@ -131,6 +135,12 @@ func (s spec) build(t testing.TB) []byte {
 	if s.checksum != "-" {
 		put("md5checksum.hex", []byte(or(s.checksum, fmt.Sprintf("%x *main.xml\n", md5.Sum([]byte(main))))))
 	}
+	for _, name := range slices.Sorted(maps.Keys(s.junk)) {
+		w, err := zw.Create(name)
+		require.NoError(t, err)
+		_, err = w.Write([]byte(s.junk[name]))
+		require.NoError(t, err)
+	}
 	require.NoError(t, zw.Close())
 	return buf.Bytes()
 }
@@ -167,3 +177,24 @@ func bitmap(valid []bool) []byte {
 }
 
 func hexMD5(b []byte) string { return fmt.Sprintf("%x", md5.Sum(b)) }
+
+// oldRoot returns an edit that renames the root element to ISO5436, with
+// no namespace, as x3p.js and fix3p write it (x3ptools' sample-land.x3p:
+// `<?xml ...?><ISO5436>`), then applies next if not nil.
+func oldRoot(next func(string) string) func(string) string {
+	return func(x string) string {
+		x = strings.Replace(x, `<p:ISO5436_2 xmlns:p="http://www.opengps.eu/2008/ISO5436_2">`, "<ISO5436>", 1)
+		x = strings.Replace(x, "</p:ISO5436_2>", "</ISO5436>", 1)
+		if next != nil {
+			x = next(x)
+		}
+		return x
+	}
+}
+
+// dropElement returns an edit that removes every element name, content
+// included.
+func dropElement(name string) func(string) string {
+	re := regexp.MustCompile(`(?s)<` + name + `>.*?</` + name + `>`)
+	return func(x string) string { return re.ReplaceAllString(x, "") }
+}

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/mtgeo/mtgeo/geometry"
+	"gonum.org/v1/gonum/spatial/r2"
 )
 
 // Limits on what the decoder reads. See the package documentation.
@@ -96,6 +97,12 @@ type header struct {
 	validLink  string
 	validMD5   []byte
 	checksum   string // Record4/ChecksumFile
+	warnings   []string
+}
+
+// warn records a warning for the map (geometry.HeightMap.Warn).
+func (h *header) warn(format string, a ...any) {
+	h.warnings = append(h.warnings, fmt.Sprintf(format, a...))
 }
 
 func (h *header) config() geometry.Config {
@@ -122,8 +129,10 @@ func bytesPerValue(t string) int {
 }
 
 // Decode reads an X3P file (ISO 25178-72) holding a surface (FeatureType
-// SUR) and returns its height map in µm. opts may be nil; only
-// opts.Channel is used, and it must be 0 (an X3P surface has one layer).
+// SUR) and returns its height map in µm. opts may be nil; opts.Channel
+// must be 0 (an X3P surface has one layer) and opts.Pitch stands in for a
+// CX or CY Increment that main.xml does not give. What was read but is
+// suspect (see the package documentation) is in the map's Warnings.
 // If r is an io.ReaderAt with a size (an *os.File, a *bytes.Reader) the
 // archive is read in place; otherwise it is read into memory, up to
 // MaxArchiveSize bytes.
@@ -139,14 +148,15 @@ func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &parser{withData: true}
+	p := &parser{withData: true, pitch: optPitch(opts)}
 	mainSum, err := p.parseMain(a, mainFile, true)
 	if err != nil {
 		return nil, err
 	}
 	h := p.h // parseMain ends with a checked header or an error
 	dir := path.Dir(a.name(mainFile))
-	if err := a.checkMainSum(h.checksum, dir, mainSum); err != nil {
+	sumWarning, err := a.checkMainSum(h.checksum, dir, mainSum)
+	if err != nil {
 		return nil, err
 	}
 	m := p.m
@@ -168,11 +178,39 @@ func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
 			return nil, err
 		}
 	}
+	for _, w := range h.warnings {
+		m.Warn("%s", w)
+	}
+	if sumWarning != "" {
+		m.Warn("%s", sumWarning)
+	}
 	return m, nil
+}
+
+// optPitch returns opts.Pitch, µm, with a single positive component used
+// for both axes (as the text decoder does); zero where nothing usable is
+// given.
+func optPitch(opts *geometry.Options) r2.Vec {
+	if opts == nil {
+		return r2.Vec{}
+	}
+	p := opts.Pitch
+	ok := func(v float64) bool { return v > 0 && !math.IsInf(v, 0) }
+	switch {
+	case ok(p.X) && ok(p.Y):
+	case ok(p.X):
+		p.Y = p.X
+	case ok(p.Y):
+		p.X = p.Y
+	default:
+		return r2.Vec{}
+	}
+	return p
 }
 
 // DecodeConfig reads the size, pitch and offset of an X3P surface from its
 // main.xml, without reading the point data or checking any checksum.
+// opts is used as by Decode.
 func DecodeConfig(r io.Reader, opts *geometry.Options) (geometry.Config, error) {
 	if err := checkChannel(opts); err != nil {
 		return geometry.Config{}, err
@@ -185,7 +223,7 @@ func DecodeConfig(r io.Reader, opts *geometry.Options) (geometry.Config, error) 
 	if err != nil {
 		return geometry.Config{}, err
 	}
-	p := &parser{}
+	p := &parser{pitch: optPitch(opts)}
 	if _, err := p.parseMain(a, mainFile, false); err != nil {
 		return geometry.Config{}, err
 	}
@@ -293,34 +331,38 @@ func (a *archive) find(link, dir string) *zip.File {
 }
 
 // checkMainSum compares the MD5 of main.xml with the checksum file named by
-// Record4 (md5checksum.hex if not named), when the archive has one.
-func (a *archive) checkMainSum(name, dir string, sum []byte) error {
+// Record4 (md5checksum.hex if not named), when the archive has one. A sum
+// that differs, or a checksum file that holds none, gives a warning, not
+// an error: some writers store a stale or wrong sum (x3ptools'
+// csafe-logo.x3p), and the openGPS library too only warns. A damaged zip
+// member is an error.
+func (a *archive) checkMainSum(name, dir string, sum []byte) (warning string, err error) {
 	if name == "" {
 		name = "md5checksum.hex"
 	}
 	f := a.find(name, dir)
 	if f == nil {
-		return nil
+		return "", nil
 	}
 	if f.UncompressedSize64 > maxChecksumLen {
-		return formatErr("checksum file %s is %d bytes long", name, f.UncompressedSize64)
+		return fmt.Sprintf("checksum file %s is %d bytes long, not an MD5 sum: main.xml not verified", name, f.UncompressedSize64), nil
 	}
 	b, err := a.readAll(f, int(f.UncompressedSize64), "checksum file")
 	if err != nil {
-		return err
+		return "", err
 	}
 	fields := strings.Fields(string(b))
 	if len(fields) == 0 {
-		return formatErr("checksum file %s is empty", name)
+		return fmt.Sprintf("checksum file %s is empty: main.xml not verified", name), nil
 	}
 	want, err := parseMD5(strings.TrimPrefix(fields[0], "\ufeff"))
 	if err != nil {
-		return formatErr("checksum file %s: %v", name, err)
+		return fmt.Sprintf("checksum file %s holds a %v: main.xml not verified", name, err), nil
 	}
 	if !bytes.Equal(want, sum) {
-		return formatErr("main.xml MD5 mismatch: %s says %x, main.xml has %x", name, want, sum)
+		return fmt.Sprintf("main.xml MD5 mismatch (stale or wrong checksum): %s says %x, main.xml has %x", name, want, sum), nil
 	}
-	return nil
+	return "", nil
 }
 
 // parseMD5 decodes a 32-digit hexadecimal MD5 sum.

@@ -252,6 +252,37 @@ func TestDecodeErrors(t *testing.T) {
 		{name: "main.xml not XML", in: zipOf(map[string]string{"main.xml": "<<<"}), kind: format, msg: "main.xml"},
 		{name: "main.xml empty", in: zipOf(map[string]string{"main.xml": ""}), kind: format, msg: "no root element"},
 		{name: "wrong root", in: zipOf(map[string]string{"main.xml": "<foo/>"}), kind: format, msg: `root element is "foo"`},
+		{name: "root ISO5436 alone", in: zipOf(map[string]string{"main.xml": "<ISO5436/>"}), kind: format, msg: `root element is "ISO5436", want ISO5436_2`},
+		{name: "root ISO5436 without Record3", edit: func(s *spec) { s.edit = oldRoot(dropElement("Record3")) }, kind: format, msg: `root element is "ISO5436"`},
+		{name: "root ISO5436 without Record1", edit: func(s *spec) { s.edit = oldRoot(dropElement("Record1")) }, kind: format, msg: `root element is "ISO5436"`},
+		{name: "root ISO5436_3", edit: func(s *spec) {
+			s.edit = func(x string) string { return strings.ReplaceAll(x, "p:ISO5436_2", "p:ISO5436_3") }
+		},
+			kind: format, msg: `root element is "ISO5436_3"`},
+		{name: "root ISO5436 profile", edit: func(s *spec) { s.feature = "PRF"; s.edit = oldRoot(nil) }, kind: unsupported, msg: "profile"},
+		{name: "root ISO5436, point MD5 mismatch", edit: func(s *spec) { s.pointMD5 = strings.Repeat("0", 32); s.edit = oldRoot(nil) },
+			kind: format, msg: "point data MD5 mismatch"},
+		{name: "stale main.xml MD5, point MD5 mismatch", edit: func(s *spec) {
+			s.pointMD5, s.checksum = strings.Repeat("0", 32), strings.Repeat("a", 32)+" *main.xml\n"
+		}, kind: format, msg: "point data MD5 mismatch"},
+		{name: "stale main.xml MD5, valid MD5 mismatch", edit: func(s *spec) {
+			s.valid, s.validMD5, s.checksum = []byte{0x3f}, strings.Repeat("1", 32), strings.Repeat("a", 32)+" *main.xml\n"
+		}, kind: format, msg: "valid-point bitmap MD5 mismatch"},
+		{name: "empty CZ DataType", edit: func(s *spec) {
+			s.edit = func(x string) string {
+				return strings.Replace(x, "<AxisType>A</AxisType><DataType>D</DataType>", "<AxisType>A</AxisType><DataType/>", 1)
+			}
+		},
+			kind: format, msg: "CZ/DataType missing"},
+		{name: "empty SizeZ", edit: func(s *spec) {
+			s.edit = func(x string) string { return strings.Replace(x, "<SizeZ>1</SizeZ>", "<SizeZ/>", 1) }
+		},
+			kind: format, msg: "SizeZ"},
+		{name: "empty AxisType", edit: func(s *spec) {
+			s.xType = "-"
+			s.edit = func(x string) string { return strings.Replace(x, "<CX>", "<CX><AxisType/>", 1) }
+		},
+			kind: format, msg: "CX/AxisType missing"},
 		{name: "truncated main.xml", in: zipOf(map[string]string{"main.xml": ok.mainXML()[:300]}), kind: io.ErrUnexpectedEOF, msg: "main.xml ends early"},
 		{name: "absolute X axis", edit: func(s *spec) { s.xType = "A" }, kind: unsupported, msg: "CX axis is absolute"},
 		{name: "absolute Y axis", edit: func(s *spec) { s.yType = "A" }, kind: unsupported, msg: "CY axis is absolute"},
@@ -273,8 +304,6 @@ func TestDecodeErrors(t *testing.T) {
 		{name: "data for float32", edit: func(s *spec) { s.zType = "F" }, kind: format, msg: "want 24"},
 		{name: "point MD5 mismatch", edit: func(s *spec) { s.pointMD5 = strings.Repeat("0", 32) }, kind: format, msg: "point data MD5 mismatch"},
 		{name: "malformed point MD5", edit: func(s *spec) { s.pointMD5 = "abc" }, kind: format, msg: "MD5ChecksumPointData"},
-		{name: "main.xml MD5 mismatch", edit: func(s *spec) { s.checksum = strings.Repeat("a", 32) + " *main.xml\n" }, kind: format, msg: "main.xml MD5 mismatch"},
-		{name: "empty checksum file", edit: func(s *spec) { s.checksum = " \n" }, kind: format, msg: "empty"},
 		{name: "valid MD5 mismatch", edit: func(s *spec) { s.valid = []byte{0x3f}; s.validMD5 = strings.Repeat("1", 32) }, kind: format, msg: "valid-point bitmap MD5 mismatch"},
 		{name: "valid bitmap size", edit: func(s *spec) { s.valid = []byte{0x3f, 0} }, kind: format, msg: "is 2 bytes, want 1"},
 		{name: "no point data member", edit: func(s *spec) { s.pointName = "bin/other.bin" }, kind: format, msg: "not in archive"},
@@ -285,7 +314,6 @@ func TestDecodeErrors(t *testing.T) {
 		{name: "negative increment", edit: func(s *spec) { s.dy = "-1e-6" }, kind: unsupported, msg: "negative"},
 		{name: "NaN increment", edit: func(s *spec) { s.dx = "NaN" }, kind: format, msg: "not a finite number"},
 		{name: "huge increment", edit: func(s *spec) { s.dx = "1e305" }, kind: format, msg: "pitch"},
-		{name: "missing increment", edit: func(s *spec) { s.dx = "-" }, kind: format, msg: "CX/Increment missing"},
 		{name: "bad offset", edit: func(s *spec) { s.x0 = "zero" }, kind: format, msg: "CX/Offset"},
 		{name: "zero z increment", edit: func(s *spec) { s.zInc = "0" }, kind: format, msg: "CZ/Increment is 0"},
 		{name: "repeated element", edit: func(s *spec) { s.extraMain = "<FeatureType>SUR</FeatureType>" }, kind: format, msg: "repeated"},

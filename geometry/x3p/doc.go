@@ -36,7 +36,7 @@
 //	element                                 use
 //	Record1/FeatureType                     must be SUR (PRF, PCL: UnsupportedError)
 //	Record1/Axes/CX, CY   AxisType          must be I, incremental (A: UnsupportedError)
-//	                      Increment         pixel pitch, m, > 0
+//	                      Increment         pixel pitch, m, > 0 (default: see Warnings)
 //	                      Offset            position of the first point, m (default 0)
 //	Record1/Axes/CZ       AxisType          must be A
 //	                      DataType          D, F, L or I (binary data only)
@@ -51,6 +51,21 @@
 //	Record4/ChecksumFile                    member with the MD5 of main.xml
 //
 // Heights are z = (Offset + Increment·raw) m, where raw is the stored value.
+//
+// An optional element that is present but empty (<Offset/>,
+// <Offset></Offset>, or blanks only) reads as absent and takes its default,
+// the openGPS library's for an absent element: x3ptools writes <Offset/> in
+// CZ for Sensofar S neox scans, and Gwyddion 2.62 also reads an empty
+// element as a missing one. This holds for every Offset, the CZ Increment,
+// the CX/CY DataType (not used), MD5ChecksumPointData and
+// MD5ChecksumValidPoints (not checked), ValidPointsLink (no bitmap) and
+// Record4/ChecksumFile (md5checksum.hex); Record2 is not read. Required
+// elements (FeatureType, AxisType, the MatrixDimension sizes, and CZ
+// DataType with binary data) must not be empty.
+//
+// The root element may also be ISO5436, as x3p.js and fix3p write it (with
+// or without a namespace), provided Record1 and Record3 are there; it is
+// read as ISO5436_2, with a warning. Any other root is a FormatError.
 //
 // Binary point data hold SizeX·SizeY little-endian values of the CZ data
 // type, X varying fastest: the value of column c, row r is at byte offset
@@ -80,9 +95,13 @@
 //
 // # Checks and limits
 //
-// Decode checks the MD5 sums that main.xml and md5checksum.hex give, and
-// the zip CRC of every member it reads, and returns a FormatError naming
-// the mismatch ("point data MD5 mismatch"). SizeX·SizeY is checked with
+// Decode checks the MD5 sums that main.xml gives for the point data and
+// the valid-point bitmap, and the zip CRC of every member it reads, and
+// returns a FormatError naming a mismatch ("point data MD5 mismatch"). The
+// MD5 of main.xml in md5checksum.hex is checked too, but a mismatch, or a
+// checksum file holding no MD5 sum, is only a warning: writers store stale
+// ones (x3ptools' csafe-logo.x3p), Gwyddion does not check it and the
+// openGPS library only warns. SizeX·SizeY is checked with
 // geometry.CheckSize before anything is allocated from it. No size in the
 // zip directory is trusted: a member's compressed bytes must lie inside
 // the archive and could expand to its declared size (deflate expands at
@@ -93,6 +112,27 @@
 // is not an io.ReaderAt is read into memory up to MaxArchiveSize bytes
 // (the largest float64 map plus 64 MiB). Errors are prefixed "x3p: ";
 // a truncated input wraps io.ErrUnexpectedEOF.
+//
+// # Warnings
+//
+// What Decode reads but finds suspect goes to the map's Warnings, one
+// sentence each; geometry.Decode and geometry.ReadFile refuse such a file
+// under geometry.Options.Strict. The texts (%s, %x: the values found):
+//
+//	main.xml root element is ISO5436, not ISO5436_2 as ISO 5436-2 names it: read as ISO5436_2
+//	main.xml gives no CX/Increment: the ISO 5436-2 default of 1 m assumed as the pixel pitch (set --pitch)
+//	main.xml gives no CY/Increment: ... (likewise)
+//	main.xml MD5 mismatch (stale or wrong checksum): md5checksum.hex says %x, main.xml has %x
+//	checksum file md5checksum.hex is empty: main.xml not verified
+//	checksum file md5checksum.hex holds a malformed MD5 sum "%s": main.xml not verified
+//	checksum file md5checksum.hex is %d bytes long, not an MD5 sum: main.xml not verified
+//
+// A CX or CY Increment that is missing or empty is geometry.Options.Pitch
+// when that is set (µm; one non-zero component serves both axes), with no
+// warning; otherwise it is 1 m, the default of ISO 5436-2 and of the
+// openGPS library (Gwyddion 2.62 refuses such a file). Options.Pitch never
+// overrides an Increment the file gives. DecodeConfig reports the same
+// pitch but no warnings.
 //
 // # Not read
 //

@@ -26,6 +26,10 @@ func vec(x, y float64) r2.Vec { return r2.Vec{X: x, Y: y} }
 type parser struct {
 	withData bool                  // fill the map from an inline DataList
 	full     bool                  // read to the end (Decode) or stop early
+	pitch    r2.Vec                // Options.Pitch, µm: stands in for a missing CX/CY Increment
+	oldRoot  bool                  // the root element is ISO5436, not ISO5436_2
+	record1  bool                  // Record1 met
+	record3  bool                  // Record3 met
 	fields   map[string]string     // text of the elements listed in keep
 	h        *header               // checked header, once known
 	m        *geometry.HeightMap   // the map of a DataList, once read
@@ -73,12 +77,15 @@ func (p *parser) parseMain(a *archive, f *zip.File, full bool) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if p.oldRoot && !(p.record1 && p.record3) {
+		return nil, formatErr("main.xml root element is %q, want ISO5436_2", rootISO5436)
+	}
 	if full && p.seenData == "" {
 		return nil, formatErr("main.xml has neither Record3/DataLink nor Record3/DataList")
 	}
 	if p.h == nil {
 		// DecodeConfig needs no links; Decode has met a DataLink, or no data.
-		if p.h, err = buildHeader(p.fields, p.seenData == pDataList, full); err != nil {
+		if p.h, err = p.buildHeader(p.seenData == pDataList, full); err != nil {
 			return nil, err
 		}
 	}
@@ -134,7 +141,15 @@ func (p *parser) run() error {
 					return formatErr("main.xml has several root elements")
 				}
 				sawRoot = true
-				if t.Name.Local != "ISO5436_2" {
+				switch t.Name.Local {
+				case "ISO5436_2":
+				case rootISO5436:
+					// x3p.js and fix3p (and files passed through them,
+					// such as x3ptools' sample-land.x3p) write this root.
+					// Accepted, with a warning, once Record1 and Record3
+					// are found (checked in parseMain).
+					p.oldRoot = true
+				default:
 					return formatErr("main.xml root element is %q, want ISO5436_2", t.Name.Local)
 				}
 				continue
@@ -175,6 +190,8 @@ func (p *parser) start(name string) error {
 		cur = pDatum // no allocation per value
 	case parent == "":
 		cur = name
+		p.record1 = p.record1 || name == "Record1"
+		p.record3 = p.record3 || name == "Record3"
 	default:
 		cur = parent + "/" + name
 	}
@@ -190,7 +207,7 @@ func (p *parser) start(name string) error {
 			return errStop
 		}
 		if cur == pDataList {
-			h, err := buildHeader(p.fields, true, true)
+			h, err := p.buildHeader(true, true)
 			if err != nil {
 				return err
 			}
@@ -269,10 +286,14 @@ func (p *parser) end() error {
 	return nil
 }
 
-// buildHeader checks the header fields. inline tells that the point data
-// are in a DataList (so CZ/DataType is optional); links asks for the
+// rootISO5436 is the non-standard root element some writers use.
+const rootISO5436 = "ISO5436"
+
+// buildHeader checks the header fields of p. inline tells that the point
+// data are in a DataList (so CZ/DataType is optional); links asks for the
 // DataLink fields of binary data.
-func buildHeader(f map[string]string, inline, links bool) (*header, error) {
+func (p *parser) buildHeader(inline, links bool) (*header, error) {
+	f := p.fields
 	switch ft := f[pFeatureType]; ft {
 	case "SUR":
 	case "PRF":
@@ -288,11 +309,14 @@ func buildHeader(f map[string]string, inline, links bool) (*header, error) {
 		return nil, unsupportedErr("point list (Record3/ListDimension); only matrices are read")
 	}
 	h := &header{inline: inline}
+	if p.oldRoot {
+		h.warn("main.xml root element is %s, not ISO5436_2 as ISO 5436-2 names it: read as ISO5436_2", rootISO5436)
+	}
 	var err error
-	if h.cx, err = lateralAxis(f, "CX", pCX); err != nil {
+	if h.cx, err = lateralAxis(h, f, "CX", pCX, p.pitch.X); err != nil {
 		return nil, err
 	}
-	if h.cy, err = lateralAxis(f, "CY", pCY); err != nil {
+	if h.cy, err = lateralAxis(h, f, "CY", pCY, p.pitch.Y); err != nil {
 		return nil, err
 	}
 	if h.cz, err = heightAxis(f, inline); err != nil {
@@ -322,9 +346,19 @@ func buildHeader(f map[string]string, inline, links bool) (*header, error) {
 	return h, nil
 }
 
+// field returns the text of element path of f; an element that is absent
+// or empty (<Offset/>, as x3ptools writes for Sensofar files) is not ok:
+// optional elements take their default either way.
+func field(f map[string]string, path string) (s string, ok bool) {
+	s = f[path]
+	return s, s != ""
+}
+
 // lateralAxis checks CX or CY: incremental, with a positive increment and
-// an optional offset, both in metres and finite in µm.
-func lateralAxis(f map[string]string, name, prefix string) (axis, error) {
+// an optional offset, both in metres and finite in µm. A missing (or empty)
+// increment is optPitch µm when that is positive (Options.Pitch), else the
+// ISO 5436-2 default of 1 m, with a warning added to h.
+func lateralAxis(h *header, f map[string]string, name, prefix string, optPitch float64) (axis, error) {
 	a := axis{name: name, axisType: f[prefix+"AxisType"], dataType: f[prefix+"DataType"]}
 	switch a.axisType {
 	case "I":
@@ -335,13 +369,18 @@ func lateralAxis(f map[string]string, name, prefix string) (axis, error) {
 	default:
 		return a, formatErr("%s/AxisType %q", name, trunc(a.axisType))
 	}
-	s, ok := f[prefix+"Increment"]
-	if !ok {
-		return a, formatErr("%s/Increment missing", name)
-	}
 	var err error
-	if a.increment, err = parseFinite(s, name+"/Increment"); err != nil {
-		return a, err
+	switch s, ok := field(f, prefix+"Increment"); {
+	case ok:
+		if a.increment, err = parseFinite(s, name+"/Increment"); err != nil {
+			return a, err
+		}
+	case optPitch > 0:
+		a.increment = optPitch / umPerM // given by the user: no warning
+	default:
+		// The openGPS library's default (ISO5436_2Container::GetIncrementX).
+		a.increment = 1
+		h.warn("main.xml gives no %s/Increment: the ISO 5436-2 default of 1 m assumed as the pixel pitch (set --pitch)", name)
 	}
 	switch {
 	case a.increment < 0:
@@ -349,7 +388,7 @@ func lateralAxis(f map[string]string, name, prefix string) (axis, error) {
 	case !(a.increment*umPerM > 0) || math.IsInf(a.increment*umPerM, 0):
 		return a, formatErr("%s/Increment %g m is not a usable pixel pitch", name, a.increment)
 	}
-	if s, ok := f[prefix+"Offset"]; ok {
+	if s, ok := field(f, prefix+"Offset"); ok {
 		if a.offset, err = parseFinite(s, name+"/Offset"); err != nil {
 			return a, err
 		}
@@ -382,7 +421,7 @@ func heightAxis(f map[string]string, inline bool) (axis, error) {
 		return a, formatErr("CZ/DataType %q, want D, F, L or I", trunc(a.dataType))
 	}
 	var err error
-	if s, ok := f[pCZ+"Increment"]; ok {
+	if s, ok := field(f, pCZ+"Increment"); ok {
 		if a.increment, err = parseFinite(s, "CZ/Increment"); err != nil {
 			return a, err
 		}
@@ -390,7 +429,7 @@ func heightAxis(f map[string]string, inline bool) (axis, error) {
 			return a, formatErr("CZ/Increment is 0")
 		}
 	}
-	if s, ok := f[pCZ+"Offset"]; ok {
+	if s, ok := field(f, pCZ+"Offset"); ok {
 		if a.offset, err = parseFinite(s, "CZ/Offset"); err != nil {
 			return a, err
 		}

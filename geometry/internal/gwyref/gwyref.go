@@ -106,17 +106,26 @@ type Options struct {
 	// must be unmasked in Gwyddion. When nil, Gwyddion's mask decides
 	// which pixels must be NaN.
 	NonMeasured func(c, r int) bool
+
+	// NoUnitZ is set when Gwyddion reads the heights without a unit (a GWY
+	// channel without si_unit_z, whose numbers the decoder takes as
+	// metres): the golden's unit must then be empty instead of "m".
+	NoUnitZ bool
 }
 
 // Compare checks a decoded map against Gwyddion's reading of the same file:
-// size, height unit (m), pixel size, heights within tolNm nanometres and
-// invalid pixels.
+// size, height unit (m, or none with o.NoUnitZ), pixel size, heights within
+// tolNm nanometres and invalid pixels.
 func Compare(t testing.TB, g Golden, m *geometry.HeightMap, tolNm float64, o Options) {
 	t.Helper()
 	require.Equal(t, g.XRes, m.Cols())
 	require.Equal(t, g.YRes, m.Rows())
 	require.Len(t, g.ZNm, g.XRes*g.YRes)
-	require.Equal(t, "m", g.UnitZ)
+	if o.NoUnitZ {
+		require.Empty(t, g.UnitZ)
+	} else {
+		require.Equal(t, "m", g.UnitZ)
+	}
 	// Gwyddion stores the real size xres·pitch as a double, in metres:
 	// dividing it back costs a few ulps (~1e-15 µm at these pitches), far
 	// below 1e-9 µm.

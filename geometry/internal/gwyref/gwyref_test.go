@@ -169,6 +169,8 @@ func TestCompare(t *testing.T) {
 	bottomUp.ZNm = []*float64{v(3), nil, v(1), v(2)}
 	unmasked := g
 	unmasked.ZNm = []*float64{v(1), v(2), v(3), v(-7)}
+	unitless := topDown
+	unitless.UnitZ = ""
 	nonMeasured := func(c, r int) bool { return c == 1 && r == 1 }
 	flip := Options{BottomUp: true}
 	sur := Options{NonMeasured: nonMeasured}
@@ -185,6 +187,9 @@ func TestCompare(t *testing.T) {
 		{"non-measured, unmasked", unmasked, sur, false},
 		{"non-measured ignored", unmasked, Options{}, true},
 		{"masked but measured", topDown, Options{NonMeasured: func(int, int) bool { return false }}, true},
+		{"no unit, expected", unitless, Options{NoUnitZ: true}, false},
+		{"no unit, unexpected", unitless, Options{}, true},
+		{"unit m, none expected", topDown, Options{NoUnitZ: true}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			require.Equal(t, tc.fails, fails(t, tc.g, m, tc.o))
