@@ -13,6 +13,7 @@ import (
 	_ "github.com/mtgeo/mtgeo/geometry/gwy"      // Gwyddion native .gwy
 	_ "github.com/mtgeo/mtgeo/geometry/metropro" // Zygo MetroPro .dat
 	_ "github.com/mtgeo/mtgeo/geometry/opd"      // Wyko/Veeco Vision .opd
+	_ "github.com/mtgeo/mtgeo/geometry/plu"      // Sensofar .plu and .plux
 	_ "github.com/mtgeo/mtgeo/geometry/sdf"      // ISO 25178-71 SDF, ASCII and binary
 	_ "github.com/mtgeo/mtgeo/geometry/sur"      // Digital Surf .sur
 	_ "github.com/mtgeo/mtgeo/geometry/text"     // plain-text matrices and XYZ lists

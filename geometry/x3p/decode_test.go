@@ -576,6 +576,8 @@ func TestMatch(t *testing.T) {
 		{"short head", []byte("PK\x03\x04"), true},
 		{"epub", local("mimetype"), false},
 		{"office", local("[Content_Types].xml"), false},
+		{"sensofar plux index", local("index.xml"), false},
+		{"sensofar plux layer", local("LAYER_0.raw"), false},
 		{"jar", local("META-INF/MANIFEST.MF"), false},
 		{"not zip", []byte("GWYP"), false},
 		{"empty", nil, false},

@@ -19,7 +19,7 @@ func init() {
 // match accepts a zip archive (local file header "PK\x03\x04") unless the
 // name of its first member, when head holds it, marks another well-known
 // kind of zip (EPUB/ODF "mimetype", OOXML "[Content_Types].xml", JAR
-// "META-INF/"). Member names of X3P files vary (main.xml, md5checksum.hex,
+// "META-INF/", Sensofar PLUx "index.xml" or "LAYER_n..."). Member names of X3P files vary (main.xml, md5checksum.hex,
 // a data folder, or a top folder holding them all), so they are not
 // required.
 func match(head []byte) bool {
@@ -35,5 +35,6 @@ func match(head []byte) bool {
 		return true
 	}
 	name := string(head[30 : 30+n])
-	return name != "mimetype" && name != "[Content_Types].xml" && !strings.HasPrefix(name, "META-INF/") && name != "AndroidManifest.xml"
+	return name != "mimetype" && name != "[Content_Types].xml" && !strings.HasPrefix(name, "META-INF/") && name != "AndroidManifest.xml" &&
+		name != "index.xml" && !strings.HasPrefix(name, "LAYER_")
 }
