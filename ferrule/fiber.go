@@ -26,8 +26,9 @@ const (
 	edgeRingOut     = 100
 	// edgeMinStepNM is the smallest height step (nm) between the tip at the
 	// cladding radius and the ferrule that counts as a visible edge; below
-	// it (or below 10 times the tip-fit RMS) the step is lost in the
-	// noise and the edge shows only as a ring of invalid pixels, if at all.
+	// it (or below 10 times the tip-fit RMS, where a pixel half-way is 5σ
+	// from either side) the step is lost in the noise and the edge shows
+	// only as a ring of invalid pixels, if at all.
 	edgeMinStepNM = 40
 	// edgeMinPoints is the fewest edge points a cladding circle needs.
 	edgeMinPoints = 24
@@ -269,24 +270,23 @@ func (an *analysis) measureFiber(index int) Fiber {
 // for a flat tip, the nominal position.
 func (an *analysis) fiberCentre(nom r2.Vec, t *tip) (r2.Vec, string, *fiberError) {
 	if c, ok := an.claddingEdge(nom, t, false); ok {
-		// Refit around the edge's centre, find the edge again with that
-		// tip's better threshold, to the pixels' precision, and refit.
+		// Refit around the edge's centre and find the edge again with that
+		// tip's better threshold, to the pixels' precision; if it does not
+		// show then, it was too faint to trust, and the apex decides.
 		nt, ferr := an.fitTip(c)
 		if ferr != nil {
 			return c, CentreEdge, ferr
 		}
 		*t = nt
 		if c2, ok := an.claddingEdge(c, t, true); ok {
-			moved := r2.Norm(r2.Sub(c2, c))
-			c = c2
-			if moved > 0.02 {
-				if nt, ferr = an.fitTip(c); ferr != nil {
-					return c, CentreEdge, ferr
+			if r2.Norm(r2.Sub(c2, c)) > 0.02 {
+				if nt, ferr = an.fitTip(c2); ferr != nil {
+					return c2, CentreEdge, ferr
 				}
 				*t = nt
 			}
+			return c2, CentreEdge, nil
 		}
-		return c, CentreEdge, nil
 	}
 	if t.rms*nmPerUM > brokenResidualNM {
 		return nom, "", brokenError(t.rms)
@@ -356,7 +356,18 @@ func (an *analysis) claddingEdge(c r2.Vec, t *tip, precise bool) (r2.Vec, bool) 
 		u := r2.Vec{X: rf * co, Y: rf * s}
 		step += math.Abs(t.height(r2.Add(c, u))-level.At(u.X, u.Y)) / 16
 	}
-	minStep := math.Max(edgeMinStepNM/nmPerUM, 10*t.rms)
+	// A step must stand out of the noise, and out of the change of the tip
+	// itself over two pixels next to the edge: where the tip's slope makes
+	// up the step within that distance, the edge is no sharper than the
+	// tip and the pixels near it cannot be told apart.
+	slope := 0.0
+	if !t.flat {
+		slope = rf / math.Abs(t.sphere.R)
+	}
+	minStep := math.Max(math.Max(edgeMinStepNM/nmPerUM, 10*t.rms), 2*slope*pix)
+	if precise {
+		minStep *= 0.75 // an edge seen once stays seen when its step is at the limit
+	}
 	stepVisible := step >= minStep
 
 	// The window of pixels around c: g is the signed distance from the

@@ -10,7 +10,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var sweep = flag.Int("sweep", 0, "run TestSweep over this many random end faces (e.g. 400)")
+var (
+	sweep      = flag.Int("sweep", 0, "run TestSweep over this many random end faces (e.g. 400)")
+	production = flag.Bool("production", false, "TestSweep over synth.RandomProduction parts (curved, offset apexes, graded multimode)")
+)
 
 // TestSweep is the accuracy test at scale:
 //
@@ -31,13 +34,20 @@ func TestSweep(t *testing.T) {
 	for i := 0; i < *sweep; i++ {
 		seed := uint64(1000 + i)
 		name := layouts[i%len(layouts)]
-		m, truth, err := synth.Generate(synth.Random(name, seed))
+		p := synth.Random(name, seed)
+		if *production {
+			p = synth.RandomProduction(name, seed)
+		}
+		m, truth, err := synth.Generate(p)
 		require.NoError(t, err)
-		rep, err := ferrule.Analyze(m, ferrule.Options{})
+		rep, err := ferrule.Analyze(m, ferrule.Options{Multimode: p.Multimode})
 		require.NoError(t, err, "seed %d", seed)
 		require.Equal(t, name, rep.Layout, "seed %d", seed)
 		for k, ft := range truth.Fibers {
 			f := rep.Fibers[k]
+			if f.CentreMethod == ferrule.CentreApex && ft.ApexOffsetUm > 0 {
+				continue // the apex stands in for the centre (see compare)
+			}
 			e := [5]float64{float64(f.HeightNM) - ft.HeightNm, float64(f.ApexHeightNM) - ft.ApexHeightNm, float64(f.CoreDipNM) - ft.CoreDipNm,
 				float64(f.RadiusMM)/ft.RadiusMM - 1, math.Hypot(float64(f.XUM)-ft.XUm, float64(f.YUM)-ft.YUm)}
 			for j := range e {
@@ -48,6 +58,9 @@ func TestSweep(t *testing.T) {
 			upd(&w.dip, e[2])
 			upd(&w.radiusRel, e[3])
 			upd(&w.centre, e[4])
+			if e[4] > 0.8*tolCentreUM {
+				t.Logf("seed %d %s fiber %d: centre error %.3f µm (%s), apex offset %.2f µm, valid %.2f, R %.1f mm, apex height %.0f nm", seed, name, ft.Index, e[4], f.CentreMethod, ft.ApexOffsetUm, float64(f.ValidFraction), ft.RadiusMM, ft.ApexHeightNm)
+			}
 			if math.Abs(e[2]) > tolHeightNM {
 				t.Logf("seed %d %s fiber %d: core dip %.1f nm, error %+.2f nm over %d pixels, tip RMS %.2f nm, R %.1f mm", seed, name, ft.Index, ft.CoreDipNm, e[2], f.CorePixels, float64(f.FitRMSNM), ft.RadiusMM)
 				dipOut++
