@@ -64,18 +64,13 @@ func TestAccuracyProduction(t *testing.T) {
 				rep, err := ferrule.Analyze(m, ferrule.Options{Multimode: p.Multimode})
 				require.NoError(t, err)
 				require.Equal(t, name, rep.Layout)
-				// Where the cladding edge stands 100 nm or more from the
-				// ferrule (cap height at the edge h − (R − √(R² − ρ²)), ρ the
-				// edge's distance from the apex, at most 62.5 µm + e), the
-				// centre must come from the edge.
 				for i, h := range p.Heights {
-					rUM, e := p.RadiiMM[i]*1e3, 0.0
+					e := 0.0
 					if p.ApexOffsets != nil {
 						e = math.Hypot(p.ApexOffsets[i][0], p.ApexOffsets[i][1])
 					}
-					rho := 62.5 + e
-					if step := h - (rUM - math.Sqrt(rUM*rUM-rho*rho)); math.Abs(step) >= 0.1 {
-						require.Equal(t, ferrule.CentreEdge, rep.Fibers[i].CentreMethod, "fiber %d, step %.3f µm", i+1, step)
+					if edgeClearlyVisible(h, p.RadiiMM[i]*1e3, e) {
+						require.Equal(t, ferrule.CentreEdge, rep.Fibers[i].CentreMethod, "fiber %d", i+1)
 					}
 				}
 				compare(t, rep, truth, &worst)
@@ -83,6 +78,17 @@ func TestAccuracyProduction(t *testing.T) {
 		}
 	}
 	t.Logf("worst errors: %s", worst)
+}
+
+// edgeClearlyVisible says whether a cladding edge must be found: its step
+// (the cap height at the edge h − (R − √(R² − ρ²)), ρ = 62.5 µm + e at most
+// from an apex offset by e; µm) is at least 1.5 times the visibility limit
+// of the package doc at 3 µm pixels and 2 nm noise: 40 nm, and twice the
+// tip's change over a pixel next to the edge, 2·(62.5/R)·3 µm.
+func edgeClearlyVisible(h, rUM, e float64) bool {
+	rho := 62.5 + e
+	step := h - (rUM - math.Sqrt(rUM*rUM-rho*rho))
+	return math.Abs(step) >= 1.5*math.Max(0.04, 2*62.5/rUM*3)
 }
 
 // worstCase records the largest error seen per parameter, for the log.
