@@ -304,3 +304,55 @@ func TestImplausibleMaps(t *testing.T) {
 		require.ErrorIs(t, err, ferrule.ErrHoles)
 	})
 }
+
+// TestEdgeRingAndInvisibleEdge: SPEC §5's centre methods. A fiber whose
+// height equals its sag at the cladding radius shows no step: its centre
+// is the apex (flagged centre_from_apex). With a ring of invalid pixels at
+// the edge (chamfer, epoxy gap) the edge shows again, and the centre is
+// the cladding's even where the apex is offset.
+func TestEdgeRingAndInvisibleEdge(t *testing.T) {
+	base := synth.Random("MT-16", 31)
+	invisible := []int{2, 7, 12} // 0-based fibers whose edge has no step
+	for _, i := range invisible {
+		r := base.RadiiMM[i] * 1e3 // µm
+		base.Heights[i] = r - math.Sqrt(r*r-62.5*62.5)
+	}
+	for _, tc := range []struct {
+		name string
+		ring [2]float64
+		want string
+	}{
+		{"no ring", [2]float64{}, ferrule.CentreApex},
+		{"ring 61–65 µm", [2]float64{61, 65}, ferrule.CentreEdge},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := base
+			p.EdgeRingUm = tc.ring
+			p.ApexOffsets = make([][2]float64, len(p.Heights))
+			if tc.ring != [2]float64{} {
+				p.ApexOffsets[7] = [2]float64{3, -2} // the ring, not the apex, gives the centre
+			}
+			m, truth, err := synth.Generate(p)
+			require.NoError(t, err)
+			rep, err := ferrule.Analyze(m, ferrule.Options{})
+			require.NoError(t, err)
+			for _, i := range invisible {
+				f, ft := rep.Fibers[i], truth.Fibers[i]
+				require.True(t, f.Measured(), "fiber %d: %s", i+1, f.Error)
+				require.Equal(t, tc.want, f.CentreMethod, "fiber %d", i+1)
+				if tc.want == ferrule.CentreApex {
+					require.Contains(t, f.Flags, "centre_from_apex")
+				}
+				require.Less(t, math.Hypot(float64(f.XUM)-ft.XUm, float64(f.YUM)-ft.YUm), tolCentreUM, "fiber %d centre", i+1)
+				require.InDelta(t, ft.HeightNm, float64(f.HeightNM), tolHeightNM, "fiber %d height", i+1)
+				require.InDelta(t, ft.ApexHeightNm, float64(f.ApexHeightNM), tolHeightNM, "fiber %d apex height", i+1)
+			}
+			if tc.ring != [2]float64{} {
+				require.InDelta(t, math.Hypot(3, -2), float64(rep.Fibers[7].ApexOffsetUM), tolCentreUM)
+			}
+			for i, f := range rep.Fibers {
+				require.True(t, f.Measured(), "fiber %d: %s", i+1, f.Error)
+			}
+		})
+	}
+}
