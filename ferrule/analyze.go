@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"sort"
 
 	"github.com/mtgeo/mtgeo/fit"
 	"github.com/mtgeo/mtgeo/geometry"
@@ -26,6 +27,9 @@ const (
 	minValidFraction = 0.3
 	// minFitPoints is the fewest annulus points a tip fit accepts.
 	minFitPoints = 30
+	// multimodeHintUM is the median depth (µm) 6–9.5 µm from the fiber
+	// centres above which a single-mode analysis warns of a multimode part.
+	multimodeHintUM = 0.015
 	// multimodeCoreDiameter is the core Ø of multimode fiber, µm (SPEC §2).
 	multimodeCoreDiameter = 50
 )
@@ -44,6 +48,7 @@ type Analyzer struct {
 	win        []float64   // cladding-edge window of one fiber
 	pairs      []edgePair  // cladding-edge pairs of one fiber
 	lins       []lin       // their linearised distances
+	wideDips   []float64   // single-mode analysis: depth just outside the core, per fiber
 }
 
 // Analyze analyses one end face with a fresh Analyzer.
@@ -162,8 +167,12 @@ func (a *Analyzer) Analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 
 	// Fibers, rows, summary.
 	rep.Fibers = make([]Fiber, an.layout.Fibers())
+	an.wideDips = an.wideDips[:0]
 	for i := range rep.Fibers {
 		rep.Fibers[i] = an.measureFiber(i + 1)
+	}
+	if d := median(an.wideDips); d > multimodeHintUM {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("the fibers dip %.0f nm (median) 6–9.5 µm from their centres, outside a 9 µm single-mode core: a multimode part? analysed as single-mode (use the multimode option)", d*nmPerUM))
 	}
 	an.arrayResults(rep)
 	return rep, nil
@@ -387,6 +396,27 @@ func (an *analysis) radiusMM(rUM float64) Num {
 }
 
 func sq(x float64) float64 { return x * x }
+
+// median returns the median of the finite values of v (reordering v), NaN
+// if there are none.
+func median(v []float64) float64 {
+	n := 0
+	for _, x := range v {
+		if x-x == 0 {
+			v[n] = x
+			n++
+		}
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	v = v[:n]
+	sort.Float64s(v)
+	if n%2 == 1 {
+		return v[n/2]
+	}
+	return (v[n/2-1] + v[n/2]) / 2
+}
 
 // count returns the numbers of valid (finite) and infinite pixels of m.
 func count(m *geometry.HeightMap) (valid, inf int) {

@@ -37,41 +37,77 @@
 // around the hole rims. Both are fitted in map coordinates in one pass and
 // transformed exactly to the ferrule frame.
 //
-// Fibers (§5): the tip sphere (vertical axis, true sphere, not paraboloid)
-// is fitted over the annulus core-exclusion ≤ r ≤ fitting radius to the
-// height above the reference quadric (the plane plus the ferrule's own
-// curvature, so a curved ferrule does not tilt the cap locally); the
-// annulus is re-centred on the fitted apex until it moves less than 20 nm.
-// The apex is the fiber centre. A tip too flat for an apex keeps its
-// nominal centre and is flagged flat_tip and centre_nominal; it counts as a
-// fiber only if a step of more than 50 nm against the surface around the
-// cladding or a core dip above 4 times the fit RMS shows one, and is
-// otherwise not_found (unmeasured).
+// Fibers (§5). The centre is the fiber's geometric centre, from the
+// cladding edge where it shows:
 //
-// Core dip is the mean of (fitted tip − z) over the core disc; pixels whose
-// centres lie within 0.5 µm of the core rim are assigned to the core by
-// their depth (deeper than half the inner dip) when the dip exceeds 4 times
-// the tip-fit RMS, and by their distance otherwise; core_pixels says how
-// many were used. With 5–9 core pixels at 3 µm and 2 nm noise its scatter
-// is about 0.8 nm RMS.
+//   - The tip (a sphere with a vertical axis, a true sphere, not a
+//     paraboloid; a plane where the tip is too flat for an apex) is fitted
+//     to z − reference plane over the annulus core-exclusion ≤ r ≤ fitting
+//     radius, first around the nominal position. Fitting above the plane,
+//     not above the quadric or raw z, keeps a curved or tilted ferrule from
+//     tilting the cap (SPEC §9).
+//   - The edge is looked for within 12 µm of the cladding radius: pixels
+//     are classed by which they are nearer, the tip (extrapolated) or the
+//     ferrule level around the fiber (a plane fitted, with outliers
+//     dropped, to the ring 80–100 µm out). Between neighbouring pixels of
+//     either class the edge point is the crossing of the linear
+//     interpolation; next to a ring of invalid pixels (radial bins at
+//     least half invalid and 30 % above the annulus's dropout rate:
+//     chamfer, epoxy gap) it is half-way between the fiber's last valid
+//     pixel and the first invalid one. A least-squares circle through the
+//     points (refitted without those 1.5 px or 3 RMS off) must keep 24
+//     points in 12 of 16 sectors and a radius within 7.2 µm of the
+//     cladding's. The tip is refitted around its centre and the edge found
+//     again, now refined to the circle that passes most clearly between the
+//     two pixel centres of every pair (the centre maximising the smaller
+//     clearance, the second-nearest pixel on each side deciding): circles
+//     through the midpoints of point-sampled edges are biased by up to
+//     0.1 px by where the circle falls on the grid, this one is not.
+//   - A step counts as visible when it exceeds 40 nm, 10 times the tip-fit
+//     RMS and twice the tip's own change over a pixel next to the edge
+//     (2·(62.5 µm/R)·pitch: a steep tip makes up a small step within the
+//     pixels around the edge). Where no step or ring shows, the tip's apex
+//     is the centre (centre_method "apex", flag centre_from_apex), with the
+//     annulus moved onto it until it moves less than 20 nm; a flat tip
+//     without an edge keeps its nominal position ("nominal",
+//     centre_nominal).
+//   - apex_offset_um is the distance from an edge centre to the tip's apex.
+//     apex_height_nm is the tip at the centre minus the plane.
+//
+// Core dip is the mean of (fitted tip − z) over the core disc about the
+// centre. Two profiles are fitted by least squares to the pixels out to
+// 1.5 px beyond the core rim: a step (flat bottom) and a parabolic, graded
+// dip D·(1 − r²/rc²). The one better by more than 3σ of the tip fit's
+// noise is used; where the pixels cannot tell (a few pixels at one or two
+// radii of a 9 µm core) single-mode cores are taken as step-index and
+// multimode ones as graded. For a step, pixels whose centres lie within
+// 0.5 µm of the rim are assigned to the core by their depth (deeper than
+// half the inner dip) when the dip exceeds 4 times the tip-fit RMS, by
+// their distance otherwise. For a graded dip the mean of the pixels in the
+// disc is corrected by the fitted profile to the disc's continuous mean
+// (D/2), so where the few pixels of a small core fall does not change it.
+// core_pixels says how many pixels were used. With 5–9 core pixels at
+// 3 µm and 2 nm noise its scatter is about 0.8 nm RMS.
 //
 // Height is the mean of z − plane over the averaging disc in its
 // continuous limit, so that the pixel grid does not bias it: the exact
-// (closed-form) disc mean of the fitted tip above the plane, less the core
-// dip times the core's exact share (rc/a)² of the disc, plus the mean
-// departure of the data from the tip over the rest of the disc (dust,
-// whatever the sphere does not follow), each pixel weighted by the fraction
-// of its area inside the disc (linear edge approximation). A plain mean
-// over pixel centres would be off by up to ~2 nm at a 1 mm tip radius and
-// by up to a pixel's share of the core dip.
+// (closed-form) disc mean of the fitted tip about the centre (its value
+// there less the sphere's mean sag over the disc), less the core dip times
+// the core's exact share (rc/a)² of the disc, plus the mean departure of
+// the data from the tip over the rest of the disc (dust, whatever the
+// sphere does not follow), each pixel weighted by the fraction of its area
+// inside the disc (linear edge approximation). Invalid pixels are bridged
+// by the tip. A plain mean over pixel centres would be off by up to ~2 nm
+// at a 1 mm tip radius and by up to a pixel's share of the core dip.
 //
 // Flags: missing (under 30 % valid pixels in the annulus or disc),
 // few_points, fit_failed, broken (tip-fit RMS above 50 nm: no polished
 // end, unmeasured), centre_not_found (apex more than half the fitting
 // radius from nominal), off_map (nominal centre outside the map),
 // partly_off_map (the map's edge cuts the fit disc: those pixels count as
-// invalid), not_found (flat and level: no fiber end), flat_tip, centre_nominal, high_residual
-// (tip-fit RMS above 20 nm), no_core_pixels. A fiber with an error has no
+// invalid), not_found (flat, level and without an edge: no fiber end),
+// flat_tip, centre_from_apex, centre_nominal, high_residual (tip-fit RMS
+// above 20 nm), no_core_pixels. A fiber with an error has no
 // numbers and fails grading; the rest of the ferrule is still measured.
 //
 // Array (§6): rows and the whole array use the averaged heights of the
@@ -83,6 +119,18 @@
 // array_dx_um, array_dy_um = t and array_rotation_deg = θ.
 //
 // Radii beyond Options.FlatRadiusMM (default 1e5 mm) are flat: NaN.
+//
+// # Plausibility
+//
+// Before anything is searched for, a map must be able to hold an MT end
+// face (ErrImplausible otherwise): its pixels no coarser than a twelfth of
+// the fiber Ø (10.4 µm for 125 µm fibers), its field of view at least the
+// guide-hole spacing across (with a frame given, one fiber Ø).
+//
+// # Warnings
+//
+// Report.Warnings carries the decoder's warnings (geometry.HeightMap:
+// an assumed unit, a stale checksum, a non-standard element).
 //
 // # Layout identification
 //

@@ -243,6 +243,9 @@ func (an *analysis) measureFiber(index int) Fiber {
 	f.ApexHeightNM = Num(t.height(centre) * nmPerUM)
 
 	dip, n := an.coreDip(centre, &t)
+	if !an.layout.Multimode {
+		an.wideDips = append(an.wideDips, an.wideDip(centre, &t))
+	}
 	f.CorePixels = n
 	if n > 0 {
 		f.CoreDipNM = Num(dip * nmPerUM)
@@ -757,6 +760,23 @@ func (an *analysis) coreDip(c r2.Vec, t *tip) (float64, int) {
 		return dStep, nStep
 	}
 	return sum/float64(n) + amp*(0.5-sumW/float64(n)), n
+}
+
+// wideDip returns the mean depth below the tip (µm) of the pixels 6–9.5 µm
+// from the centre: outside a single-mode core, inside a multimode one.
+func (an *analysis) wideDip(c r2.Vec, t *tip) float64 {
+	var sum float64
+	var n int
+	an.pixelVisit(c, 9.5, func(x, y, dX, dY, z float64) {
+		if z == z && dX*dX+dY*dY >= 36 {
+			sum += t.height(r2.Add(c, r2.Vec{X: dX, Y: dY})) - (z - an.planeM.At(x, y))
+			n++
+		}
+	})
+	if n == 0 {
+		return math.NaN()
+	}
+	return sum / float64(n)
 }
 
 // fiberHeight returns SPEC §5's fiber height at centre c, µm: the mean of

@@ -356,3 +356,39 @@ func TestEdgeRingAndInvisibleEdge(t *testing.T) {
 		})
 	}
 }
+
+// TestMultimodeHint: a multimode part (graded 200 nm dips over 50 µm
+// cores) analysed as single-mode says so in a warning; analysed as
+// multimode, or a single-mode part, does not.
+func TestMultimodeHint(t *testing.T) {
+	mmp := synth.Random("MT-12", 5)
+	mmp.Multimode, mmp.CoreDipProfile = true, synth.DipParabolic
+	for i := range mmp.CoreDipsUm {
+		mmp.CoreDipsUm[i] = 0.2
+	}
+	mm, _, err := synth.Generate(mmp)
+	require.NoError(t, err)
+	sm, _, err := synth.Generate(synth.Random("MT-12", 5))
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name      string
+		m         *geometry.HeightMap
+		multimode bool
+		warn      bool
+	}{
+		{"multimode as single-mode", mm, false, true},
+		{"multimode as multimode", mm, true, false},
+		{"single-mode", sm, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, err := ferrule.Analyze(tc.m, ferrule.Options{Multimode: tc.multimode})
+			require.NoError(t, err)
+			if tc.warn {
+				require.Len(t, rep.Warnings, 1)
+				require.Contains(t, rep.Warnings[0], "multimode part?")
+			} else {
+				require.Empty(t, rep.Warnings)
+			}
+		})
+	}
+}
