@@ -51,9 +51,9 @@ func (an *analysis) arrayResults(rep *Report) {
 			row.MinusCoplanarityNM = Num(below)
 		}
 		if quad, err := fit.QuadraticPoints(xs, hs); err == nil && len(xs) > 3 {
-			// H = p + qX + sX² with X in mm and H in nm: 1/(2s) in mm once H
-			// is in mm too.
-			row.LineRadiusMM = an.radiusMM(umPerMM / (2 * quad.C / (nmPerUM * umPerMM)))
+			// H = p + qX + sX² with X in mm and H in nm: −1/(2s) in mm once H
+			// is in mm too, positive for a convex row (SPEC §6).
+			row.LineRadiusMM = an.radiusMM(-umPerMM / (2 * quad.C / (nmPerUM * umPerMM)))
 		}
 		rep.Rows[j-1] = row
 	}

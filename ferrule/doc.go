@@ -112,9 +112,9 @@
 //
 // Array (§6): rows and the whole array use the averaged heights of the
 // measured fibers at their measured X (nominal X for flat tips), X in mm.
-// The row radius is line_radius_mm = 1/(2s) of H = p + qX + sX² with H
-// converted to mm, as SPEC writes it (negative for a row whose middle
-// stands higher); it needs four fibers. The pin-hole alignment is the
+// The row radius is line_radius_mm = −1/(2s) of H = p + qX + sX² with H
+// converted to mm, signed like the ferrule radii (positive for a convex
+// row, whose middle stands higher); it needs four fibers. The pin-hole alignment is the
 // rigid least-squares fit p ≈ R(θ)·n + t of measured to nominal centres:
 // array_dx_um, array_dy_um = t and array_rotation_deg = θ.
 //

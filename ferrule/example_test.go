@@ -24,16 +24,19 @@ func ExampleAnalyze() {
 	fmt.Printf("hole spacing %.1f µm, X angle %.3f°\n", float64(rep.Frame.HoleSpacingUM), float64(rep.Ferrule.XAngleDeg))
 	f := rep.Fibers[0]
 	fmt.Printf("fiber %d: height %.0f nm, tip radius %.1f mm\n", f.Index, float64(f.HeightNM), float64(f.RadiusMM))
+	// The generator's truth (testdata/mt16.truth.json): X angle 0.0253°,
+	// fiber 1 height 1983.1 nm and tip radius 13.39 mm, holes 5300 µm apart.
 	// Output:
 	// x3p MT-16 16 fibers
-	// hole spacing 5300.0 µm, X angle -0.291°
-	// fiber 1: height 2339 nm, tip radius 7.8 mm
+	// hole spacing 5300.1 µm, X angle 0.025°
+	// fiber 1: height 1983 nm, tip radius 13.3 mm
 }
 
 // Grade a report against a built-in profile; every failed check names its
-// parameter and, for a per-fiber check, the fiber.
+// parameter and, for a per-fiber check, the fiber. The bundled part has
+// fiber 9 recessed by 450 nm (testdata/mklot.go).
 func ExampleProfile_Grade() {
-	m, _, err := geometry.ReadFile("../testdata/mt16.x3p", nil)
+	m, _, err := geometry.ReadFile("../testdata/mt16-fail-low-fiber.x3p", nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -58,8 +61,6 @@ func ExampleProfile_Grade() {
 	}
 	// Output:
 	// pass: false
-	// x_angle_deg = -0.2912 (max 0.15)
-	// height_differential_nm = 3179 (max 700)
-	// adjacent_differential_nm = 2772 (max 300)
-	// minus_coplanarity_nm = 1759 (max 200)
+	// adjacent_differential_nm = 503.6 (max 300)
+	// minus_coplanarity_nm = 464 (max 200)
 }

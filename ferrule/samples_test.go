@@ -14,24 +14,50 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestBundledSamples analyses the X3P files in testdata/, written by
-// "mtgeo synth" (see testdata/README.md), against the generator's truth.
+// TestBundledSamples analyses the lot in testdata/, written by
+// testdata/mklot.go (see testdata/README.md), against the generator's
+// truth, and grades it: each part passes, or fails for its stated reason.
 func TestBundledSamples(t *testing.T) {
-	for _, name := range []string{"mt16", "mt64"} {
-		t.Run(name, func(t *testing.T) {
-			m, format, err := geometry.ReadFile(filepath.Join("..", "testdata", name+".x3p"), nil)
+	for _, tc := range []struct {
+		name    string
+		profile string
+		failed  []string // the checks that fail, in the profile's order
+	}{
+		{"mt16", "iec-style-pc-16", nil},
+		{"mt12", "iec-style-pc-12", nil},
+		{"mt24-domed", "iec-style-pc-12", nil},
+		{"mt64", "iec-style-pc-multirow", nil},
+		{"mt12-mm", "iec-style-pc-mm-sr8", nil},
+		{"mt16-fail-x-angle", "iec-style-pc-16", []string{"x_angle_deg"}},
+		{"mt16-fail-low-fiber", "iec-style-pc-16", []string{"adjacent_differential_nm", "minus_coplanarity_nm"}},
+		{"mt32-fail-missing-fiber", "iec-style-pc-16", []string{"measured_fibers", "height_nm", "radius_mm"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, format, err := geometry.ReadFile(filepath.Join("..", "testdata", tc.name+".x3p"), nil)
 			require.NoError(t, err)
 			require.Equal(t, "x3p", format)
-			b, err := os.ReadFile(filepath.Join("..", "testdata", name+".truth.json"))
+			b, err := os.ReadFile(filepath.Join("..", "testdata", tc.name+".truth.json"))
 			require.NoError(t, err)
 			var truth synth.Truth
 			require.NoError(t, json.Unmarshal(b, &truth))
-			rep, err := ferrule.Analyze(m, ferrule.Options{})
+			rep, err := ferrule.Analyze(m, ferrule.Options{Multimode: truth.CoreDiameterUm == 50})
 			require.NoError(t, err)
 			require.Equal(t, truth.Layout, rep.Layout)
 			var w worstCase
 			compare(t, rep, truth, &w)
 			t.Logf("worst errors: %s", w)
+			prof, err := ferrule.LoadProfile(tc.profile)
+			require.NoError(t, err)
+			g, err := prof.Grade(rep)
+			require.NoError(t, err)
+			var failed []string
+			for _, c := range g.Checks {
+				if !c.Pass && (len(failed) == 0 || failed[len(failed)-1] != c.Name) {
+					failed = append(failed, c.Name)
+				}
+			}
+			require.Equal(t, tc.failed, failed)
+			require.Equal(t, tc.failed == nil, g.Pass)
 		})
 	}
 }

@@ -19,7 +19,7 @@ func runRenderCmd(args ...string) (code int, stdout, stderr string) {
 func TestRender(t *testing.T) {
 	dir := t.TempDir()
 	// The default output is FILE with .png: work on a copy in dir.
-	src, err := os.ReadFile(sample16)
+	src, err := os.ReadFile(failing16)
 	require.NoError(t, err)
 	in := filepath.Join(dir, "mt16.x3p")
 	require.NoError(t, os.WriteFile(in, src, 0o644))
@@ -38,8 +38,7 @@ func TestRender(t *testing.T) {
 	})
 	t.Run("svg and chart, graded", func(t *testing.T) {
 		svg, chart, tiles := filepath.Join(dir, "face.svg"), filepath.Join(dir, "heights.png"), filepath.Join(dir, "tips.svg")
-		// mt16's fibers range from about 0 to 3.2 µm: it fails the 1…3.5 µm
-		// height limits of the built-in 16-fiber profile.
+		// The low-fiber part fails the built-in 16-fiber profile.
 		code, out, errOut := runRenderCmd(in, "-o", svg, "--chart", chart, "--tiles", tiles, "--spec", "auto", "--width", "600")
 		require.Equal(t, exitFail, code, errOut)
 		require.Equal(t, svg+"\n"+chart+"\n"+tiles+"\n", out)

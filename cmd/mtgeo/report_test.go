@@ -47,10 +47,10 @@ func TestReport(t *testing.T) {
 
 	t.Run("one file, graded", func(t *testing.T) {
 		out := filepath.Join(dir, "one")
-		code, stdout, stderr := runReportCmd(sample16, "-o", out, "--spec", "iec-style-pc-16", "--width", "400")
+		code, stdout, stderr := runReportCmd(failing16, "-o", out, "--spec", "iec-style-pc-16", "--width", "400")
 		require.Equal(t, exitFail, code, stderr)
-		require.Equal(t, filepath.Join(out, "mt16.html")+"\n", stdout, "no lot page for one file")
-		page, err := os.ReadFile(filepath.Join(out, "mt16.html"))
+		require.Equal(t, filepath.Join(out, "mt16-fail-low-fiber.html")+"\n", stdout, "no lot page for one file")
+		page, err := os.ReadFile(filepath.Join(out, "mt16-fail-low-fiber.html"))
 		require.NoError(t, err)
 		require.Contains(t, string(page), `id="verdict">FAIL<`)
 		require.Contains(t, string(page), "iec-style-pc-16")

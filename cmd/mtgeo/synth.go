@@ -15,6 +15,8 @@ import (
 
 func runSynth(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("synth", "-o OUT.x3p", stderr)
+	var enc x3pFlags
+	enc.register(fs)
 	var (
 		layout   = fs.String("layout", "MT-16", "layout name")
 		seed     = fs.Uint64("seed", 1, "random seed (noise, dropouts and, with --random or --production, the parameters)")
@@ -28,7 +30,6 @@ func runSynth(args []string, stdout, stderr io.Writer) int {
 		shift    = fs.String("shift", "", "shift of the ferrule origin from the map centre, X,Y µm")
 		missing  = fs.String("missing", "", "comma-separated fiber indices left unmeasured (NaN disc)")
 		broken   = fs.String("broken", "", "comma-separated fiber indices replaced by a broken-fiber pit")
-		f32      = fs.Bool("float32", false, "write heights as float32 (half the size; ~7 significant digits)")
 		apexOff  = fs.String("apex-offset", "", "offset of the tips' apexes from the fiber centres, X,Y µm (ferrule frame), on the --apex-fibers or all")
 		apexFib  = fs.String("apex-fibers", "", "comma-separated fiber indices that --apex-offset applies to (default all)")
 		ring     = fs.String("edge-ring", "", "ring of invalid pixels around the fiber centres, INNER,OUTER µm (e.g. 61,65: a chamfer or epoxy gap)")
@@ -143,7 +144,7 @@ func runSynth(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mtgeo synth:", err)
 		return exitError
 	}
-	if err := writeX3P(*out, m, *f32); err != nil {
+	if err := writeX3P(*out, m, enc.options()); err != nil {
 		fmt.Fprintln(stderr, "mtgeo synth:", err)
 		return exitError
 	}

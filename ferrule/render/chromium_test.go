@@ -139,7 +139,10 @@ func TestChromium(t *testing.T) {
 			sd, frac := greyStats(img, tc.colour, 14)
 			t.Logf("grey-level standard deviation %.1f; %.2f %% of the pixels show the picture colour", sd, 100*frac)
 			require.Greater(t, sd, 20.0, "the screenshot is not blank") // a white page has 0
-			require.Greater(t, frac, 0.01, "the embedded pictures are drawn")
+			// A page without its pictures has none of their colour; the lot
+			// page of three copies of one report draws a single bar per
+			// histogram (about 0.8 % of the screenshot).
+			require.Greater(t, frac, 0.003, "the embedded pictures are drawn")
 		})
 	}
 	t.Run("control", func(t *testing.T) {

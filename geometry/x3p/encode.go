@@ -46,6 +46,13 @@ type EncodeOptions struct {
 	// Float32 writes heights as float32 (DataType F) instead of float64
 	// (DataType D). Heights then round to about 7 significant digits.
 	Float32 bool
+	// ZIncrementUM, when positive, writes heights as int32 multiples of it
+	// (DataType L, Record1/Axes/CZ/Increment in metres), with the
+	// valid-point bitmap for the invalid pixels: a quantised map (e.g.
+	// 0.5 nm, far below interferometer noise) compresses three to four
+	// times better than float32. Float32 is then ignored. Encode returns
+	// an error if a height is beyond ±2³¹ increments.
+	ZIncrementUM float64
 	// ValidBitmap also writes bin/valid.bin (Record3/DataLink/
 	// ValidPointsLink) when the map has invalid pixels. Invalid pixels are
 	// NaN in the float data in any case, which is how the openGPS
@@ -87,13 +94,19 @@ func Encode(w io.Writer, m *geometry.HeightMap, opts *EncodeOptions) error {
 			return fmt.Errorf("x3p: encoding a map with offset %g, %g µm", m.Offset.X, m.Offset.Y)
 		}
 	}
-	e := &encoder{m: m, float32: opts.Float32, buf: make([]byte, chunkSize)}
+	if inc := opts.ZIncrementUM; inc != 0 && !(inc > 0 && !math.IsInf(inc, 0)) {
+		return fmt.Errorf("x3p: Z increment %g µm is not positive and finite", inc)
+	}
+	e := &encoder{m: m, float32: opts.Float32, inc: opts.ZIncrementUM, buf: make([]byte, chunkSize)}
 
 	// First pass: checksums of the members that main.xml names.
 	dataSum := md5.New()
 	invalid := e.writePoints(dataSum)
+	if e.err != nil {
+		return e.err
+	}
 	var validSum []byte
-	withValid := opts.ValidBitmap && invalid > 0
+	withValid := (opts.ValidBitmap || e.inc > 0) && invalid > 0
 	if withValid {
 		h := md5.New()
 		e.writeValid(h)
@@ -102,10 +115,15 @@ func Encode(w io.Writer, m *geometry.HeightMap, opts *EncodeOptions) error {
 	mainXML := mainDocument(m, opts, dataSum.Sum(nil), validSum)
 
 	zw := zip.NewWriter(w)
-	// Height data compress little (float64 noise); the fastest level
-	// gives nearly the same size several times faster.
+	// Float heights compress little (noise in every mantissa): the fastest
+	// level gives nearly the same size several times faster. Quantised
+	// ones compress well, and the best level takes a third off again.
+	level := flate.BestSpeed
+	if e.inc > 0 {
+		level = flate.BestCompression
+	}
 	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(w, flate.BestSpeed)
+		return flate.NewWriter(w, level)
 	})
 	put := func(name string, write func(io.Writer) error) error {
 		fw, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: opts.Date})
@@ -145,6 +163,7 @@ func Encode(w io.Writer, m *geometry.HeightMap, opts *EncodeOptions) error {
 type encoder struct {
 	m       *geometry.HeightMap
 	float32 bool
+	inc     float64 // µm: int32 multiples of it when > 0
 	buf     []byte
 	err     error // first write error
 }
@@ -160,7 +179,7 @@ func (e *encoder) flush(w io.Writer, b []byte) {
 func (e *encoder) writePoints(w io.Writer) (invalid int) {
 	le := binary.LittleEndian
 	bpv := 8
-	if e.float32 {
+	if e.float32 || e.inc > 0 {
 		bpv = 4
 	}
 	b := e.buf[:0]
@@ -174,9 +193,22 @@ func (e *encoder) writePoints(w io.Writer) (invalid int) {
 				e.flush(w, b)
 				b = b[:0]
 			}
-			if e.float32 {
+			switch {
+			case e.inc > 0:
+				q := 0.0 // invalid points: 0, marked in the bitmap
+				if z == z {
+					q = math.Round(z / e.inc)
+				}
+				if math.Abs(q) > math.MaxInt32 {
+					if e.err == nil {
+						e.err = fmt.Errorf("x3p: height %g µm is beyond int32 multiples of the %g µm increment", z, e.inc)
+					}
+					q = 0
+				}
+				b = le.AppendUint32(b, uint32(int32(q)))
+			case e.float32:
 				b = le.AppendUint32(b, math.Float32bits(float32(z/umPerM)))
-			} else {
+			default:
 				b = le.AppendUint64(b, math.Float64bits(z/umPerM))
 			}
 		}
@@ -230,8 +262,11 @@ func mainDocument(m *geometry.HeightMap, opts *EncodeOptions, dataSum, validSum 
 		}
 		return v
 	}
-	dtype := "D"
-	if opts.Float32 {
+	dtype, zinc := "D", "1"
+	switch {
+	case opts.ZIncrementUM > 0:
+		dtype, zinc = "L", strconv.FormatFloat(opts.ZIncrementUM/umPerM, 'g', -1, 64)
+	case opts.Float32:
 		dtype = "F"
 	}
 	probing := opts.ProbingSystem
@@ -267,7 +302,7 @@ func mainDocument(m *geometry.HeightMap, opts *EncodeOptions, dataSum, validSum 
 	s.WriteString("<CZ>")
 	el("AxisType", "A")
 	el("DataType", dtype)
-	el("Increment", "1")
+	el("Increment", zinc)
 	el("Offset", "0")
 	s.WriteString("</CZ>\n</Axes>\n</Record1>\n")
 

@@ -216,6 +216,31 @@ func (w *failWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// TestEncodeInt32: heights quantised to a Z increment come back within
+// half an increment, invalid pixels through the bitmap; a height beyond
+// ±2³¹ increments is an error.
+func TestEncodeInt32(t *testing.T) {
+	m := testMap(41, 29, 9)
+	const inc = 0.0005 // µm: 0.5 nm
+	var buf bytes.Buffer
+	require.NoError(t, Encode(&buf, m, &EncodeOptions{ZIncrementUM: inc}))
+	got, err := Decode(bytes.NewReader(buf.Bytes()), nil)
+	require.NoError(t, err)
+	require.Equal(t, m.Rect.Size(), got.Rect.Size())
+	require.Equal(t, m.ValidCount(), got.ValidCount())
+	for i, z := range m.Z {
+		if math.IsNaN(z) || math.IsInf(z, 0) {
+			require.True(t, math.IsNaN(got.Z[i]), "pixel %d invalid", i)
+			continue
+		}
+		require.InDelta(t, z, got.Z[i], inc/2*(1+1e-9), "pixel %d", i)
+	}
+	big := testMap(4, 3, 5)
+	big.Z[0] = 2e6 // µm: 4e9 increments of 0.5 nm
+	require.ErrorContains(t, Encode(io.Discard, big, &EncodeOptions{ZIncrementUM: inc}), "beyond int32")
+	require.ErrorContains(t, Encode(io.Discard, big, &EncodeOptions{ZIncrementUM: -1}), "not positive")
+}
+
 func TestEncodeErrors(t *testing.T) {
 	good := testMap(4, 3, 5)
 	for _, tc := range []struct {

@@ -235,6 +235,7 @@ func TestGwyddionReadsEncoded(t *testing.T) {
 		{"float64 NaN", nil},
 		{"float64 NaN and bitmap", &EncodeOptions{ValidBitmap: true}},
 		{"float32", &EncodeOptions{Float32: true}},
+		{"int32 with bitmap", &EncodeOptions{ZIncrementUM: 0.0005}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer

@@ -114,8 +114,8 @@ type FiberTruth struct {
 // row's measurable fibers. Adjacent differentials pair only neighbouring
 // columns that are both measurable. The line is the least-squares
 // H = p + q·X through them (slope q in nm per mm of X), the radius is
-// 1/(2s) of the fit H = p + q·X + s·X² with H and X both in mm (NaN when
-// |1/(2s)| exceeds 1e5 mm, SPEC §4's flat limit).
+// −1/(2s) of the fit H = p + q·X + s·X² with H and X both in mm, positive
+// for a convex row (SPEC §6) (NaN when |1/(2s)| exceeds 1e5 mm, SPEC §4's flat limit).
 type RowTruth struct {
 	Row                    int     `json:"row"`
 	HeightDifferentialNm   float64 `json:"height_differential_nm"`
@@ -388,8 +388,9 @@ func arrayResults(fibers []FiberTruth, nrows int, xAngleDeg float64) ([]RowTruth
 			rt.MinusCoplanarityNm = minusCoplanarity(in, func(f FiberTruth) float64 { return p + q*f.XUm })
 		}
 		if s, ok := fitQuadratic(in); ok && s != 0 {
-			// H_mm = H_nm·1e−6 and X_mm = X_µm·1e−3, so s in nm/µm² is s in 1/mm.
-			if r := 1 / (2 * s); math.Abs(r) <= flatRadiusLimit {
+			// H_mm = H_nm·1e−6 and X_mm = X_µm·1e−3, so s in nm/µm² is s in
+			// 1/mm; −1/(2s) is positive for a convex row, as SPEC §6 signs it.
+			if r := -1 / (2 * s); math.Abs(r) <= flatRadiusLimit {
 				rt.LineRadiusMM = r
 			}
 		}

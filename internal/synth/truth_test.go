@@ -163,10 +163,11 @@ func TestArrayResults(t *testing.T) {
 		require.InDelta(t, math.Atan(q/1000)*180/math.Pi+0.1, s.FiberPlaneXAngleDeg, 1e-12)
 	})
 	t.Run("parabola", func(t *testing.T) {
-		// H = 1e-4·X² (nm, X µm): radius X²/(2H) = 1/(2·1e-4) = 5000 mm of X over H in mm.
+		// H = 1e-4·X² (nm, X µm): radius X²/(2H) = 1/(2·1e-4) = 5000 mm of X over H in mm,
+		// negative: the row's middle stands lower (concave, SPEC §6).
 		fs, nrows := fibersFor(t, "MT-16", func(x, _ float64) float64 { return 1e-4 * x * x })
 		rows, s := arrayResults(fs, nrows, 0)
-		require.InEpsilon(t, 5000, rows[0].LineRadiusMM, 1e-9)
+		require.InEpsilon(t, -5000, rows[0].LineRadiusMM, 1e-9)
 		require.InDelta(t, 0, rows[0].LineSlopeNmPerMM, 1e-9)
 		// Centre fibers (X = ±125) sit below the LS line by the most.
 		require.Positive(t, s.MinusCoplanarityNm)
