@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image"
 	"math"
-	"sort"
 
 	"github.com/mtgeo/mtgeo/fit"
 	"github.com/mtgeo/mtgeo/geometry"
@@ -49,6 +48,9 @@ type Analyzer struct {
 	pairs      []edgePair  // cladding-edge pairs of one fiber
 	lins       []lin       // their linearised distances
 	wideDips   []float64   // single-mode analysis: depth just outside the core, per fiber
+	spikeIdx   []int       // isolated spikes of the map
+	res        []float64   // residuals of one fit
+	scratch    []float64   // their copy for a median
 }
 
 // Analyze analyses one end face with a fresh Analyzer.
@@ -69,6 +71,9 @@ type analysis struct {
 	quadM   fit.Quadric // reference quadric, map coordinates
 	flatMM  float64
 	fixture float64
+	// surfaceOutliers is how many pixels the robust reference-surface fit
+	// left out.
+	surfaceOutliers int
 }
 
 // Analyze measures the end face in m (SPEC §3–§6). It returns an error when
@@ -94,12 +99,25 @@ func (a *Analyzer) Analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 		return nil, fmt.Errorf("ferrule: invalid pixel pitch %v µm", m.Pitch)
 	}
 	valid, inf := count(m)
-	if inf > 0 {
-		m = finite(m)
-	}
 	total := m.Rect.Dx() * m.Rect.Dy()
 	if valid < 1000 {
 		return nil, fmt.Errorf("%w: %d of %d", ErrNoData, valid, total)
+	}
+	// Infinite heights and isolated spikes are invalid pixels: they are
+	// cleared in a compact copy (the caller's map is never changed), made
+	// only when there is something to clear.
+	if inf > 0 {
+		m = finite(m)
+	}
+	spikes, spikesOK := a.findSpikes(m, valid)
+	if len(spikes) > 0 {
+		if inf == 0 {
+			m = m.Clone()
+		}
+		for _, i := range spikes {
+			m.Z[i] = math.NaN()
+		}
+		valid -= len(spikes)
 	}
 	an := &analysis{Analyzer: a, m: m, fixture: opts.FixtureAngleDeg, flatMM: opts.FlatRadiusMM}
 	if an.flatMM <= 0 {
@@ -111,6 +129,10 @@ func (a *Analyzer) Analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 		ValidFraction:   Num(float64(valid) / float64(total)),
 		FixtureAngleDeg: Num(opts.FixtureAngleDeg),
 		Warnings:        append([]string{}, m.Warnings...),
+		Spikes:          len(spikes),
+	}
+	if !spikesOK {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("more than %.0f %% of the valid pixels stand out from all their neighbours by over %g µm: a surface too rough or noisy to measure reliably; they were kept", 100*maxSpikeFraction, spikeUM))
 	}
 
 	if opts.Layout != nil {
@@ -349,10 +371,108 @@ func (an *analysis) fitSurface(l Layout) (fit.Plane, fit.Quadric, error) {
 		}
 	}
 	plane, quad, err := fit.SurfaceMap(sub, mask)
+	if err != nil || !(quad.RMS < grossRMSUM) {
+		// Heights far off the rest (clustered spikes that the despiking
+		// could not take) swamp least squares: leave them out first.
+		an.surfaceOutliers += an.grossClip(sub, mask)
+		plane, quad, err = fit.SurfaceMap(sub, mask)
+	}
 	if err != nil {
 		return plane, quad, fmt.Errorf("ferrule: reference surface: %w", err)
 	}
+	// Robust: pixels more than clipSigmas robust σ (at least
+	// surfaceClipFloorUM) off the quadric, which follows the ferrule's
+	// curvature, are left out of both fits, up to three times.
+	for iter := 0; iter < 3; iter++ {
+		n := an.clipSurface(sub, mask, quad)
+		if n == 0 {
+			break
+		}
+		an.surfaceOutliers += n
+		if plane, quad, err = fit.SurfaceMap(sub, mask); err != nil {
+			return plane, quad, fmt.Errorf("ferrule: reference surface: %w", err)
+		}
+	}
 	return plane, quad, nil
+}
+
+// surfaceClipFloorUM is the least residual (µm) the reference-surface fit
+// takes as an outlier.
+const surfaceClipFloorUM = 0.02
+
+// grossRMSUM is a quadric fit RMS (µm) that no polished end face has: the
+// fit holds heights that are not the surface's.
+const grossRMSUM = 1
+
+// grossClip leaves out of the fit mask the pixels of m whose height is far
+// from all the others: more than 20 robust σ of the region's heights plus
+// 100 µm from their median, far beyond any tilt or curvature of an end face
+// (0.5° over 6 mm is 52 µm) but not beyond a cluster of spikes, whose
+// squares would swamp a least-squares fit.
+func (an *analysis) grossClip(m *geometry.HeightMap, mask []bool) int {
+	z := an.sample(m, mask, func(x, y, v float64) float64 { return v })
+	if len(z) == 0 {
+		return 0
+	}
+	med := median(z)
+	lim := clipLimit(z, 0)*20/clipSigmas + 100
+	return an.maskOut(m, mask, func(x, y, v float64) bool { return math.Abs(v-med) > lim })
+}
+
+// clipSurface leaves out of mask the pixels more than the clip limit off
+// quad and returns how many.
+func (an *analysis) clipSurface(m *geometry.HeightMap, mask []bool, quad fit.Quadric) int {
+	res := an.sample(m, mask, func(x, y, v float64) float64 { return v - quad.At(x, y) })
+	if len(res) == 0 {
+		return 0
+	}
+	lim := clipLimit(res, surfaceClipFloorUM)
+	return an.maskOut(m, mask, func(x, y, v float64) bool { return math.Abs(v-quad.At(x, y)) > lim })
+}
+
+// sample returns f of the valid pixels selected by mask in every k-th row
+// of m, k chosen for about 20,000 of them, in an.res.
+func (an *analysis) sample(m *geometry.HeightMap, mask []bool, f func(x, y, z float64) float64) []float64 {
+	w := m.Rect.Dx()
+	k := max(1, m.Rect.Dy()*w/40000) // ~half the region is masked in
+	out := an.res[:0]
+	for r := m.Rect.Min.Y; r < m.Rect.Max.Y; r += k {
+		y := m.Offset.Y + float64(r)*m.Pitch.Y
+		row := m.Row(r)
+		for i, ok := range mask[(r-m.Rect.Min.Y)*w : (r-m.Rect.Min.Y+1)*w] {
+			if z := row[i]; ok && z == z {
+				out = append(out, f(m.Offset.X+float64(m.Rect.Min.X+i)*m.Pitch.X, y, z))
+			}
+		}
+	}
+	an.res = out
+	return out
+}
+
+// maskOut clears the mask of the valid pixels for which drop is true and
+// returns how many it cleared.
+func (an *analysis) maskOut(m *geometry.HeightMap, mask []bool, drop func(x, y, z float64) bool) int {
+	return an.eachMasked(m, mask, func(x, y, z float64) bool { return z == z && drop(x, y, z) })
+}
+
+// eachMasked calls fn with the map coordinates and height of every pixel
+// of m selected by mask (compact over m.Rect); where fn returns true the
+// pixel is taken out of the mask. It returns how many were.
+func (an *analysis) eachMasked(m *geometry.HeightMap, mask []bool, fn func(x, y, z float64) bool) int {
+	out := 0
+	w := m.Rect.Dx()
+	for r := m.Rect.Min.Y; r < m.Rect.Max.Y; r++ {
+		y := m.Offset.Y + float64(r)*m.Pitch.Y
+		row := m.Row(r)
+		mrow := mask[(r-m.Rect.Min.Y)*w : (r-m.Rect.Min.Y+1)*w]
+		for i, ok := range mrow {
+			if ok && fn(m.Offset.X+float64(m.Rect.Min.X+i)*m.Pitch.X, y, row[i]) {
+				mrow[i] = false
+				out++
+			}
+		}
+	}
+	return out
 }
 
 // setSurface makes plane and quad (map coordinates) the reference surface
@@ -370,6 +490,7 @@ func (an *analysis) setSurface(plane fit.Plane, quad fit.Quadric, rep *Report) {
 		FitRMSNM:        Num(plane.RMS * nmPerUM),
 		QuadricFitRMSNM: Num(quad.RMS * nmPerUM),
 		FitPoints:       plane.N,
+		Outliers:        an.surfaceOutliers,
 	}
 }
 
@@ -411,11 +532,58 @@ func median(v []float64) float64 {
 		return math.NaN()
 	}
 	v = v[:n]
-	sort.Float64s(v)
+	hi := selectK(v, n/2)
 	if n%2 == 1 {
-		return v[n/2]
+		return hi
 	}
-	return (v[n/2-1] + v[n/2]) / 2
+	lo := v[0] // the largest of the lower half, which selectK left below n/2
+	for _, x := range v[1 : n/2] {
+		lo = math.Max(lo, x)
+	}
+	return (lo + hi) / 2
+}
+
+// selectK reorders v so that v[k] is its k-th smallest value, the ones
+// before it no larger and the ones after it no smaller, and returns v[k]
+// (Hoare's selection with the median of three as pivot: linear time).
+func selectK(v []float64, k int) float64 {
+	lo, hi := 0, len(v)-1
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if v[mid] < v[lo] {
+			v[mid], v[lo] = v[lo], v[mid]
+		}
+		if v[hi] < v[lo] {
+			v[hi], v[lo] = v[lo], v[hi]
+		}
+		if v[hi] < v[mid] {
+			v[hi], v[mid] = v[mid], v[hi]
+		}
+		pivot := v[mid]
+		i, j := lo, hi
+		for i <= j {
+			for v[i] < pivot {
+				i++
+			}
+			for v[j] > pivot {
+				j--
+			}
+			if i <= j {
+				v[i], v[j] = v[j], v[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return v[k]
+		}
+	}
+	return v[k]
 }
 
 // count returns the numbers of valid (finite) and infinite pixels of m.
@@ -430,15 +598,4 @@ func count(m *geometry.HeightMap) (valid, inf int) {
 		}
 	}
 	return valid, inf
-}
-
-// finite returns a copy of m with infinite heights set to NaN.
-func finite(m *geometry.HeightMap) *geometry.HeightMap {
-	c := m.Clone()
-	for i, z := range c.Z {
-		if math.IsInf(z, 0) {
-			c.Z[i] = math.NaN()
-		}
-	}
-	return c
 }

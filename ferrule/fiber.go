@@ -81,24 +81,22 @@ func (an *analysis) pixelVisit(c r2.Vec, rad float64, fn func(x, y, dX, dY, z fl
 // apex a plane, fitted to z − reference plane over the annulus around the
 // ferrule-frame point at, in ferrule-frame offsets from it.
 type tip struct {
-	at     r2.Vec
-	sphere fit.Sphere
-	plane  fit.Plane
-	flat   bool
-	rms    float64 // µm
-	points int     // valid annulus pixels fitted
-	valid  float64 // valid fraction of the annulus
-	offMap bool    // the fit disc is cut by the map's edge
+	at       r2.Vec
+	sphere   fit.Sphere
+	plane    fit.Plane
+	flat     bool
+	rms      float64 // µm
+	points   int     // valid annulus pixels fitted
+	outliers int     // valid annulus pixels left out as outliers
+	valid    float64 // valid fraction of the annulus
+	offMap   bool    // the fit disc is cut by the map's edge
 }
 
 // height is the tip's height above the reference plane at ferrule-frame
 // point p, µm.
 func (t *tip) height(p r2.Vec) float64 {
 	d := r2.Sub(p, t.at)
-	if t.flat {
-		return t.plane.At(d.X, d.Y)
-	}
-	return t.sphere.At(d.X, d.Y)
+	return t.at0(d.X, d.Y)
 }
 
 // apex is the ferrule-frame position of the sphere's apex.
@@ -156,20 +154,61 @@ func (an *analysis) fitTip(c r2.Vec) (tip, *fiberError) {
 	if len(an.zs) < minFitPoints {
 		return t, &fiberError{"few_points", "too few valid pixels for the tip fit"}
 	}
-	s, err := fit.SpherePoints(an.xs, an.ys, an.zs)
-	if errors.Is(err, fit.ErrIllConditioned) {
-		p, err := fit.PlanePoints(an.xs, an.ys, an.zs)
+	// The fit, robust: points more than clipSigmas robust σ (at least
+	// tipClipFloorUM) off the fitted tip are left out and the tip refitted,
+	// up to three times.
+	for iter := 0; ; iter++ {
+		s, err := fit.SpherePoints(an.xs, an.ys, an.zs)
+		t.flat = errors.Is(err, fit.ErrIllConditioned)
+		if t.flat {
+			t.plane, err = fit.PlanePoints(an.xs, an.ys, an.zs)
+		}
 		if err != nil {
 			return t, &fiberError{"fit_failed", "tip fit: " + err.Error()}
 		}
-		t.flat, t.plane, t.rms = true, p, p.RMS
-		return t, nil
+		t.sphere = s
+		t.rms = s.RMS
+		if t.flat {
+			t.rms = t.plane.RMS
+		}
+		if iter == 3 {
+			break
+		}
+		res := an.res[:0]
+		for i := range an.zs {
+			res = append(res, an.zs[i]-t.at0(an.xs[i], an.ys[i]))
+		}
+		an.res = res
+		an.scratch = append(an.scratch[:0], res...)
+		lim := clipLimit(an.scratch, tipClipFloorUM)
+		n := 0
+		for i := range an.zs {
+			if math.Abs(res[i]) <= lim {
+				an.xs[n], an.ys[n], an.zs[n] = an.xs[i], an.ys[i], an.zs[i]
+				n++
+			}
+		}
+		if n == len(an.zs) || n < minFitPoints {
+			break
+		}
+		t.outliers += len(an.zs) - n
+		an.xs, an.ys, an.zs = an.xs[:n], an.ys[:n], an.zs[:n]
 	}
-	if err != nil {
-		return t, &fiberError{"fit_failed", "tip fit: " + err.Error()}
-	}
-	t.sphere, t.rms = s, s.RMS
+	t.points = len(an.zs)
 	return t, nil
+}
+
+// tipClipFloorUM is the least residual (µm) a tip fit takes as an outlier:
+// ten times the noise of a good interferometer, so that a clean tip keeps
+// all its points.
+const tipClipFloorUM = 0.02
+
+// at0 is the tip at offset (dX, dY) from t.at, µm above the plane.
+func (t *tip) at0(dX, dY float64) float64 {
+	if t.flat {
+		return t.plane.At(dX, dY)
+	}
+	return t.sphere.At(dX, dY)
 }
 
 // brokenError is the failure of a tip too rough for a polished end.
@@ -208,9 +247,12 @@ func (an *analysis) measureFiber(index int) Fiber {
 		return f.fail(ferr)
 	}
 	centre, method, ferr := an.fiberCentre(nom, &t)
-	f.ValidFraction, f.FitPoints, f.FitRMSNM = Num(t.valid), t.points, Num(t.rms*nmPerUM)
+	f.ValidFraction, f.FitPoints, f.FitRMSNM, f.Outliers = Num(t.valid), t.points, Num(t.rms*nmPerUM), t.outliers
 	if ferr != nil {
 		return f.fail(ferr)
+	}
+	if float64(t.outliers) > outlierFlagFraction*float64(t.points+t.outliers) {
+		f.Flags = append(f.Flags, "outliers")
 	}
 	if t.rms*nmPerUM > brokenResidualNM {
 		return f.fail(brokenError(t.rms))
@@ -402,7 +444,7 @@ func (an *analysis) claddingEdge(c r2.Vec, t *tip, precise bool) (r2.Vec, bool) 
 		for i := 0; i < nc; i++ {
 			k := j*nc + i
 			d := offset(i, j)
-			rho := r2.Norm(d)
+			rho := math.Sqrt(d.X*d.X + d.Y*d.Y)
 			col := c0 + i
 			if rho < lo-pix || rho > hi+pix || row == nil || col < m.Rect.Min.X || col >= m.Rect.Max.X {
 				g[k] = math.Inf(1)
@@ -524,7 +566,7 @@ type lin struct{ r, ux, uy float64 }
 
 func linearise(p, c0 r2.Vec) lin {
 	d := r2.Sub(p, c0)
-	r := r2.Norm(d)
+	r := math.Sqrt(d.X*d.X + d.Y*d.Y)
 	return lin{r, d.X / r, d.Y / r}
 }
 

@@ -44,11 +44,14 @@ type Report struct {
 	Format string `json:"format,omitempty"`
 	// Warnings lists what was read or measured but is suspect: the
 	// decoder's (geometry.HeightMap.Warnings) and the analysis's own.
-	Warnings        []string   `json:"warnings"`
-	Layout          string     `json:"layout"`
-	PixelUM         [2]Num     `json:"pixel_um"`
-	SizePx          [2]int     `json:"size_px"`
-	ValidFraction   Num        `json:"valid_fraction"`
+	Warnings      []string `json:"warnings"`
+	Layout        string   `json:"layout"`
+	PixelUM       [2]Num   `json:"pixel_um"`
+	SizePx        [2]int   `json:"size_px"`
+	ValidFraction Num      `json:"valid_fraction"`
+	// Spikes is how many isolated spikes (pixels standing more than 0.5 µm
+	// beyond all their neighbours) were taken as invalid.
+	Spikes          int        `json:"spikes"`
 	FixtureAngleDeg Num        `json:"fixture_angle_deg"`
 	Regions         Regions    `json:"regions"`
 	Frame           FrameInfo  `json:"frame"`
@@ -97,6 +100,9 @@ type Surface struct {
 	// QuadricFitRMSNM is the RMS residual of the quadric.
 	QuadricFitRMSNM Num `json:"quadric_fit_rms_nm"`
 	FitPoints       int `json:"fit_points"`
+	// Outliers is how many pixels of the fitting region the robust fit left
+	// out (dust, scratches, stray spikes).
+	Outliers int `json:"outliers"`
 }
 
 // Fiber is one fiber's result (SPEC §5). Unmeasured values are NaN.
@@ -114,14 +120,16 @@ type Fiber struct {
 	CentreMethod string `json:"centre_method"`
 	// ApexOffsetUM is the distance from the centre to the tip's apex, when
 	// the centre came from the edge; null otherwise.
-	ApexOffsetUM  Num      `json:"apex_offset_um"`
-	HeightNM      Num      `json:"height_nm"`
-	ApexHeightNM  Num      `json:"apex_height_nm"`
-	RadiusMM      Num      `json:"radius_mm"`
-	CoreDipNM     Num      `json:"core_dip_nm"`
-	CorePixels    int      `json:"core_pixels"`
-	FitRMSNM      Num      `json:"fit_rms_nm"`
-	FitPoints     int      `json:"fit_points"`
+	ApexOffsetUM Num `json:"apex_offset_um"`
+	HeightNM     Num `json:"height_nm"`
+	ApexHeightNM Num `json:"apex_height_nm"`
+	RadiusMM     Num `json:"radius_mm"`
+	CoreDipNM    Num `json:"core_dip_nm"`
+	CorePixels   int `json:"core_pixels"`
+	FitRMSNM     Num `json:"fit_rms_nm"`
+	FitPoints    int `json:"fit_points"`
+	// Outliers is how many valid annulus pixels the robust tip fit left out.
+	Outliers      int      `json:"outliers"`
 	ValidFraction Num      `json:"valid_fraction"`
 	Flags         []string `json:"flags"`
 	// Error says why the fiber could not be measured; empty when measured.

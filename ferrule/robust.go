@@ -1,0 +1,98 @@
+package ferrule
+
+import (
+	"math"
+
+	"github.com/mtgeo/mtgeo/geometry"
+)
+
+// spikeUM is how far (µm) a pixel must stand above all its valid
+// neighbours, or below all of them, to be a spike: far beyond the change
+// between neighbouring pixels of any polished surface (a 1 mm tip at its
+// edge changes by 0.2 µm over 3 µm, a 0.5° tilt by 0.03 µm) and beyond any
+// core dip a single pixel can hold, far short of the micrometres of a
+// phase-unwrapping error or a dust speck.
+const spikeUM = 0.5
+
+// maxSpikeFraction is the share of the valid pixels beyond which isolated
+// outliers are not spikes on a surface but a surface too rough or noisy to
+// measure: they are then left in, with a warning.
+const maxSpikeFraction = 0.02
+
+// findSpikes returns the isolated spikes of m as compact indices
+// (r−Rect.Min.Y)·Dx + (c−Rect.Min.X): valid pixels with at least three valid
+// neighbours (of eight) that stand more than spikeUM above the highest of
+// them or below the lowest. An edge pixel, a step or a slope always has a
+// neighbour on its own level, so only pixels that no neighbour supports are
+// taken; spikes of several pixels are left to the robust fits. Infinite
+// pixels must already be NaN. ok is false, and no index returned, when
+// more than maxSpikeFraction of the valid pixels are spikes.
+func (a *Analyzer) findSpikes(m *geometry.HeightMap, valid int) (idx []int, ok bool) {
+	out := a.spikeIdx[:0]
+	limit := int(maxSpikeFraction * float64(valid))
+	w := m.Rect.Dx()
+	for r := m.Rect.Min.Y + 1; r < m.Rect.Max.Y-1; r++ {
+		up, row, down := m.Row(r-1), m.Row(r), m.Row(r+1)
+		for c := 1; c < len(row)-1; c++ {
+			z := row[c]
+			// A neighbour on z's own level supports it: the common case,
+			// decided by one comparison (false for NaN).
+			if d := z - row[c-1]; d <= spikeUM && d >= -spikeUM || z != z {
+				continue
+			}
+			lo, hi, n := math.Inf(1), math.Inf(-1), 0
+			for _, v := range [8]float64{up[c-1], up[c], up[c+1], row[c-1], row[c+1], down[c-1], down[c], down[c+1]} {
+				if v == v {
+					if v < lo {
+						lo = v
+					}
+					if v > hi {
+						hi = v
+					}
+					n++
+				}
+			}
+			if n >= 3 && (z > hi+spikeUM || z < lo-spikeUM) {
+				if len(out) >= limit {
+					a.spikeIdx = out[:0]
+					return nil, false
+				}
+				out = append(out, (r-m.Rect.Min.Y)*w+c)
+			}
+		}
+	}
+	a.spikeIdx = out
+	return out, true
+}
+
+// finite returns a compact copy of m with infinite heights set to NaN.
+func finite(m *geometry.HeightMap) *geometry.HeightMap {
+	c := m.Clone()
+	for i, z := range c.Z {
+		if math.IsInf(z, 0) {
+			c.Z[i] = math.NaN()
+		}
+	}
+	return c
+}
+
+// clipSigmas is how many robust standard deviations (1.4826·MAD, the σ of
+// Gaussian noise) a residual may stray before it is an outlier and left
+// out of a fit.
+const clipSigmas = 5
+
+// outlierFlagFraction is the share of a fit's points above which a fiber
+// is flagged "outliers": more than a few stray pixels is something on the
+// tip (dust, a chip, a scratch) worth a look.
+const outlierFlagFraction = 0.02
+
+// clipLimit returns the residual beyond which a point is an outlier:
+// clipSigmas robust standard deviations of res (which it reorders), at
+// least floor.
+func clipLimit(res []float64, floor float64) float64 {
+	med := median(res)
+	for i, r := range res {
+		res[i] = math.Abs(r - med)
+	}
+	return math.Max(clipSigmas*1.4826*median(res), floor)
+}

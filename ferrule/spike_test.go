@@ -1,0 +1,67 @@
+package ferrule_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/mtgeo/mtgeo/ferrule"
+	"github.com/mtgeo/mtgeo/geometry"
+	"github.com/mtgeo/mtgeo/internal/synth"
+	"github.com/stretchr/testify/require"
+)
+
+// spike replaces a fraction of the valid pixels of a copy of m by spikes of
+// ±1 µm…±1 mm (log-uniform) and n of them by ±1e30, as phase-unwrapping
+// errors and dust leave them (issue #11).
+func spike(m *geometry.HeightMap, fraction float64, n int, seed uint64) *geometry.HeightMap {
+	s := m.Clone()
+	rng := rand.New(rand.NewPCG(seed, 11))
+	sign := func() float64 {
+		if rng.IntN(2) == 0 {
+			return -1
+		}
+		return 1
+	}
+	for i, z := range s.Z {
+		if z != z {
+			continue
+		}
+		if rng.Float64() < fraction {
+			s.Z[i] = z + sign()*math.Pow(10, rng.Float64()*3) // 1…1000 µm
+		}
+	}
+	for k := 0; k < n; k++ {
+		s.Z[rng.IntN(len(s.Z))] = sign() * 1e30
+	}
+	return s
+}
+
+// TestSpikes: with 0.1 % of the pixels replaced by spikes from ±1 µm to
+// ±1 mm and a few at ±1e30, every result stays within the analysis
+// tolerances of the clean map (3 nm heights, 0.002°, 0.5 µm) and every
+// fiber stays measured (issue #11 §1).
+func TestSpikes(t *testing.T) {
+	for _, name := range []string{"MT-16", "MT-32", "MT-12"} {
+		t.Run(name, func(t *testing.T) {
+			p := synth.RandomProduction(name, 7)
+			m, _, err := synth.Generate(p)
+			require.NoError(t, err)
+			opts := ferrule.Options{Multimode: p.Multimode}
+			clean, err := ferrule.Analyze(m, opts)
+			require.NoError(t, err)
+			rep, err := ferrule.Analyze(spike(m, 0.001, 5, 1), opts)
+			require.NoError(t, err)
+			require.InDelta(t, float64(clean.Ferrule.XAngleDeg), float64(rep.Ferrule.XAngleDeg), tolAngleDeg)
+			require.InDelta(t, float64(clean.Ferrule.YAngleDeg), float64(rep.Ferrule.YAngleDeg), tolAngleDeg)
+			for i, c := range clean.Fibers {
+				f := rep.Fibers[i]
+				require.True(t, f.Measured(), "fiber %d: %s", c.Index, f.Error)
+				require.InDelta(t, float64(c.HeightNM), float64(f.HeightNM), tolHeightNM, "fiber %d height", c.Index)
+				require.InDelta(t, float64(c.ApexHeightNM), float64(f.ApexHeightNM), tolHeightNM, "fiber %d apex height", c.Index)
+				require.InDelta(t, float64(c.CoreDipNM), float64(f.CoreDipNM), tolHeightNM, "fiber %d core dip", c.Index)
+				require.Less(t, math.Hypot(float64(c.XUM-f.XUM), float64(c.YUM-f.YUM)), tolCentreUM, "fiber %d centre", c.Index)
+			}
+		})
+	}
+}
