@@ -265,7 +265,7 @@ func (an *analysis) fillFrame(rep *Report) {
 		rep.GuideHoles = append(rep.GuideHoles, HoleInfo{
 			MapXUM: Num(h.Center.X), MapYUM: Num(h.Center.Y),
 			XUM: Num(p.X), YUM: Num(p.Y),
-			DiameterUM: Num(h.Diameter), FitRMSUM: Num(h.FitRMS), RimPoints: h.RimPoints,
+			DiameterUM: Num(h.Diameter), FitRMSUM: Num(h.FitRMS), RimPoints: h.RimPoints, Outliers: h.Outliers,
 		})
 	}
 }

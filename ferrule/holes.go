@@ -16,7 +16,8 @@ type Hole struct {
 	Center    r2.Vec  // map µm
 	Diameter  float64 // µm
 	FitRMS    float64 // µm, RMS distance of the rim points from the circle
-	RimPoints int
+	RimPoints int     // rim points fitted
+	Outliers  int     // rim points left out of the fit (dropouts by the rim, valid islands)
 }
 
 // ErrHoles is wrapped by errors about the guide holes (missing, cut off,
@@ -192,7 +193,7 @@ func refineHole(m *geometry.HeightMap, hc holeCandidate, hole holeTest) (Hole, e
 	if err != nil {
 		return Hole{}, fmt.Errorf("%w: rim fit near map (%.0f, %.0f) µm: %v", ErrHoles, hc.center.X, hc.center.Y, err)
 	}
-	return Hole{Center: r2.Vec{X: circ.X0, Y: circ.Y0}, Diameter: 2 * circ.R, FitRMS: circ.RMS, RimPoints: circ.N}, nil
+	return Hole{Center: r2.Vec{X: circ.X0, Y: circ.Y0}, Diameter: 2 * circ.R, FitRMS: circ.RMS, RimPoints: circ.N, Outliers: len(xs) - circ.N}, nil
 }
 
 // findHoles finds the two guide holes. With a layout, the pair must match

@@ -87,6 +87,8 @@ type HoleInfo struct {
 	DiameterUM Num `json:"diameter_um"`
 	FitRMSUM   Num `json:"fit_rms_um"`
 	RimPoints  int `json:"rim_points"`
+	// Outliers is how many rim points the robust circle fit left out.
+	Outliers int `json:"outliers"`
 }
 
 // Surface is the ferrule reference surface (SPEC §4).
