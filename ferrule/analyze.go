@@ -89,8 +89,8 @@ func (a *Analyzer) Analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 			rep, err = nil, fmt.Errorf("ferrule: internal error, please report: %v", r)
 		}
 	}()
-	if math.IsNaN(opts.FixtureAngleDeg) || math.IsInf(opts.FixtureAngleDeg, 0) {
-		return nil, fmt.Errorf("ferrule: fixture angle %v is not finite", opts.FixtureAngleDeg)
+	if err := opts.Validate(); err != nil {
+		return nil, err
 	}
 	if m == nil || m.Rect.Empty() || len(m.Z) == 0 {
 		return nil, fmt.Errorf("%w: empty map", ErrNoData)
@@ -135,20 +135,12 @@ func (a *Analyzer) Analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("more than %.0f %% of the valid pixels stand out from all their neighbours by over %g µm: a surface too rough or noisy to measure reliably; they were kept", 100*maxSpikeFraction, spikeUM))
 	}
 
-	if opts.Layout != nil {
-		if err := opts.Layout.Validate(); err != nil {
-			return nil, fmt.Errorf("ferrule: %w", err)
-		}
-	}
 	if err := plausible(m, opts); err != nil {
 		return nil, err
 	}
 
 	// Frame and holes.
 	if opts.Frame != nil {
-		if f := opts.Frame; math.IsNaN(f.Origin.X+f.Origin.Y+f.Rotation) || math.IsInf(f.Origin.X+f.Origin.Y+f.Rotation, 0) {
-			return nil, fmt.Errorf("ferrule: the given frame is not finite: %+v", *f)
-		}
 		an.frame = *opts.Frame
 	} else {
 		holes, err := a.findHoles(m, opts.Layout)
@@ -173,7 +165,7 @@ func (a *Analyzer) Analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 		an.layout.Multimode, an.layout.CoreDiameter = true, multimodeCoreDiameter
 	}
 	an.reg = opts.Regions.withDefaults(an.layout)
-	if err := an.reg.validate(); err != nil {
+	if err := an.reg.validate(an.layout); err != nil {
 		return nil, err
 	}
 	rep.Layout = an.layout.Name

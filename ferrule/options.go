@@ -67,16 +67,75 @@ func (r Regions) withDefaults(l Layout) Regions {
 	return r
 }
 
-func (r Regions) validate() error {
-	for _, v := range []float64{r.ArrayMarginY, r.FiberExclusionDiameter, r.HoleMargin, r.FitRadius, r.CoreExclusionRadius, r.CoreDiameter, r.AveragingDiameter} {
-		if !(v > 0) || math.IsInf(v, 0) {
-			return fmt.Errorf("ferrule: regions must be positive and finite: %+v", r)
+// validate checks r, with its defaults filled in, against the physical
+// ranges of the layout l (the package documentation lists them): the tip
+// annulus and the averaging and core discs on the fiber, the fiber
+// exclusion between the fiber and its neighbours, the margins within a
+// millimetre.
+func (r Regions) validate(l Layout) error {
+	fd, pitch := l.FiberDiameter, l.Pitch
+	for _, c := range []struct {
+		name, option string
+		v, lo, hi    float64
+		loOpen       bool
+	}{
+		{"fitting radius", "fit-radius", r.FitRadius, 0, fd / 2, true},
+		{"core-exclusion radius", "core-exclusion", r.CoreExclusionRadius, 0, r.FitRadius, false},
+		{"core diameter", "core-diameter", r.CoreDiameter, 0, fd, true},
+		{"averaging diameter", "averaging-diameter", r.AveragingDiameter, 0, fd, true},
+		{"fiber-exclusion diameter", "fiber-exclusion", r.FiberExclusionDiameter, fd, pitch, false},
+		{"hole margin", "hole-margin", r.HoleMargin, 0, maxMarginUM, true},
+		{"array margin", "array-margin", r.ArrayMarginY, 0, maxMarginUM, true},
+	} {
+		if c.v != c.v || c.v < c.lo || (c.loOpen && c.v == c.lo) || c.v > c.hi {
+			lo := "["
+			if c.loOpen {
+				lo = "("
+			}
+			return fmt.Errorf("ferrule: %s %g µm (--%s) is outside %s%g, %g] µm for %s (fiber Ø %g µm, pitch %g µm)",
+				c.name, c.v, c.option, lo, c.lo, c.hi, l.Name, fd, pitch)
 		}
 	}
 	if r.CoreExclusionRadius >= r.FitRadius {
 		return fmt.Errorf("ferrule: core-exclusion radius %g µm must be below the fitting radius %g µm", r.CoreExclusionRadius, r.FitRadius)
 	}
 	return nil
+}
+
+// maxMarginUM bounds the hole and array margins, µm.
+const maxMarginUM = 1000
+
+// maxFixtureAngleDeg bounds the fixture angle: APC parts are polished at 8°
+// (IEC 61754-7), no MT fixture tilts beyond a few degrees more.
+const maxFixtureAngleDeg = 15
+
+// Validate checks the options against their physical ranges (the package
+// documentation lists them), so that a mistyped option is refused before
+// any file is read: the layout, the regions for it (for the built-in
+// layouts when none is given: all have 125 µm fibers at a 250 µm pitch),
+// the fixture angle within ±15°, the flat-radius limit positive, the frame
+// finite.
+func (o Options) Validate() error {
+	if !(math.Abs(o.FixtureAngleDeg) <= maxFixtureAngleDeg) {
+		return fmt.Errorf("ferrule: fixture angle %g° (--fixture-angle) is outside ±%d°", o.FixtureAngleDeg, maxFixtureAngleDeg)
+	}
+	if !(o.FlatRadiusMM >= 0) || math.IsInf(o.FlatRadiusMM, 0) {
+		return fmt.Errorf("ferrule: flat-radius limit %g mm (--flat-radius) must be positive and finite (0 for the default)", o.FlatRadiusMM)
+	}
+	if f := o.Frame; f != nil && (math.IsNaN(f.Origin.X+f.Origin.Y+f.Rotation) || math.IsInf(f.Origin.X+f.Origin.Y+f.Rotation, 0)) {
+		return fmt.Errorf("ferrule: the given frame is not finite: %+v", *f)
+	}
+	l := builtinLayouts[0]
+	if o.Layout != nil {
+		if err := o.Layout.Validate(); err != nil {
+			return fmt.Errorf("ferrule: %w", err)
+		}
+		l = *o.Layout
+	}
+	if o.Multimode && !l.Multimode {
+		l.Multimode, l.CoreDiameter = true, multimodeCoreDiameter
+	}
+	return o.Regions.withDefaults(l).validate(l)
 }
 
 // Frame is a ferrule frame in map coordinates (SPEC §3).

@@ -78,7 +78,10 @@ func (a *analyzeFlags) options() (ferrule.Options, error) {
 		}
 		opts.Frame = &ferrule.Frame{Origin: r2.Vec{X: v[0], Y: v[1]}, Rotation: v[2] * math.Pi / 180}
 	}
-	return opts, nil
+	if err := a.read.validate(); err != nil {
+		return opts, err
+	}
+	return opts, opts.Validate()
 }
 
 // config gathers the read, analysis and grading options for

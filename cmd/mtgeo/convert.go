@@ -30,6 +30,10 @@ func runConvert(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mtgeo convert: %s: the output is written as X3P and must end in .x3p\n", files[1])
 		return exitError
 	}
+	if err := rf.validate(); err != nil {
+		fmt.Fprintln(stderr, "mtgeo convert:", err)
+		return exitError
+	}
 	m, _, err := geometry.ReadFile(files[0], rf.options())
 	if err != nil {
 		fmt.Fprintln(stderr, "mtgeo convert:", err)

@@ -75,6 +75,24 @@ func (r *readFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&r.strict, "strict", false, "refuse files read with warnings (stale checksum, non-standard element, assumed unit) instead of reading them")
 }
 
+// validate checks the read options against their ranges: a channel
+// index from 0, a pitch and units positive (0: the file's or the default)
+// and at most geometry.MaxPitch.
+func (r *readFlags) validate() error {
+	if r.channel < 0 {
+		return fmt.Errorf("--channel %d: channels are numbered from 0", r.channel)
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"pitch", r.pitch}, {"z-unit", r.zUnit}, {"xy-unit", r.xyUnit}} {
+		if !(f.v >= 0 && f.v <= geometry.MaxPitch) {
+			return fmt.Errorf("--%s %g µm is outside (0, %g] (0 for the file's own)", f.name, f.v, float64(geometry.MaxPitch))
+		}
+	}
+	return nil
+}
+
 func (r *readFlags) options() *geometry.Options {
 	return &geometry.Options{Channel: r.channel, Pitch: r2.Vec{X: r.pitch, Y: r.pitch}, ZUnit: r.zUnit, XYUnit: r.xyUnit, Strict: r.strict}
 }

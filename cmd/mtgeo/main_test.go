@@ -151,3 +151,44 @@ func TestSpecsAndUsage(t *testing.T) {
 	code, _, _ = runCmd()
 	require.Equal(t, exitError, code)
 }
+
+// TestOptionRanges: every analysis option outside its physical range is a
+// usage error (exit 2) naming the option, before any file is read (the
+// file here does not exist: its error would say so) (issue #11 §3).
+func TestOptionRanges(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--averaging-diameter", "1e9"}, "--averaging-diameter"},
+		{[]string{"--fit-radius", "1e5"}, "--fit-radius"},
+		{[]string{"--core-diameter", "200"}, "--core-diameter"},
+		{[]string{"--fiber-exclusion", "1000"}, "--fiber-exclusion"},
+		{[]string{"--fiber-exclusion", "100"}, "--fiber-exclusion"}, // smaller than the fiber
+		{[]string{"--hole-margin", "-5"}, "--hole-margin"},
+		{[]string{"--array-margin", "5000"}, "--array-margin"},
+		{[]string{"--core-exclusion", "60"}, "--core-exclusion"},
+		{[]string{"--fixture-angle", "1e9"}, "--fixture-angle"},
+		{[]string{"--fixture-angle", "NaN"}, "--fixture-angle"},
+		{[]string{"--flat-radius", "-1"}, "--flat-radius"},
+		{[]string{"--pitch", "-3"}, "--pitch"},
+		{[]string{"--z-unit", "Inf"}, "--z-unit"},
+		{[]string{"--channel", "-1"}, "--channel"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			for _, cmd := range []string{"analyze", "batch", "render", "report"} {
+				args := append([]string{cmd}, tc.args...)
+				if cmd == "report" {
+					args = append(args, "-o", t.TempDir())
+				}
+				code, out, errOut := runCmd(append(args, "nope.x3p")...)
+				require.Equal(t, exitError, code, cmd)
+				require.Contains(t, errOut, tc.want, cmd)
+				require.NotContains(t, errOut+out, "nope.x3p", "%s: refused before any file is read", cmd)
+			}
+		})
+	}
+	// At the limits, the options are taken.
+	code, _, errOut := runCmd("analyze", "--fixture-angle", "8", "--averaging-diameter", "125", "--fit-radius", "62.5", sample16)
+	require.Equal(t, exitOK, code, errOut)
+}
