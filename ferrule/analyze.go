@@ -153,6 +153,9 @@ func (a *Analyzer) Analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 
 	// Layout.
 	if opts.Layout != nil {
+		if err := an.checkLayout(*opts.Layout); err != nil {
+			return nil, err
+		}
 		an.layout = *opts.Layout
 	} else {
 		l, err := an.identifyLayout()

@@ -1,8 +1,10 @@
 package ferrule
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/mtgeo/mtgeo/fit"
 	"gonum.org/v1/gonum/spatial/r2"
@@ -169,6 +171,55 @@ func minMax(v []float64) (lo, hi float64) {
 
 // identifyLayout picks the built-in layout whose hole spacing matches the
 // holes found and whose fiber rows match the rows where fibers are seen.
+// ErrLayoutMismatch is wrapped by the error of a map that is not the
+// layout it was declared to be.
+var ErrLayoutMismatch = errors.New("ferrule: layout mismatch")
+
+// maxSpacingError is the relative difference between the measured and the
+// declared guide-hole spacing beyond which the holes are another layout's:
+// IEC 61754-7 holds the spacing to ±3 µm; the 12- and 16-wide families are
+// 15 % apart.
+const maxSpacingError = 0.03
+
+// checkLayout checks a declared layout l against the map, when the guide
+// holes were found: their spacing must be l's, and where l is of a built-in
+// family (the same hole spacing) the fiber rows the map shows must be l's,
+// so that fibers are never looked for on bare ferrule between the rows or
+// fail to be found in rows l does not have. The error names the layout the
+// map suggests.
+func (an *analysis) checkLayout(l Layout) error {
+	if len(an.holes) != 2 {
+		return nil
+	}
+	spacing := an.holeSpacing()
+	if math.Abs(spacing-l.HoleSpacing) > maxSpacingError*l.HoleSpacing {
+		msg := fmt.Sprintf("%s was given, whose guide holes are %.0f µm apart, but they are %.0f µm apart here", l.Name, l.HoleSpacing, spacing)
+		if c := layoutsWithSpacing(spacing, maxSpacingError*spacing); len(c) > 0 {
+			msg += " (" + layoutNames(c) + ")"
+		}
+		return fmt.Errorf("%w: %s", ErrLayoutMismatch, msg)
+	}
+	if len(layoutsWithSpacing(l.HoleSpacing, maxSpacingError*l.HoleSpacing)) == 0 {
+		return nil // a layout of its own: nothing to compare the rows with
+	}
+	saved := an.reg
+	found, err := an.identifyLayout()
+	an.reg = saved
+	if err != nil || found.Rows == l.Rows {
+		return nil
+	}
+	return fmt.Errorf("%w: %s was given (%d fiber row(s)), but the map shows %d row(s) of fibers: %s? (give that layout, or auto)", ErrLayoutMismatch, l.Name, l.Rows, found.Rows, found.Name)
+}
+
+// layoutNames lists the names of ls, "or"-separated.
+func layoutNames(ls []Layout) string {
+	names := make([]string, len(ls))
+	for i, l := range ls {
+		names[i] = l.Name
+	}
+	return strings.Join(names, " or ") + "?"
+}
+
 func (an *analysis) identifyLayout() (Layout, error) {
 	if len(an.holes) != 2 {
 		return Layout{}, fmt.Errorf("ferrule: the layout can only be identified from the guide holes; give the layout")

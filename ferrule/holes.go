@@ -255,6 +255,18 @@ func (a *Analyzer) findHoles(m *geometry.HeightMap, l *Layout) ([2]Hole, error) 
 		case len(inside) == 0:
 			return [2]Hole{}, fmt.Errorf("%w: no guide hole found (no round invalid region of Ø %.0f–%.0f µm)", ErrHoles, 0.6*dLo, 1.4*dHi)
 		default:
+			if l != nil {
+				// A pair at another built-in layout's spacing: the layout
+				// given is not the map's.
+				for i := range inside {
+					for j := i + 1; j < len(inside); j++ {
+						d := r2.Norm(r2.Sub(inside[i].center, inside[j].center))
+						if c := layoutsWithSpacing(d, maxSpacingError*d); len(c) > 0 {
+							return [2]Hole{}, fmt.Errorf("%w: %s was given, whose guide holes are %.0f µm apart, but two holes %.0f µm apart were found (%s)", ErrLayoutMismatch, l.Name, l.HoleSpacing, d, layoutNames(c))
+						}
+					}
+				}
+			}
 			return [2]Hole{}, fmt.Errorf("%w: %d hole-like region(s) found but no pair at a guide-hole spacing of %v µm", ErrHoles, len(inside), spacings)
 		}
 	}

@@ -220,16 +220,50 @@ func TestFlatTip(t *testing.T) {
 // TestNoFiberWhereTheLayoutSaysOne: an MT-16 analysed as MT-32 has no fiber
 // at any MT-32 position (rows at ±250 µm): none may come out measured.
 func TestNoFiberWhereTheLayoutSaysOne(t *testing.T) {
-	m, _, err := synth.Generate(synth.Random("MT-16", 16))
+	m, truth, err := synth.Generate(synth.Random("MT-16", 16))
 	require.NoError(t, err)
 	l, _ := ferrule.LayoutByName("MT-32")
-	rep, err := ferrule.Analyze(m, ferrule.Options{Layout: &l})
+	// With the holes found, the declared layout is checked against the map.
+	_, err = ferrule.Analyze(m, ferrule.Options{Layout: &l})
+	require.ErrorIs(t, err, ferrule.ErrLayoutMismatch)
+	require.ErrorContains(t, err, "MT-16?")
+	// With the frame given nothing is checked, and still no fiber is made up
+	// on the bare ferrule where MT-32's rows would be.
+	frame := ferrule.Frame{Origin: r2vec(truth.OriginMapUm), Rotation: truth.RotationDeg * math.Pi / 180}
+	rep, err := ferrule.Analyze(m, ferrule.Options{Layout: &l, Frame: &frame})
 	require.NoError(t, err)
 	require.Zero(t, rep.Summary.MeasuredFibers)
 	for _, f := range rep.Fibers {
 		require.NotEmpty(t, f.Error, "fiber %d", f.Index)
 		require.False(t, f.HeightNM.Valid())
 	}
+}
+
+// TestLayoutMismatch: a declared layout that is not the map's is an error
+// naming the layout the map suggests (issue #11 §2).
+func TestLayoutMismatch(t *testing.T) {
+	for _, tc := range []struct{ mapLayout, declared, suggested string }{
+		{"MT-64", "MT-16", "MT-64?"}, // fibers looked for on bare ferrule between the rows
+		{"MT-16", "MT-64", "MT-16?"}, // rows the map does not have
+		{"MT-72", "MT-24", "MT-72?"},
+		{"MT-16", "MT-12", "MT-16 or MT-32 or MT-64?"}, // the other hole spacing
+	} {
+		t.Run(tc.mapLayout+" as "+tc.declared, func(t *testing.T) {
+			m, _, err := synth.Generate(synth.Random(tc.mapLayout, 8))
+			require.NoError(t, err)
+			l, _ := ferrule.LayoutByName(tc.declared)
+			_, err = ferrule.Analyze(m, ferrule.Options{Layout: &l})
+			require.ErrorIs(t, err, ferrule.ErrLayoutMismatch)
+			require.ErrorContains(t, err, tc.suggested)
+		})
+	}
+	// The right layout declared passes the check.
+	m, _, err := synth.Generate(synth.Random("MT-48", 8))
+	require.NoError(t, err)
+	l, _ := ferrule.LayoutByName("MT-48")
+	rep, err := ferrule.Analyze(m, ferrule.Options{Layout: &l})
+	require.NoError(t, err)
+	require.Equal(t, 48, rep.Summary.MeasuredFibers)
 }
 
 // TestFiberCutByTheMapEdge: pixels beyond the map's edge are unmeasured, so
