@@ -62,15 +62,16 @@ func Analyze(m *geometry.HeightMap, opts Options) (*Report, error) {
 // analysis carries the state of one run.
 type analysis struct {
 	*Analyzer
-	m       *geometry.HeightMap
-	layout  Layout
-	reg     Regions
-	frame   Frame
-	holes   []Hole
-	planeM  fit.Plane   // reference plane, map coordinates
-	quadM   fit.Quadric // reference quadric, map coordinates
-	flatMM  float64
-	fixture float64
+	m          *geometry.HeightMap
+	layout     Layout
+	reg        Regions
+	frame      Frame
+	holes      []Hole
+	planeM     fit.Plane   // reference plane, map coordinates
+	quadM      fit.Quadric // reference quadric, map coordinates
+	flatMM     float64
+	fixture    float64
+	frameFlags []string // flags of the frame (orientation_ambiguous)
 	// surfaceOutliers is how many pixels the robust reference-surface fit
 	// left out.
 	surfaceOutliers int
@@ -147,8 +148,13 @@ func (a *Analyzer) Analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 		if err != nil {
 			return nil, err
 		}
+		var ambiguous bool
+		an.frame, ambiguous = frameFromHoles(&holes, opts.OrientationDeg*degree)
 		an.holes = holes[:]
-		an.frame = frameFromHoles(holes)
+		if ambiguous {
+			an.frameFlags = append(an.frameFlags, "orientation_ambiguous")
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("orientation_ambiguous: the guide-hole axis lies within %d° of perpendicular to the map's declared orientation (%g°), so +X and the fiber numbering could as well be the other way round (set the orientation option to the instrument's)", ambiguousOrientationDeg, opts.OrientationDeg))
+		}
 	}
 
 	// Layout.
@@ -247,6 +253,7 @@ func (an *analysis) fillFrame(rep *Report) {
 		HoleSpacingUM:      nan,
 		HoleSpacingErrorUM: nan,
 		FromHoles:          len(an.holes) == 2,
+		Flags:              append([]string{}, an.frameFlags...),
 	}
 	rep.GuideHoles = []HoleInfo{}
 	if len(an.holes) != 2 {

@@ -337,9 +337,26 @@ func (a *Analyzer) roughPlane(m *geometry.HeightMap) (fit.Plane, bool) {
 	return pl, true
 }
 
+// ambiguousOrientationDeg is how close (degrees) the hole axis may come to
+// perpendicular to the declared orientation before the choice of +X between
+// its two directions is flagged: a map turned by about 90° could be either.
+const ambiguousOrientationDeg = 5
+
 // frameFromHoles returns the ferrule frame of SPEC §3: origin midway between
-// the hole centres, +X from the hole with the smaller map x to the other.
-func frameFromHoles(h [2]Hole) Frame {
+// the hole centres, +X along the hole axis in the direction nearer to
+// orientation (radians, the direction of +X declared for the map: 0 is the
+// map's +x, so +X runs from the hole with the smaller map x to the other).
+// It orders h so that h[0] is at −X, and reports whether the axis lies
+// within ambiguousOrientationDeg of perpendicular to the orientation.
+func frameFromHoles(h *[2]Hole, orientation float64) (f Frame, ambiguous bool) {
 	d := r2.Sub(h[1].Center, h[0].Center)
-	return Frame{Origin: r2.Scale(0.5, r2.Add(h[0].Center, h[1].Center)), Rotation: math.Atan2(d.Y, d.X)}
+	s, c := math.Sincos(orientation)
+	if d.X*c+d.Y*s < 0 {
+		h[0], h[1] = h[1], h[0]
+		d = r2.Scale(-1, d)
+	}
+	rot := math.Atan2(d.Y, d.X)
+	off := math.Remainder(rot-orientation, 2*math.Pi) // in (−π, π], within ±90° by the choice above
+	ambiguous = math.Abs(math.Abs(off)-math.Pi/2) < ambiguousOrientationDeg*degree
+	return Frame{Origin: r2.Scale(0.5, r2.Add(h[0].Center, h[1].Center)), Rotation: rot}, ambiguous
 }

@@ -119,6 +119,9 @@ func (o Options) Validate() error {
 	if !(math.Abs(o.FixtureAngleDeg) <= maxFixtureAngleDeg) {
 		return fmt.Errorf("ferrule: fixture angle %g° (--fixture-angle) is outside ±%d°", o.FixtureAngleDeg, maxFixtureAngleDeg)
 	}
+	if !(math.Abs(o.OrientationDeg) <= 360) {
+		return fmt.Errorf("ferrule: orientation %g° (--orientation) is outside ±360°", o.OrientationDeg)
+	}
 	if !(o.FlatRadiusMM >= 0) || math.IsInf(o.FlatRadiusMM, 0) {
 		return fmt.Errorf("ferrule: flat-radius limit %g mm (--flat-radius) must be positive and finite (0 for the default)", o.FlatRadiusMM)
 	}
@@ -177,6 +180,11 @@ type Options struct {
 	// FlatRadiusMM is the |radius| in mm above which a radius is reported
 	// as flat (JSON null). Zero means 1e5 mm (SPEC §4).
 	FlatRadiusMM float64
+	// OrientationDeg is the direction in the map, degrees counter-clockwise
+	// from +x, nearest to which the ferrule's +X is taken along the guide
+	// hole axis: 0 (the default) for maps stored with the ferrule's X along
+	// the map's x, 90, 180 or 270 for instruments that store them turned.
+	OrientationDeg float64
 }
 
 const defaultFlatRadiusMM = 1e5

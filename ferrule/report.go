@@ -76,6 +76,9 @@ type FrameInfo struct {
 	HoleSpacingErrorUM Num `json:"hole_spacing_error_um"`
 	// FromHoles is false when the frame was given by option.
 	FromHoles bool `json:"from_holes"`
+	// Flags: "orientation_ambiguous" when the hole axis is within 5° of
+	// perpendicular to the map's declared orientation.
+	Flags []string `json:"flags"`
 }
 
 // HoleInfo is one guide hole.

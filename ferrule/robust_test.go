@@ -426,3 +426,43 @@ func TestMultimodeHint(t *testing.T) {
 		})
 	}
 }
+
+// TestOrientation: +X is the hole-to-hole direction nearest to the map's
+// declared orientation (SPEC §3 with the map's +x as the default), so maps
+// turned by 89.9° and 90.1° number their fibers alike when the orientation
+// says 90°, and are flagged orientation_ambiguous when it says 0° (issue
+// #11 §4).
+func TestOrientation(t *testing.T) {
+	for _, rot := range []float64{89.9, 90.1} {
+		p := synth.Random("MT-12", 9)
+		p.RotationDeg, p.ShiftUm = rot, [2]float64{}
+		p.Cols, p.Rows = 700, 2200 // 2.1 mm × 6.6 mm at 3 µm: the part stands upright
+		m, truth, err := synth.Generate(p)
+		require.NoError(t, err)
+
+		rep, err := ferrule.Analyze(m, ferrule.Options{OrientationDeg: 90})
+		require.NoError(t, err)
+		require.InDelta(t, rot, float64(rep.Frame.RotationDeg), 0.01)
+		require.Empty(t, rep.Frame.Flags)
+		for i, ft := range truth.Fibers {
+			require.InDelta(t, ft.HeightNm, float64(rep.Fibers[i].HeightNM), tolHeightNM, "rotation %g, fiber %d", rot, ft.Index)
+		}
+		require.InDelta(t, truth.XAngleDeg, float64(rep.Ferrule.XAngleDeg), tolAngleDeg)
+
+		rep, err = ferrule.Analyze(m, ferrule.Options{})
+		require.NoError(t, err)
+		require.Equal(t, []string{"orientation_ambiguous"}, rep.Frame.Flags, "rotation %g", rot)
+		require.Contains(t, rep.Warnings[0], "orientation_ambiguous")
+	}
+	// Far from the ambiguity, nothing is flagged.
+	rep, err := ferrule.Analyze(mustGenerate(t, synth.Random("MT-12", 9)), ferrule.Options{})
+	require.NoError(t, err)
+	require.Empty(t, rep.Frame.Flags)
+}
+
+func mustGenerate(t *testing.T, p synth.Params) *geometry.HeightMap {
+	t.Helper()
+	m, _, err := synth.Generate(p)
+	require.NoError(t, err)
+	return m
+}

@@ -23,6 +23,7 @@ type analyzeFlags struct {
 	fixture float64
 	frame   string
 	flatMM  float64
+	orient  float64
 	mm      bool
 	regions ferrule.Regions
 }
@@ -34,6 +35,7 @@ func (a *analyzeFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&a.fixture, "fixture-angle", 0, "fixture angle in degrees added to the Y angle (APC parts, e.g. 8)")
 	fs.StringVar(&a.frame, "frame", "", "ferrule frame given as X,Y,DEG (origin in map µm, rotation of +X in degrees) instead of from the guide holes")
 	fs.BoolVar(&a.mm, "multimode", false, "multimode fibers: 50 µm cores and a 30 µm core exclusion")
+	fs.Float64Var(&a.orient, "orientation", 0, "direction of the ferrule's +X in the map, degrees from +x (0; 90, 180 or 270 for instruments that store maps turned): +X is the hole-to-hole direction nearest to it")
 	fs.Float64Var(&a.flatMM, "flat-radius", 0, "radius in mm above which a radius is reported as flat (null); 0 = 1e5")
 	r := &a.regions
 	fs.Float64Var(&r.FitRadius, "fit-radius", 0, "outer radius of the tip-fit annulus, µm (default 50)")
@@ -46,7 +48,7 @@ func (a *analyzeFlags) register(fs *flag.FlagSet) {
 }
 
 func (a *analyzeFlags) options() (ferrule.Options, error) {
-	opts := ferrule.Options{Regions: a.regions, FixtureAngleDeg: a.fixture, FlatRadiusMM: a.flatMM, Multimode: a.mm}
+	opts := ferrule.Options{Regions: a.regions, FixtureAngleDeg: a.fixture, FlatRadiusMM: a.flatMM, OrientationDeg: a.orient, Multimode: a.mm}
 	switch {
 	case a.layout == "" || strings.EqualFold(a.layout, "auto"):
 	case strings.HasSuffix(strings.ToLower(a.layout), ".json"):
