@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"sync/atomic"
 
 	"github.com/mtgeo/mtgeo/fit"
 	"github.com/mtgeo/mtgeo/geometry"
@@ -36,9 +37,12 @@ const (
 // ErrNoData is returned for maps with too few valid pixels to analyse.
 var ErrNoData = errors.New("ferrule: map has too few valid pixels")
 
-// Analyzer analyses end faces, reusing its buffers between calls. It is not
-// safe for concurrent use; use one Analyzer per goroutine.
+// Analyzer analyses end faces, reusing its buffers between calls. It is
+// safe for concurrent use: a call that finds the buffers in use by another
+// goroutine works on buffers of its own (so one Analyzer per goroutine is
+// still the fast way).
 type Analyzer struct {
+	busy       atomic.Bool
 	mask       []bool
 	xs, ys, zs []float64
 	cells      []int32 // hole-finding grid
@@ -84,7 +88,16 @@ type analysis struct {
 //
 // Infinite heights are taken as invalid. A panic inside the analysis (a bug)
 // is returned as an error rather than stopping a test station.
-func (a *Analyzer) Analyze(m *geometry.HeightMap, opts Options) (rep *Report, err error) {
+func (a *Analyzer) Analyze(m *geometry.HeightMap, opts Options) (*Report, error) {
+	if !a.busy.CompareAndSwap(false, true) {
+		var own Analyzer // a is analysing in another goroutine
+		return own.Analyze(m, opts)
+	}
+	defer a.busy.Store(false)
+	return a.analyze(m, opts)
+}
+
+func (a *Analyzer) analyze(m *geometry.HeightMap, opts Options) (rep *Report, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			rep, err = nil, fmt.Errorf("ferrule: internal error, please report: %v", r)

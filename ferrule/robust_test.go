@@ -1,6 +1,7 @@
 package ferrule_test
 
 import (
+	"fmt"
 	"image"
 	"math"
 	"testing"
@@ -465,4 +466,41 @@ func mustGenerate(t *testing.T, p synth.Params) *geometry.HeightMap {
 	m, _, err := synth.Generate(p)
 	require.NoError(t, err)
 	return m
+}
+
+// TestAnalyzerShared: one Analyzer used from several goroutines at once
+// gives every map the result a fresh Analyzer gives it (issue #11 §7; run
+// with -race to check the buffers too).
+func TestAnalyzerShared(t *testing.T) {
+	var maps []*geometry.HeightMap
+	var want []*ferrule.Report
+	for i, name := range []string{"MT-12", "MT-16", "MT-32", "MT-24"} {
+		m := mustGenerate(t, synth.Random(name, uint64(40+i)))
+		rep, err := ferrule.Analyze(m, ferrule.Options{})
+		require.NoError(t, err)
+		maps, want = append(maps, m), append(want, rep)
+	}
+	var shared ferrule.Analyzer
+	errs := make(chan error, 16)
+	for g := 0; g < 4; g++ {
+		go func(g int) {
+			for k := 0; k < 4; k++ {
+				i := (g + k) % len(maps)
+				rep, err := shared.Analyze(maps[i], ferrule.Options{})
+				if err == nil {
+					for j := range rep.Fibers {
+						if rep.Fibers[j].HeightNM != want[i].Fibers[j].HeightNM || rep.Fibers[j].XUM != want[i].Fibers[j].XUM {
+							err = fmt.Errorf("map %d fiber %d: %v µm, %v nm, alone %v µm, %v nm", i, j+1,
+								rep.Fibers[j].XUM, rep.Fibers[j].HeightNM, want[i].Fibers[j].XUM, want[i].Fibers[j].HeightNM)
+							break
+						}
+					}
+				}
+				errs <- err
+			}
+		}(g)
+	}
+	for n := 0; n < 16; n++ {
+		require.NoError(t, <-errs)
+	}
 }
