@@ -53,6 +53,13 @@ var cases = []fileCase{
 		zScale:  632.8e-9 * 0.5 * 1 * 1e6,
 		invalid: []pixel{{5, 5}},
 	},
+	{
+		// Surface attributes and /Data/Surface links in dense storage.
+		name: "mx_dense.datx", cols: 16, rows: 12,
+		pitch: r2.Vec{X: 1.25, Y: 1.25}, coef: [4]float64{3.0, -0.5, 0.25, 0.01},
+		float32: true, zScale: 1, // MicroMeters
+		invalid: []pixel{{15, 0}},
+	},
 }
 
 // want returns the height in µm that the script stored at (c, r).

@@ -68,8 +68,13 @@
 // (instrument, objective, dates, "Data Context.Lateral Resolution"), the
 // "Coordinates" attribute (so the offset is zero), any other units ("Waves"
 // and unknown names give an UnsupportedError), surfaces of rank other than
-// 2, and channels other than 0. HDF5 features outside internal/hdf5's subset
-// (dense attribute or link storage, chunk indexes other than the version-1
-// B-tree or a single chunk, szip and other filters) give an
-// UnsupportedError naming them.
+// 2, and channels other than 0. Groups and datasets that keep their links or
+// attributes in dense storage (HDF5 1.8+ format files with more than 8 of
+// them, say several surfaces or many surface attributes) are read. HDF5
+// features outside internal/hdf5's subset (chunk indexes other than the
+// version-1 B-tree or a single chunk, szip and other filters, huge or
+// filtered fractal-heap objects) give an UnsupportedError naming them.
+//
+// No real Mx file with a licence that allows copying it was found; the
+// test files are synthetic (testdata/README.md).
 package datx

@@ -316,6 +316,16 @@ func TestDecodeTestdata(t *testing.T) {
 		// −0.004023 raw units = −4e-9 µm that MountainsMap added.
 		{"mm11_iso1_ascii_binary64.sdf", 30, 20, r2.Vec{X: 1, Y: 1}, ramp, 1e-8},
 		{"gwyddion_export.sdf", 4, 3, r2.Vec{X: 1, Y: 1}, gwy, tol},
+		// The aISO-1.0 float64 example of SurfaceTopography's test suite:
+		// its test_sdf.py expects 7×4 points over 7 µm × 4 µm in µm;
+		// Gwyddion 2.62 reads the printed values (min 0.94907, max 1,
+		// mean 0.98356321, rms about the mean 0.01360290 µm).
+		{"surfacetopography_sdf-1.sdf", 7, 4, r2.Vec{X: 1, Y: 1}, []float64{
+			1.00000, 0.99874, 0.99495, 0.98865, 0.97986, 0.96858, 1.00000,
+			0.99874, 0.99748, 0.99369, 0.98740, 0.97862, 0.96736, 0.99874,
+			0.99495, 0.99369, 0.98993, 0.98366, 0.97491, 0.96369, 0.99495,
+			0.97986, 0.97862, 0.97491, 0.96874, 0.96012, 0.94907, 0.97986,
+		}, tol},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			b, err := os.ReadFile(filepath.Join("testdata", tc.file))
@@ -331,6 +341,11 @@ func TestDecodeTestdata(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, "sdf", name)
 			require.Equal(t, m.Rect, m2.Rect)
+			if tc.file == "surfacetopography_sdf-1.sdf" {
+				st := m.Stats()
+				require.InDelta(t, 0.98356321, st.Mean, 1e-8)
+				require.InDelta(t, 0.01360290, st.RMS, 1e-8)
+			}
 		})
 	}
 }

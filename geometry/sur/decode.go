@@ -27,7 +27,13 @@ const (
 
 	objectProfile = 1
 	objectSurface = 2
-	formatMac     = 257
+	// An RGB surface (13, "deprecated" in the MountainsMap SDK) and an
+	// RGB intensity surface (16) are a surface object followed by colour
+	// layers (intensity images, type 10); the surface comes first and is
+	// what is read.
+	objectRGBSurface          = 13
+	objectRGBIntensitySurface = 16
+	formatMac                 = 257
 )
 
 func init() {
@@ -131,12 +137,14 @@ func readHeader(r io.Reader, opts *geometry.Options) (*header, error) {
 		return nil, unsupportedErr("%d objects in one file", n)
 	}
 	objType := u16(18)
-	if objType != objectSurface && objType != objectProfile {
+	switch objType {
+	case objectSurface, objectProfile, objectRGBSurface, objectRGBIntensitySurface:
+	default:
 		name := objectNames[objType]
 		if name == "" {
 			name = "unknown object"
 		}
-		return nil, unsupportedErr("object type %d (%s), only surfaces (2) are read", objType, name)
+		return nil, unsupportedErr("object type %d (%s), only surfaces (2, or 13 and 16 with colour layers) are read", objType, name)
 	}
 	h.special = i16(86) != 0
 	h.bits = i16(98)

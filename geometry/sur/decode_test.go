@@ -2,6 +2,7 @@ package sur
 
 import (
 	"bytes"
+	"compress/bzip2"
 	"compress/zlib"
 	"encoding/binary"
 	"encoding/json"
@@ -28,6 +29,7 @@ type surFile struct {
 	format     int
 	objects    int // default 1
 	object     int // default 2 (surface)
+	layers     int // P size at offset 80: objects that make up the studiable
 	special    int
 	bits       int
 	zmin, zmax int32
@@ -66,6 +68,7 @@ func (f surFile) bytes() []byte {
 	le.PutUint16(h[16:], 1)
 	le.PutUint16(h[18:], uint16(object))
 	copy(h[20:], "synthetic")
+	le.PutUint16(h[80:], uint16(f.layers))
 	le.PutUint16(h[86:], uint16(f.special))
 	le.PutUint16(h[88:], 1)
 	le.PutUint16(h[98:], uint16(f.bits))
@@ -222,6 +225,37 @@ func TestDecodeHandValues(t *testing.T) {
 	m, err = Decode(bytes.NewReader(f.bytes()), nil)
 	require.NoError(t, err)
 	require.InDelta(t, (-32768*0.5+10)*1e-3, m.At(1, 1), 1e-12)
+}
+
+// TestRGBSurface reads the surface of an RGB surface (object type 13) and
+// of an RGB intensity surface (16): a surface object followed by one
+// intensity-image object (type 10) per colour, as in RosettaSciIO's
+// test_RGBSURFACE.sur (exported by MountainsMap: P size 4, the surface in
+// mm, then the red, green and blue layers). The layers are not read.
+func TestRGBSurface(t *testing.T) {
+	surf := withRange(surFile{compressed: true, bits: 16, layers: 4, cols: 4, rows: 3,
+		dx: 0.0125, dy: 0.0125, dz: 8e-5, ux: "mm", uy: "mm", uz: "mm", zoff: -0.9, points: surface(4, 3, 50)})
+	for _, object := range []int{13, 16} {
+		t.Run(objectNames[object], func(t *testing.T) {
+			f := surf
+			f.object = object
+			b := f.bytes()
+			for range 3 {
+				layer := surFile{compressed: true, objects: 0, object: 10, layers: 4, bits: 32, cols: 4, rows: 3,
+					dx: 0.0125, dy: 0.0125, dz: 0.00255, ux: "mm", uy: "mm", points: surface(4, 3, 100)}
+				b = append(b, layer.bytes()...)
+			}
+			m, err := Decode(bytes.NewReader(b), nil)
+			require.NoError(t, err)
+			require.Equal(t, 4, m.Cols())
+			require.Equal(t, 3, m.Rows())
+			require.InDelta(t, 12.5, m.Pitch.X, 1e-5) // float32 0.0125 mm
+			decodetest.RequireHeights(t, f.want(), m, 1e-9)
+			c, err := DecodeConfig(bytes.NewReader(b), nil)
+			require.NoError(t, err)
+			require.Equal(t, 4, c.Cols)
+		})
+	}
 }
 
 func TestUnits(t *testing.T) {
@@ -513,6 +547,76 @@ func TestHyperSpySamples(t *testing.T) {
 		_, err = Decode(bytes.NewReader(b), &geometry.Options{ZUnit: 1})
 		require.ErrorAsf(t, err, &ue, "%s", name)
 	}
+}
+
+// TestSurfaceTopographySample reads sur-3.sur of SurfaceTopography's test
+// suite (testdata/README.md): a 512×512 MountainsMap surface with nm steps
+// (µm axis lengths, unit ratio 1000), Z in m, and 233009 non-measured
+// points (zmin − 2 = −2, the flag set). HyperSpy 1.7.3 masks those points
+// and reads the rest as below; SurfaceTopography (test_sur.py:
+// 0.151319552 m square, rms height 0.0019200491394179297 m) and
+// Gwyddion 2.62 (rms 1920.049139 µm, mean −2748.191843 µm) keep them as
+// heights, at −2·dz + z offset; the test recomputes their figures from
+// the decoded map and that height.
+func TestSurfaceTopographySample(t *testing.T) {
+	fh, err := os.Open(filepath.Join("testdata", "surfacetopography_sur-3.sur.bz2"))
+	require.NoError(t, err)
+	defer fh.Close()
+	m, err := Decode(bzip2.NewReader(fh), nil)
+	require.NoError(t, err)
+	require.Equal(t, 512, m.Cols())
+	require.Equal(t, 512, m.Rows())
+	require.InDelta(t, 0.151319552e6/512, m.Pitch.X, 1e-6) // µm
+	require.InDelta(t, 0.151319552e6/512, m.Pitch.Y, 1e-6)
+	s := m.Stats()
+	// HyperSpy 1.7.3 (sur.file_reader, NumPy): 29135 valid points,
+	// min −0.00341433007 m, max 0.00357801973 m, mean 0.00257930666 m,
+	// standard deviation 0.00111319943 m.
+	require.Equal(t, 29135, s.Valid)
+	require.Equal(t, 512*512-29135, s.Invalid)
+	require.InDelta(t, -3414.33007, s.Min, 1e-5)
+	require.InDelta(t, 3578.01973, s.Max, 1e-5)
+	require.InDelta(t, 2579.30666, s.Mean, 1e-5)
+	require.InDelta(t, 1113.19943, s.RMS, 1e-5)
+	// With the non-measured points as heights (dz = 1e-9 m, Z offset
+	// −0.0034143300727 m, both float32): SurfaceTopography's and
+	// Gwyddion's figures.
+	nm := (-2*float64(float32(1e-9)) + float64(float32(-0.0034143300727009773))) * 1e6
+	n1, n2 := float64(s.Valid), float64(s.Invalid)
+	mean := (n1*s.Mean + n2*nm) / (n1 + n2)
+	rms := math.Sqrt((n1*(s.RMS*s.RMS+s.Mean*s.Mean)+n2*nm*nm)/(n1+n2) - mean*mean)
+	require.InDelta(t, -2748.191843, mean, 1e-5)
+	require.InEpsilon(t, 0.0019200491394179297e6, rms, 1e-6) // SurfaceTopography's rtol
+}
+
+// TestRosettaSciIOSamples reads test_RGBSURFACE.sur of RosettaSciIO's test
+// data (rsciio/tests/data/digitalsurf/, GPL-3, not committed: set
+// MTGEO_RSCIIO_SUR_DATA to that folder). It is a MountainsMap RGB surface
+// (object type 13, P size 4): a 10×10 16-bit surface in mm followed by
+// red, green and blue layers. HyperSpy 1.7.3 reads the surface as layer 0
+// of its 4×10×10 stack: min −1.06979184505 mm, max −0.815821237164 mm,
+// mean −0.939055131198 mm, standard deviation 0.0747348760494 mm, first
+// row starting −0.824543618808093, −0.8712201476082555 mm.
+func TestRosettaSciIOSamples(t *testing.T) {
+	dir := os.Getenv("MTGEO_RSCIIO_SUR_DATA")
+	if dir == "" {
+		t.Skip("set MTGEO_RSCIIO_SUR_DATA to RosettaSciIO's rsciio/tests/data/digitalsurf")
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "test_RGBSURFACE.sur"))
+	require.NoError(t, err)
+	m, err := Decode(bytes.NewReader(b), nil)
+	require.NoError(t, err)
+	require.Equal(t, 10, m.Cols())
+	require.Equal(t, 10, m.Rows())
+	require.InDelta(t, 0.01345131080597639e3, m.Pitch.X, 1e-9)
+	s := m.Stats()
+	require.Equal(t, 100, s.Valid)
+	require.InDelta(t, -1069.79184505, s.Min, 1e-6)
+	require.InDelta(t, -815.821237164, s.Max, 1e-6)
+	require.InDelta(t, -939.055131198, s.Mean, 1e-6)
+	require.InDelta(t, 74.7348760494, s.RMS, 1e-6)
+	require.InDelta(t, -824.543618808093, m.At(0, 0), 1e-6)
+	require.InDelta(t, -871.2201476082555, m.At(1, 0), 1e-6)
 }
 
 func FuzzDecode(f *testing.F) {

@@ -34,6 +34,13 @@
 // of a profile; a type-1 object of more than one line is therefore read as
 // a surface. Real profiles have one line.
 //
+// An RGB surface (object type 13) or RGB intensity surface (16) is a
+// surface object followed by its colour layers, one intensity-image object
+// (type 10) per channel, the count in the P size field (offset 80); the
+// first object is the surface, and it is what Decode reads (HyperSpy and
+// RosettaSciIO stack all the objects, the surface first). The colour
+// layers are not read.
+//
 // # Byte layout
 //
 // All numbers are little-endian; offsets are 0-based. The header is 512
@@ -44,10 +51,11 @@
 //	    12     2  u16       format                     257 (Macintosh) is unsupported
 //	    14     2  u16       number of objects          must be 0 or 1
 //	    16     2  u16       version                    –
-//	    18     2  u16       object type                2 (surface), or 1 with several lines
+//	    18     2  u16       object type                2 (surface), 13 or 16 (surface + RGB), or 1 with several lines
 //	    20    30  char      object name                –
 //	    50    30  char      operator name              –
-//	    80     6            material, acquisition, range  –
+//	    80     2  i16       P size                     – (objects of the studiable: 4 for an RGB surface)
+//	    82     4            acquisition, range         –
 //	    86     2  i16       non-measured points flag   ≠ 0: points < zmin are invalid
 //	    88     2  i16       absolute Z                 –
 //	    90     8            reserved (gauge resolution, W size)  –
@@ -96,9 +104,9 @@
 //
 // # Not read
 //
-// Profiles (object type 1 with one line), series, multi-layer, RGB,
-// intensity-only and hyperspectral objects (other types), files of several
-// objects, Macintosh byte order,
+// Profiles (object type 1 with one line), series, multi-layer, RGB images,
+// intensity-only and hyperspectral objects (other types), the colour
+// layers of an RGB surface, files of several objects, Macintosh byte order,
 // a non-zero inversion flag (Gwyddion and RosettaSciIO disagree on what it
 // means), the comment, private and client zones, dates, and the X/Y
 // offsets.

@@ -347,9 +347,8 @@ type Attribute struct {
 	n    uint64 // number of elements
 }
 
-// Attrs returns the attributes stored in the object header. Attributes in
-// dense storage (a fractal heap) are not read; Attr reports them as
-// unsupported.
+// Attrs returns the attributes of the object: those in its header, then
+// those in dense storage (a fractal heap indexed by name), in index order.
 func (o *Object) Attrs() ([]*Attribute, error) {
 	var attrs []*Attribute
 	for _, m := range o.msgs {
@@ -361,6 +360,34 @@ func (o *Object) Attrs() ([]*Attribute, error) {
 			return nil, err
 		}
 		attrs = append(attrs, a)
+	}
+	if m := o.first(msgAttrInfo); m != nil {
+		heap, names, err := o.f.denseInfo(m.data, "attribute info message", 2)
+		if err != nil {
+			return nil, err
+		}
+		if heap != undef && names == undef {
+			return nil, FormatError("dense attribute storage without a name index")
+		}
+		// A record's message flags follow its 8-byte heap ID; a shared
+		// attribute's ID points into the shared-message heap instead.
+		shared := func(rec []byte, idLen int) error {
+			if len(rec) > idLen && rec[idLen]&msgFlagShared != 0 {
+				return UnsupportedError("shared attribute in dense storage")
+			}
+			return nil
+		}
+		msgs, err := o.f.denseMessages(heap, names, btreeAttrName, 0, shared)
+		if err != nil {
+			return nil, fmt.Errorf("dense attribute storage: %w", err)
+		}
+		for _, b := range msgs {
+			a, err := o.f.parseAttribute(b)
+			if err != nil {
+				return nil, err
+			}
+			attrs = append(attrs, a)
+		}
 	}
 	return attrs, nil
 }
@@ -374,16 +401,6 @@ func (o *Object) Attr(name string) (*Attribute, error) {
 	for _, a := range attrs {
 		if a.Name == name {
 			return a, nil
-		}
-	}
-	if m := o.first(msgAttrInfo); m != nil {
-		p := &parser{b: m.data, what: "attribute info message"}
-		p.u8()
-		if flags := p.u8(); flags&1 != 0 {
-			p.skip(2)
-		}
-		if heap := p.addr(o.f.offSize); p.err == nil && heap != undef {
-			return nil, unsupportedf("attribute %q may be in dense storage (fractal heap)", name)
 		}
 	}
 	return nil, fmt.Errorf("%w: attribute %q", ErrNotFound, name)

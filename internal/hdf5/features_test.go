@@ -3,6 +3,7 @@ package hdf5
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"os"
@@ -148,6 +149,104 @@ func TestAttributes(t *testing.T) {
 	require.Equal(t, []any{9.5}, v)
 }
 
+// TestDense reads links and attributes in dense storage (fractal heap and
+// version-2 B-tree name index), from latest.h5 (20 of each, one heap block,
+// one B-tree leaf) and dense.h5 (1500 links: a depth-2 B-tree and an
+// indirect root block; creation order tracked; 204 attributes).
+func TestDense(t *testing.T) {
+	f := open(t, "latest.h5")
+	g, err := f.OpenPath("dense_links")
+	require.NoError(t, err)
+	links, err := g.Links()
+	require.NoError(t, err)
+	require.Len(t, links, 20)
+	for k, l := range links {
+		require.Equal(t, fmt.Sprintf("d%02d", k), l.Name)
+		got, err := dataset(t, f, "dense_links/"+l.Name).Float64s(10)
+		require.NoError(t, err)
+		require.Equal(t, []float64{float64(k)}, got)
+	}
+	o, err := f.OpenPath("attrs")
+	require.NoError(t, err)
+	attrs, err := o.Attrs()
+	require.NoError(t, err)
+	require.Len(t, attrs, 20)
+	a, err := o.Attr("a07")
+	require.NoError(t, err)
+	v, err := a.Values()
+	require.NoError(t, err)
+	require.Equal(t, []any{int64(7)}, v)
+
+	f = open(t, "dense.h5")
+	target, err := f.OpenPath("target")
+	require.NoError(t, err)
+	g, err = f.OpenPath("many")
+	require.NoError(t, err)
+	heap, names, err := f.denseInfo(g.first(msgLinkInfo).data, "link info", 8)
+	require.NoError(t, err)
+	h, err := f.fractalHeap(heap)
+	require.NoError(t, err)
+	require.Greater(t, h.rootRows, 0, "root block is indirect")
+	hb, err := f.readMeta(names, 16, "test")
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, int(hb[12])|int(hb[13])<<8, 2, "B-tree depth")
+	links, err = g.Links()
+	require.NoError(t, err)
+	require.Len(t, links, 1500)
+	for k, l := range links {
+		require.Equal(t, fmt.Sprintf("l%04d", k), l.Name)
+		require.Equal(t, target.Addr, l.Addr)
+	}
+	got, err := dataset(t, f, "many/l0777").Float64s(10)
+	require.NoError(t, err)
+	require.Equal(t, []float64{0, 1, 2}, got)
+
+	g, err = f.OpenPath("ordered")
+	require.NoError(t, err)
+	links, err = g.Links()
+	require.NoError(t, err)
+	require.Len(t, links, 12)
+	for k, l := range links {
+		require.Equal(t, fmt.Sprintf("z%02d", k), l.Name)
+		got, err := dataset(t, f, "ordered/"+l.Name).Float64s(10)
+		require.NoError(t, err)
+		require.Equal(t, []float64{float64(11 - k)}, got)
+	}
+
+	o, err = f.OpenPath("attrs")
+	require.NoError(t, err)
+	attrs, err = o.Attrs()
+	require.NoError(t, err)
+	require.Len(t, attrs, 204)
+	for _, tc := range []struct {
+		name string
+		want []any
+	}{
+		{"a000", []any{0.0}},
+		{"a123", []any{61.5}},
+		{"a199", []any{99.5}},
+		{"Unit", []any{"NanoMeters"}},
+		{"No Data", []any{float64(math.MaxFloat32)}},
+		{"fixed", []any{"MicroMeters"}},
+		{"vec", []any{int64(0), int64(1), int64(2), int64(3)}},
+	} {
+		a, err := o.Attr(tc.name)
+		require.NoError(t, err, tc.name)
+		v, err := a.Values()
+		require.NoError(t, err, tc.name)
+		require.Equal(t, tc.want, v, tc.name)
+	}
+	o, err = f.OpenPath("tracked")
+	require.NoError(t, err)
+	for k := range 10 {
+		a, err := o.Attr(fmt.Sprintf("b%d", 9-k))
+		require.NoError(t, err)
+		v, err := a.Values()
+		require.NoError(t, err)
+		require.Equal(t, []any{int64(k)}, v)
+	}
+}
+
 // TestUnsupported checks that structures outside the subset are reported as
 // UnsupportedError, not misread.
 func TestUnsupported(t *testing.T) {
@@ -160,17 +259,7 @@ func TestUnsupported(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []float64{0, 1, 2, 3}, v)
 
-	g, err := f.OpenPath("dense_links")
-	require.NoError(t, err)
-	_, err = g.Links()
-	require.ErrorAs(t, err, &ue)
-
-	o, err := f.OpenPath("attrs")
-	require.NoError(t, err)
-	_, err = o.Attr("a07")
-	require.ErrorAs(t, err, &ue)
-
-	o, err = f.OpenPath("fa")
+	o, err := f.OpenPath("fa")
 	require.NoError(t, err)
 	_, err = o.Dataset()
 	require.ErrorAs(t, err, &ue)

@@ -38,7 +38,7 @@ func walk(f *File, o *Object, depth int) {
 }
 
 func FuzzOpen(f *testing.F) {
-	for _, name := range []string{"features.h5", "latest.h5"} {
+	for _, name := range []string{"features.h5", "latest.h5", "dense.h5"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)

@@ -261,18 +261,25 @@ func (o *Object) Links() ([]Link, error) {
 		}
 	}
 	if m := o.first(msgLinkInfo); m != nil && len(links) == 0 {
-		p := &parser{b: m.data, what: "link info message"}
-		p.u8()
-		flags := p.u8()
-		if flags&1 != 0 {
-			p.skip(8)
+		heap, names, err := o.f.denseInfo(m.data, "link info message", 8)
+		if err != nil {
+			return nil, err
 		}
-		heap := p.addr(o.f.offSize)
-		if p.err != nil {
-			return nil, p.err
+		if heap != undef && names == undef {
+			return nil, FormatError("dense link storage without a name index")
 		}
-		if heap != undef {
-			return nil, UnsupportedError("dense link storage (fractal heap)")
+		msgs, err := o.f.denseMessages(heap, names, btreeLinkName, 4, nil)
+		if err != nil {
+			return nil, fmt.Errorf("dense link storage: %w", err)
+		}
+		for _, b := range msgs {
+			l, ok, err := o.f.parseLink(b)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				links = append(links, l)
+			}
 		}
 	}
 	sort.Slice(links, func(i, j int) bool { return links[i].Name < links[j].Name })

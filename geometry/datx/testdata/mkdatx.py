@@ -91,7 +91,8 @@ def heights(cols, rows, coef, dtype):
 
 def write(name, *, cols, rows, coef, dtype, unit, dx, dy, no_data,
           invalid=(), nan=(), libver='earliest', chunks=None,
-          compression=None, shuffle=False, metadata=True, fringes=None):
+          compression=None, shuffle=False, metadata=True, fringes=None,
+          extra_attrs=0, extra_surfaces=0):
     z = heights(cols, rows, coef, dtype)
     for c, r in invalid:
         z[r, c] = no_data
@@ -115,8 +116,17 @@ def write(name, *, cols, rows, coef, dtype, unit, dx, dy, no_data,
             g = f.create_group('/Attributes/' + guid)
             g.attrs['Data Context.Lateral Resolution:Value'] = np.array([dx])
             g.attrs['Data Context.Lateral Resolution:Unit'] = np.array(['Meters'], dtype=STR)
+        for k in range(extra_surfaces):
+            # Other surfaces of the measurement, named before the one the
+            # MetaData points to: with more than 8 links in 1.8+ format
+            # files /Data/Surface goes to dense link storage.
+            f.create_dataset('/Data/Surface/{0%02d}' % k, data=np.zeros((2, 2), dtype))
         ds = f.create_dataset(path, data=z, chunks=chunks,
                               compression=compression, shuffle=shuffle)
+        for k in range(extra_attrs):
+            # Mx's own surface attributes ("Coordinates", "Group Number",
+            # ...) stand-ins: past 8 they go to dense attribute storage.
+            ds.attrs['Extra %02d' % k] = np.array([k], dtype=np.int32)
         ds.attrs['No Data'] = np.array([no_data], dtype=dtype)
         ds.attrs['Unit'] = np.array([unit], dtype=STR)
         set_converter(ds, 'X Converter', 'LateralCat', 'Pixels', [0, dx, 0, 0])
@@ -150,6 +160,13 @@ CASES = dict(
                     dtype=np.float32, unit='Fringes', dx=5e-6, dy=5e-6,
                     no_data=FLT_MAX, invalid=[(5, 5)], libver='latest',
                     metadata=False, fringes=(632.8e-9, 0.5, 1.0)),
+    # libver latest with 10 more surface attributes and 10 more surfaces:
+    # the surface's attributes and /Data/Surface's links in dense storage
+    # (fractal heap and version-2 B-tree), contiguous float32
+    mx_dense=dict(cols=16, rows=12, coef=(3.0, -0.5, 0.25, 0.01),
+                  dtype=np.float32, unit='MicroMeters', dx=1.25e-6,
+                  dy=1.25e-6, no_data=FLT_MAX, invalid=[(15, 0)],
+                  libver='latest', extra_attrs=10, extra_surfaces=10),
 )
 
 

@@ -11,7 +11,9 @@ symbol-table groups, layout message version 3) exercises the datatypes,
 layouts and filters that internal/hdf5 reads; the values are closed forms
 repeated in features_test.go. latest.h5 (libver='latest': superblock 3,
 version-2 object headers) holds structures that the package reports as
-unsupported: dense link and attribute storage and a fixed-array chunk index.
+unsupported (a fixed-array chunk index) and dense link and attribute
+storage, which it reads; dense.h5 (libver='latest') holds larger dense
+storage.
 """
 import numpy as np
 import h5py
@@ -89,7 +91,33 @@ def latest(name):
         f.create_dataset('contig', data=np.arange(4.0))
 
 
+def dense(name):
+    """Dense storage beyond one block and one B-tree node: 1500 hard links
+    (a depth-2 name-index B-tree and a fractal heap with an indirect root
+    block), links and attributes with creation order tracked and indexed,
+    and 200 attributes of the types a .datx surface carries."""
+    with h5py.File(name, 'w', libver='latest') as f:
+        target = f.create_dataset('target', data=np.arange(3.0))
+        g = f.create_group('many')
+        for k in range(1500):
+            g['l%04d' % k] = target
+        o = f.create_group('ordered', track_order=True)
+        for k in range(12):
+            o['z%02d' % (11 - k)] = np.array([k], dtype='i2')
+        d = f.create_dataset('attrs', data=np.zeros((2, 3), dtype='f4'))
+        for k in range(200):
+            d.attrs['a%03d' % k] = k * 0.5
+        d.attrs['Unit'] = 'NanoMeters'  # variable-length string
+        d.attrs['No Data'] = np.array([np.finfo('f4').max], dtype='f4')
+        d.attrs.create('fixed', np.bytes_('MicroMeters'), dtype='S16')
+        d.attrs['vec'] = np.arange(4, dtype='i4')
+        t = f.create_dataset('tracked', data=np.zeros(1), track_order=True)
+        for k in range(10):
+            t.attrs['b%d' % (9 - k)] = k
+
+
 if __name__ == '__main__':
     features('features.h5')
     latest('latest.h5')
-    print('wrote features.h5, latest.h5')
+    dense('dense.h5')
+    print('wrote features.h5, latest.h5, dense.h5')
