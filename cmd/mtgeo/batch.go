@@ -20,15 +20,23 @@ import (
 const batchUsage = `usage: mtgeo batch [--spec NAME|FILE|auto] [-j N] [--out DIR] [--resume] [--all] [analysis flags] DIR|FILE...
 
 Analyses (and with --spec grades) every height map found: a FILE is taken
-whatever its extension; a DIR is searched recursively, in sorted order, for
-files with the extension of a readable format (--all: every file), leaving
-out names starting with "." and the output folder. Files are analysed N at
-a time; a file that cannot be read or analysed becomes an error row and the
-batch goes on. Results do not depend on N.
+whatever its name or content; a DIR is searched recursively, in sorted
+order, for files with the extension of a readable format (--all: every
+file) whose content a readable format recognises. Every other path met in
+a DIR is skipped with its reason, listed in skipped.csv and counted in the
+summary: hidden (a name starting with "."), output folder (--out, or a
+folder holding results.jsonl or summary.json with summary.txt: outputs are
+never inputs), directory (a folder named like a map, a link to a folder),
+dangling symlink, symlink loop, not a regular file, not a height-map
+extension, empty file, not a height map. Files are analysed N at a time,
+with at most N maps in memory; a file that cannot be read or analysed
+becomes an error row and the batch goes on. Results do not depend on N.
 
 Writes into --out:
   results.jsonl   one SPEC §8 report per file ({"file","error"} for errors),
-                  appended as files finish, in input order
+                  appended as files finish, in input order; a path that is
+                  not UTF-8 also has "file_b64", its bytes in base64
+  skipped.csv     path,reason of every path met and not taken
   ferrules.csv    one row per file: status, verdict, failed checks, frame,
                   ferrule angles and radii, summary fields
   fibers.csv      one row per fiber: position, heights, radius, core dip,
@@ -38,10 +46,11 @@ Writes into --out:
   lot.html        with --report: the lot's page (yield, failures by check,
                   a histogram and a run chart per parameter), self-contained
 CSV: header row, units in the column names, '.' decimals, empty cell = not
-measured. --resume skips the files already in results.jsonl (keeping their
-results as they are, errors included, even if the flags changed), appends
-the others and rewrites the tables and summaries from the whole
-results.jsonl. To retry files that failed, remove their lines first.
+measured, inf = a radius measured flat. --resume skips the files already in
+results.jsonl (matched byte for byte; keeping their results as they are,
+errors included, even if the flags changed), appends the others and
+rewrites the tables and summaries from the whole results.jsonl. To retry
+files that failed, remove their lines first.
 
 --spec auto grades each file with the built-in profile for its layout: PC,
 or APC when --fixture-angle is not 0.
@@ -91,14 +100,18 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 	cfg.Workers = *workers
 	limits := cfg.Profile // nil with --spec auto: the single built-in profile used, if any
 
-	files, err := batch.Find(paths, batch.FindOptions{All: *all, Skip: []string{*out}})
+	list, err := batch.List(paths, batch.FindOptions{All: *all, Skip: []string{*out}})
 	if err != nil {
 		return fail(err)
 	}
+	files := list.Files
 	if len(files) == 0 && !*resume {
-		return fail(fmt.Errorf("no height-map files in %s (use --all to try every file)", strings.Join(paths, " ")))
+		return fail(fmt.Errorf("no height-map files in %s (%s; use --all to try every file)", strings.Join(paths, " "), batch.SkipSummary(list.Skipped)))
 	}
 	if err := os.MkdirAll(*out, 0o777); err != nil {
+		return fail(err)
+	}
+	if err := batch.WriteSkipped(*out, list.Skipped); err != nil {
 		return fail(err)
 	}
 	journal, err := batch.OpenJournal(filepath.Join(*out, batch.ResultsFile), *resume)
@@ -139,8 +152,8 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	sum.WriteText(stdout)
-	fmt.Fprintf(stdout, "\nresults in %s: %s, %s, %s, %s, %s\n", *out, batch.ResultsFile, batch.FerrulesFile,
-		batch.FibersFile, batch.SummaryJSON, batch.SummaryText)
+	fmt.Fprintf(stdout, "\nresults in %s: %s, %s, %s, %s, %s, %s\n", *out, batch.ResultsFile, batch.FerrulesFile,
+		batch.FibersFile, batch.SummaryJSON, batch.SummaryText, batch.SkippedFile)
 	if *report {
 		if err := writeLotPage(*out); err != nil {
 			return fail(err)

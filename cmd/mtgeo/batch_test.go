@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 
@@ -23,10 +24,10 @@ import (
 //	a-pass.x3p      nominal part: passes
 //	b-tilt.x3p      X angle 0.3°, beyond the profile's ±0.15°: fails
 //	c-corrupt.x3p   a zip header and garbage: error
-//	d-image.x3p     a PNG renamed .x3p: error
+//	d-image.x3p     a PNG renamed .x3p: skipped, not a height map
 //	e-trunc.x3p     the first 60 % of a-pass.x3p: error
 //	sub/f-pass.x3p  nominal part, rotated and shifted: passes
-//	z-notes.txt     text, not a map (taken when named, or with --all)
+//	z-notes.txt     text, not a map (skipped in the folder, an error when named)
 func batchTestFolder(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -65,6 +66,8 @@ func TestBatch(t *testing.T) {
 	dir := batchTestFolder(t)
 	t.Run("folder", func(t *testing.T) { testBatchFolder(t, dir) })
 	t.Run("exit codes", func(t *testing.T) { testBatchExitCodes(t, dir) })
+	t.Run("every entry", func(t *testing.T) { testBatchAccounts(t, dir) })
+	t.Run("exact paths", func(t *testing.T) { testBatchExactPaths(t, dir) })
 	t.Run("lot page", func(t *testing.T) {
 		out := filepath.Join(t.TempDir(), "lot")
 		code, stdout, stderr := runBatchTest("--spec", "iec-style-pc-16", "--report", "--out", out, dir)
@@ -82,7 +85,7 @@ func TestBatch(t *testing.T) {
 // batchOutputs reads the output files of a batch.
 func batchOutputs(t *testing.T, out string) map[string]string {
 	files := map[string]string{}
-	for _, name := range []string{batch.ResultsFile, batch.FerrulesFile, batch.FibersFile, batch.SummaryJSON, batch.SummaryText} {
+	for _, name := range []string{batch.ResultsFile, batch.FerrulesFile, batch.FibersFile, batch.SummaryJSON, batch.SummaryText, batch.SkippedFile} {
 		b, err := os.ReadFile(filepath.Join(out, name))
 		require.NoError(t, err, name)
 		files[name] = string(b)
@@ -101,12 +104,14 @@ func testBatchFolder(t *testing.T, dir string) {
 	out1 := filepath.Join(t.TempDir(), "j1")
 	code, stdout, stderr := runBatchTest("--spec", "iec-style-pc-16", "-j", "1", "--out", out1, dir, notes)
 	require.Equal(t, exitError, code, stderr)                                    // corrupt files: exit 2 even though some fail
-	require.Contains(t, stdout, "yield     28.6 % of files, 66.7 % of analysed") // 2 pass of 7 files, of 3 maps
+	require.Contains(t, stdout, "yield     33.3 % of files, 66.7 % of analysed") // 2 pass of 6 files, of 3 maps
+	require.Contains(t, stdout, "\n1 skipped: 1 not a height map\n")             // d-image.x3p
 	// Plain progress lines (stderr is not a terminal), not one per file
 	// beyond one per 10 %.
 	lines := strings.Split(strings.TrimSpace(stderr), "\n")
 	require.LessOrEqual(t, len(lines), 12)
-	require.Contains(t, stderr, "7/7 files (100 %), 4 errors, 1 failed")
+	require.Contains(t, stderr, "6/6 files (100 %), 3 errors, 1 failed")
+	require.Equal(t, "path,reason\n"+filepath.Join(dir, "d-image.x3p")+",not a height map\n", batchOutputs(t, out1)[batch.SkippedFile])
 
 	// The CSV reads back: one row per file in path order, verdicts as
 	// built.
@@ -123,7 +128,6 @@ func testBatchFolder(t *testing.T, dir string) {
 		{"a-pass.x3p", "ok", "true", ""},
 		{"b-tilt.x3p", "ok", "false", "x_angle_deg"},
 		{"c-corrupt.x3p", "error", "", ""},
-		{"d-image.x3p", "error", "", ""},
 		{"e-trunc.x3p", "error", "", ""},
 		{"sub/f-pass.x3p", "ok", "true", ""},
 		{"z-notes.txt", "error", "", ""},
@@ -156,7 +160,7 @@ func testBatchFolder(t *testing.T, dir string) {
 	require.NoError(t, os.WriteFile(filepath.Join(outR, batch.ResultsFile), []byte(partial), 0o666))
 	code, _, stderr = runBatchTest("--resume", "--spec", "iec-style-pc-16", "--out", outR, dir, notes)
 	require.Equal(t, exitError, code, stderr)
-	require.Contains(t, stderr, "4 files to analyse")
+	require.Contains(t, stderr, "3 files to analyse")
 	require.Contains(t, stderr, "3 already in results, skipped")
 	require.Equal(t, want1, batchOutputs(t, outR))
 
@@ -214,5 +218,160 @@ func testBatchExitCodes(t *testing.T, dir string) {
 			require.Equal(t, exitError, code)
 			require.Contains(t, stderr, tc.msg)
 		})
+	}
+}
+
+// copyFile copies the file src to dst, making dst's folder.
+func copyFile(t *testing.T, src, dst string) {
+	b, err := os.ReadFile(src)
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(filepath.Dir(dst), 0o777))
+	require.NoError(t, os.WriteFile(dst, b, 0o666))
+}
+
+// readSkipped returns skipped.csv of out as path (relative to dir) →
+// reason.
+func readSkipped(t *testing.T, out, dir string) map[string]string {
+	f, err := os.Open(filepath.Join(out, batch.SkippedFile))
+	require.NoError(t, err)
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+	require.Equal(t, []string{"path", "reason"}, recs[0])
+	got := map[string]string{}
+	for _, rec := range recs[1:] {
+		r, err := filepath.Rel(dir, rec[0])
+		require.NoError(t, err)
+		got[filepath.ToSlash(r)] = rec[1]
+	}
+	return got
+}
+
+// testBatchAccounts runs a batch over a lot holding entries that are no
+// maps and the outputs of earlier runs: each is a row or a named skip, and
+// no output is ever an input.
+func testBatchAccounts(t *testing.T, src string) {
+	lot := t.TempDir()
+	copyFile(t, filepath.Join(src, "a-pass.x3p"), filepath.Join(lot, "a-pass.x3p"))
+	copyFile(t, filepath.Join(src, "c-corrupt.x3p"), filepath.Join(lot, "c-corrupt.x3p"))
+	copyFile(t, filepath.Join(src, "c-corrupt.x3p"), filepath.Join(lot, "unpacked.x3p", "main.xml"))
+	for name, target := range map[string]string{"dangling.x3p": "gone.x3p", "loop.x3p": "loop.x3p", "link.x3p": "a-pass.x3p"} {
+		if err := os.Symlink(target, filepath.Join(lot, name)); err != nil {
+			t.Skipf("no symbolic links here: %v", err)
+		}
+	}
+	rows := func(out string) []string {
+		f, err := os.Open(filepath.Join(out, batch.FerrulesFile))
+		require.NoError(t, err)
+		defer f.Close()
+		recs, err := csv.NewReader(f).ReadAll()
+		require.NoError(t, err)
+		var files []string
+		for _, rec := range recs[1:] {
+			r, err := filepath.Rel(lot, rec[0])
+			require.NoError(t, err)
+			files = append(files, filepath.ToSlash(r)+" "+rec[3])
+		}
+		return files
+	}
+	wantRows := []string{"a-pass.x3p ok", "c-corrupt.x3p error", "link.x3p ok"}
+	entries := map[string]string{
+		"dangling.x3p": "dangling symlink",
+		"loop.x3p":     "symlink loop",
+		"unpacked.x3p": "directory",
+	}
+
+	// The first run writes its outputs inside the lot.
+	out1 := filepath.Join(lot, "run1")
+	code, stdout, stderr := runBatchTest("--spec", "iec-style-pc-16", "--out", out1, lot)
+	require.Equal(t, exitError, code, stderr)
+	require.Equal(t, wantRows, rows(out1))
+	require.Equal(t, entries, readSkipped(t, out1, lot))
+	require.Contains(t, stdout, "\n3 skipped: 1 dangling symlink, 1 directory, 1 symlink loop\n")
+	require.Contains(t, stdout, batch.SkippedFile)
+
+	// Later runs leave it out, and their own --out.
+	entries["run1"] = "output folder"
+	out2 := filepath.Join(lot, "run2")
+	for range 2 {
+		code, stdout, stderr = runBatchTest("--spec", "iec-style-pc-16", "--out", out2, lot)
+		require.Equal(t, exitError, code, stderr)
+		require.Equal(t, wantRows, rows(out2))
+		require.Equal(t, entries, readSkipped(t, out2, lot))
+		entries["run2"] = "output folder"
+	}
+	sum, err := os.ReadFile(filepath.Join(out2, batch.SummaryJSON))
+	require.NoError(t, err)
+	var s struct {
+		Count, Skipped int
+		SkippedReasons []struct {
+			Reason string
+			Count  int
+		} `json:"skipped_reasons"`
+	}
+	require.NoError(t, json.Unmarshal(sum, &s))
+	require.Equal(t, 3, s.Count)
+	require.Equal(t, 5, s.Skipped)
+	require.Equal(t, "output folder", s.SkippedReasons[0].Reason)
+	require.Equal(t, 2, s.SkippedReasons[0].Count)
+	txt, err := os.ReadFile(filepath.Join(out2, batch.SummaryText))
+	require.NoError(t, err)
+	require.Contains(t, string(txt), "\n5 skipped: 2 output folder, 1 dangling symlink, 1 directory, 1 symlink loop\n")
+
+	// Named explicitly, a dangling link is an error row.
+	out3 := t.TempDir()
+	code, _, stderr = runBatchTest("--out", out3, filepath.Join(lot, "dangling.x3p"))
+	require.Equal(t, exitError, code, stderr)
+	require.Equal(t, []string{"dangling.x3p error"}, rows(out3))
+
+	// A folder with nothing to analyse says what it skipped.
+	empty := t.TempDir()
+	require.NoError(t, os.Symlink("gone.x3p", filepath.Join(empty, "dangling.x3p")))
+	code, _, stderr = runBatchTest("--out", t.TempDir(), empty)
+	require.Equal(t, exitError, code)
+	require.Contains(t, stderr, "no height-map files in "+empty+" (1 skipped: 1 dangling symlink;")
+}
+
+// testBatchExactPaths resumes, twice, a batch over files whose names are
+// not valid UTF-8: each is done once, and the outputs do not change.
+func testBatchExactPaths(t *testing.T, src string) {
+	lot := t.TempDir()
+	names := []string{"caf\xe9-pass.x3p", "\xff\xfe-corrupt.x3p"}
+	if err := os.WriteFile(filepath.Join(lot, names[0]), nil, 0o666); err != nil {
+		t.Skipf("file names must be UTF-8 here: %v", err)
+	}
+	copyFile(t, filepath.Join(src, "a-pass.x3p"), filepath.Join(lot, names[0]))
+	copyFile(t, filepath.Join(src, "c-corrupt.x3p"), filepath.Join(lot, names[1]))
+	out := t.TempDir()
+	code, _, stderr := runBatchTest("--spec", "iec-style-pc-16", "--out", out, lot)
+	require.Equal(t, exitError, code, stderr)
+	require.Contains(t, stderr, "2 files to analyse")
+	first := batchOutputs(t, out)
+	lines := strings.Split(strings.TrimSpace(first[batch.ResultsFile]), "\n")
+	require.Len(t, lines, 2)
+	got := map[string]bool{}
+	for _, l := range lines {
+		var r struct {
+			File    string `json:"file"`
+			FileB64 []byte `json:"file_b64"` // encoding/json reads base64 into []byte
+		}
+		require.NoError(t, json.Unmarshal([]byte(l), &r))
+		require.True(t, utf8.ValidString(r.File))
+		require.Contains(t, r.File, "\uFFFD")
+		got[string(r.FileB64)] = true
+	}
+	require.Equal(t, map[string]bool{filepath.Join(lot, names[0]): true, filepath.Join(lot, names[1]): true}, got)
+	for name, b := range first {
+		if strings.HasSuffix(name, ".csv") || strings.HasSuffix(name, ".txt") {
+			require.True(t, utf8.ValidString(b), name)
+		}
+	}
+
+	for range 2 {
+		code, _, stderr = runBatchTest("--resume", "--spec", "iec-style-pc-16", "--out", out, lot)
+		require.Equal(t, exitError, code, stderr)
+		require.Contains(t, stderr, "0 files to analyse")
+		require.Contains(t, stderr, "2 already in results")
+		require.Equal(t, first, batchOutputs(t, out), "no duplicates")
 	}
 }

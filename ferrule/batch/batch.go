@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -103,6 +100,11 @@ func AnalyzeMap(an *ferrule.Analyzer, path string, cfg *Config) (m *geometry.Hei
 	return m, res
 }
 
+// window is how many files per worker Run starts ahead of the first one
+// not yet delivered: it bounds the finished results waiting for an
+// earlier, slower file.
+const window = 16
+
 // Run analyses files over cfg.Workers goroutines and calls onResult (if
 // not nil) for each file from the calling goroutine, in the order of
 // files, with the file's index. It returns when every file is done, or,
@@ -110,6 +112,12 @@ func AnalyzeMap(an *ferrule.Analyzer, path string, cfg *Config) (m *geometry.Hei
 // reported (as far as they continue the files delivered in order); it then
 // returns ctx.Err(), unless every file was done by then. Errors of single
 // files are in their Results.
+//
+// Memory is bounded by the number of workers: each worker reads, decodes
+// and analyses one map and drops it before it takes the next file, so at
+// most cfg.Workers maps are decoded at a time; only results (reports, not
+// maps) wait to be delivered in order, and at most 16×cfg.Workers files
+// are started and not yet delivered.
 func Run(ctx context.Context, files []string, cfg Config, onResult func(i int, r Result)) error {
 	workers := cfg.Workers
 	if workers <= 0 {
@@ -123,6 +131,8 @@ func Run(ctx context.Context, files []string, cfg Config, onResult func(i int, r
 	}
 	jobs := make(chan int)
 	out := make(chan done, workers)
+	// A token per file started and not yet delivered.
+	tokens := make(chan struct{}, window*workers)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -143,6 +153,11 @@ func Run(ctx context.Context, files []string, cfg Config, onResult func(i int, r
 		for i := range files {
 			if ctx.Err() != nil { // select picks at random among ready cases
 				return
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case tokens <- struct{}{}:
 			}
 			select {
 			case <-ctx.Done():
@@ -171,107 +186,13 @@ func Run(ctx context.Context, files []string, cfg Config, onResult func(i int, r
 				onResult(next, r)
 			}
 			next++
+			<-tokens
 		}
 	}
 	if next < len(files) {
 		return ctx.Err()
 	}
 	return nil
-}
-
-// FindOptions control which files Find takes from folders.
-type FindOptions struct {
-	// All takes every regular file in the folders, not only those with a
-	// registered format's extension.
-	All bool
-	// Skip lists folders not to descend into (e.g. the output folder).
-	Skip []string
-}
-
-// Find expands paths into the list of files to analyse: a file is taken as
-// it is, whatever its extension; a folder is walked recursively in lexical
-// order, taking the files whose extension belongs to a registered format
-// (every file with opt.All), and leaving out names starting with "." and
-// the folders of opt.Skip. A path is listed once. A path that does not
-// exist, or a folder entry that cannot be read, is listed too, so that the
-// batch reports it as an error row. Find returns an error only when a
-// folder cannot be walked at all.
-func Find(paths []string, opt FindOptions) ([]string, error) {
-	exts := map[string]bool{}
-	for _, f := range geometry.Formats() {
-		for _, e := range f.Extensions {
-			exts[strings.ToLower(e)] = true
-		}
-	}
-	skip := map[string]bool{}
-	for _, s := range opt.Skip {
-		if a, err := filepath.Abs(s); err == nil {
-			skip[a] = true
-		}
-	}
-	seen := map[string]bool{}
-	var files []string
-	add := func(p string) {
-		p = filepath.Clean(p)
-		if !seen[p] {
-			seen[p] = true
-			files = append(files, p)
-		}
-	}
-	for _, root := range paths {
-		fi, err := os.Stat(root)
-		if err != nil || !fi.IsDir() {
-			add(root) // a missing file becomes an error row
-			continue
-		}
-		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				if p == root {
-					return err
-				}
-				add(p) // unreadable entry: report it as a row
-				if d != nil && d.IsDir() {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if p != root && strings.HasPrefix(d.Name(), ".") {
-				if d.IsDir() {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if d.IsDir() {
-				if a, err := filepath.Abs(p); err == nil && skip[a] {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if !regular(p, d) {
-				return nil
-			}
-			if opt.All || exts[strings.ToLower(filepath.Ext(p))] {
-				add(p)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("batch: %w", err)
-		}
-	}
-	return files, nil
-}
-
-// regular reports whether d is a regular file or a symbolic link to one.
-func regular(p string, d fs.DirEntry) bool {
-	if d.Type().IsRegular() {
-		return true
-	}
-	if d.Type()&fs.ModeSymlink == 0 {
-		return false
-	}
-	fi, err := os.Stat(p)
-	return err == nil && fi.Mode().IsRegular()
 }
 
 // ErrNoProfile is returned by an AutoProfile function for a layout no

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 
@@ -41,14 +42,23 @@ func hasExt(ext string) bool {
 	return false
 }
 
+// skips returns the skipped paths relative to dir as "path: reason".
+func skips(t *testing.T, dir string, skipped []batch.Skip) []string {
+	var out []string
+	for _, s := range skipped {
+		out = append(out, rel(t, dir, []string{s.Path})[0]+": "+s.Reason)
+	}
+	return out
+}
+
 func TestFind(t *testing.T) {
 	dir := testFolder(t)
-	maps := []string{"a-pass.x3p", "b-low.x3p", "c-corrupt.x3p", "d-image.x3p", "e-truncated.x3p"}
-	withTxt := append([]string(nil), maps...)
-	if hasExt(".txt") { // the plain-text reader registers .txt
-		withTxt = append(withTxt, "notes.txt")
-	}
+	maps := []string{"a-pass.x3p", "b-low.x3p", "c-corrupt.x3p", "e-truncated.x3p"}
 	sub := []string{"sub/f-tilt.x3p", "sub/g-pass.x3p"}
+	notes := "notes.txt: not a height-map extension"
+	if hasExt(".txt") { // the plain-text reader registers .txt: the content decides
+		notes = "notes.txt: not a height map"
+	}
 	cat := func(parts ...[]string) []string {
 		var out []string
 		for _, p := range parts {
@@ -57,25 +67,34 @@ func TestFind(t *testing.T) {
 		return out
 	}
 	for _, tc := range []struct {
-		name  string
-		paths []string
-		opt   batch.FindOptions
-		want  []string
+		name    string
+		paths   []string
+		opt     batch.FindOptions
+		want    []string
+		skipped []string
 	}{
-		{"folder", []string{dir}, batch.FindOptions{}, cat(withTxt, sub)},
-		{"all", []string{dir}, batch.FindOptions{All: true}, cat(maps, []string{"notes.txt", "readme.md"}, sub)},
-		{"skip", []string{dir}, batch.FindOptions{Skip: []string{filepath.Join(dir, "sub")}}, withTxt},
-		// Files named explicitly are taken whatever their name; a path
-		// given twice is listed once; a missing one is listed for its
-		// error row.
+		{"folder", []string{dir}, batch.FindOptions{}, cat(maps, sub),
+			[]string{".hidden.x3p: hidden", "d-image.x3p: not a height map", notes, "readme.md: not a height-map extension"}},
+		{"all", []string{dir}, batch.FindOptions{All: true}, cat(maps, sub),
+			[]string{".hidden.x3p: hidden", "d-image.x3p: not a height map", "notes.txt: not a height map", "readme.md: not a height map"}},
+		{"skip", []string{dir}, batch.FindOptions{Skip: []string{filepath.Join(dir, "sub")}}, maps,
+			[]string{".hidden.x3p: hidden", "d-image.x3p: not a height map", notes, "readme.md: not a height-map extension", "sub: output folder"}},
+		// Files named explicitly are taken whatever their name or content;
+		// a path given twice is listed once; a missing one is listed for
+		// its error row; one skipped in a folder but also named is taken.
 		{"files", []string{filepath.Join(dir, "readme.md"), filepath.Join(dir, ".hidden.x3p"), filepath.Join(dir, "sub"),
-			filepath.Join(dir, "sub", "f-tilt.x3p"), filepath.Join(dir, "missing.x3p")}, batch.FindOptions{},
-			cat([]string{"readme.md", ".hidden.x3p"}, sub, []string{"missing.x3p"})},
+			filepath.Join(dir, "sub", "f-tilt.x3p"), filepath.Join(dir, "missing.x3p"), dir, filepath.Join(dir, "d-image.x3p")},
+			batch.FindOptions{}, cat([]string{"readme.md", ".hidden.x3p"}, sub, []string{"missing.x3p"}, maps, []string{"d-image.x3p"}),
+			[]string{notes}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := batch.Find(tc.paths, tc.opt)
+			l, err := batch.List(tc.paths, tc.opt)
 			require.NoError(t, err)
-			require.Equal(t, tc.want, rel(t, dir, got))
+			require.Equal(t, tc.want, rel(t, dir, l.Files))
+			require.Equal(t, tc.skipped, skips(t, dir, l.Skipped))
+			files, err := batch.Find(tc.paths, tc.opt)
+			require.NoError(t, err)
+			require.Equal(t, l.Files, files)
 		})
 	}
 }
@@ -321,5 +340,106 @@ func TestJournal(t *testing.T) {
 			}))
 			require.Equal(t, append(tc.done, "d.x3p"), names)
 		})
+	}
+}
+
+// TestJournalExactPath checks that a path that is not valid UTF-8 (any
+// bytes but '/' and NUL make a Linux file name) round-trips through
+// results.jsonl byte for byte, so that a resumed batch finds it done.
+func TestJournalExactPath(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		file string
+		b64  string // want "file_b64"; empty: no such key
+	}{
+		{"utf-8", "lot/café-1.x3p", ""},
+		{"latin-1", "lot/caf\xe9-1.x3p", "bG90L2NhZuktMS54M3A="},
+		{"bytes", "lot/\xff\xfe\x80.x3p", "bG90L//+gC54M3A="},
+		// Two names that JSON alone would both write as "lot/\uFFFD.x3p".
+		{"other byte", "lot/\xfe.x3p", "bG90L/4ueDNw"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, r := range []batch.Result{
+				{File: tc.file, Format: "x3p", Err: errors.New(tc.file + ": bad")},
+				{File: tc.file, Format: "x3p", Report: &ferrule.Report{File: tc.file, Format: "x3p", Layout: "MT-16"}},
+			} {
+				b, err := json.Marshal(r)
+				require.NoError(t, err)
+				var obj map[string]any
+				require.NoError(t, json.Unmarshal(b, &obj))
+				require.Equal(t, strings.ToValidUTF8(tc.file, "\uFFFD"), obj["file"], "the readable name")
+				if tc.b64 == "" {
+					require.NotContains(t, obj, "file_b64")
+				} else {
+					require.Equal(t, tc.b64, obj["file_b64"])
+					require.Contains(t, string(b), `,"file_b64":"`+tc.b64+`",`, "right after file")
+					if r.OK() {
+						require.True(t, strings.HasPrefix(string(b), `{"file":`), string(b))
+					}
+				}
+				var back batch.Result
+				require.NoError(t, json.Unmarshal(b, &back))
+				require.Equal(t, tc.file, back.File)
+				if back.OK() {
+					require.Equal(t, tc.file, back.Report.File)
+				}
+				again, err := json.Marshal(back)
+				require.NoError(t, err)
+				require.Equal(t, string(b), string(again), "round trip is exact")
+			}
+
+			path := filepath.Join(t.TempDir(), batch.ResultsFile)
+			j, err := batch.OpenJournal(path, false)
+			require.NoError(t, err)
+			require.NoError(t, j.Append(batch.Result{File: tc.file, Err: errors.New("bad")}))
+			require.NoError(t, j.Close())
+			for range 2 { // resumed twice: still one line
+				j, err := batch.OpenJournal(path, true)
+				require.NoError(t, err)
+				require.True(t, j.Done(tc.file))
+				if tc.b64 != "" {
+					require.False(t, j.Done(strings.ToValidUTF8(tc.file, "\uFFFD")))
+				}
+				require.NoError(t, j.Close())
+			}
+			f, err := os.Open(path)
+			require.NoError(t, err)
+			defer f.Close()
+			var names []string
+			require.NoError(t, batch.ReadResults(f, func(r batch.Result) error {
+				names = append(names, r.File)
+				return nil
+			}))
+			require.Equal(t, []string{tc.file}, names)
+		})
+	}
+
+	t.Run("damaged file_b64", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), batch.ResultsFile)
+		require.NoError(t, os.WriteFile(path, []byte(`{"file":"a","file_b64":"%%%","error":"x"}`+"\n"), 0o666))
+		_, err := batch.OpenJournal(path, true)
+		require.ErrorContains(t, err, "line 1: file_b64")
+	})
+}
+
+// TestTablesUTF8 checks that the tables stay UTF-8 for a file name that
+// is not.
+func TestTablesUTF8(t *testing.T) {
+	out := t.TempDir()
+	j, err := batch.OpenJournal(filepath.Join(out, batch.ResultsFile), false)
+	require.NoError(t, err)
+	bad := "lot/caf\xe9.x3p"
+	require.NoError(t, j.Append(batch.Result{File: bad, Err: errors.New(bad + ": broken")}))
+	require.NoError(t, j.Append(batch.Result{File: bad + "2", Report: &ferrule.Report{File: bad + "2", Layout: "MT-12",
+		Fibers: []ferrule.Fiber{{Index: 1, Flags: []string{}}}}}))
+	require.NoError(t, j.Close())
+	require.NoError(t, batch.WriteSkipped(out, []batch.Skip{{Path: bad + "3", Reason: batch.ReasonNotMap}}))
+	_, err = batch.WriteTables(out, nil)
+	require.NoError(t, err)
+	for _, name := range []string{batch.FerrulesFile, batch.FibersFile, batch.SkippedFile, batch.SummaryText, batch.SummaryJSON} {
+		b, err := os.ReadFile(filepath.Join(out, name))
+		require.NoError(t, err)
+		require.True(t, utf8.Valid(b), name)
+		require.Contains(t, string(b), "lot/caf\uFFFD", name)
 	}
 }

@@ -5,8 +5,10 @@ import (
 	"io"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mtgeo/mtgeo/ferrule"
 )
@@ -55,6 +57,43 @@ func formatNum(x float64) string {
 		return ""
 	}
 	return strconv.FormatFloat(x, 'f', -1, 64)
+}
+
+// flatCell is the cell of a radius measured flat (infinite), as pandas,
+// NumPy and Python read infinity.
+const flatCell = "inf"
+
+// isRadius reports whether a report key is a radius, which the report
+// gives as null when it is flat (as ferrule.Profile.Grade reads it).
+func isRadius(key string) bool { return strings.HasSuffix(key, "radius_mm") }
+
+// radiusCell formats a radius of a measured surface or fiber: flatCell when
+// it is null because it is flat, else as formatNum.
+func radiusCell(r ferrule.Num, flat bool) string {
+	if flat && math.IsNaN(float64(r)) {
+		return flatCell
+	}
+	return formatNum(float64(r))
+}
+
+// surfaceFlat reports whether the ferrule surface of rep was fitted, so
+// that a null radius of it means flat, not unmeasured.
+func surfaceFlat(rep *ferrule.Report) bool { return rep.Ferrule.QuadricFitRMSNM.Valid() }
+
+// fiberFlat reports whether f was measured with a flat tip: its null
+// radius means flat, not unmeasured.
+func fiberFlat(f *ferrule.Fiber) bool { return f.Measured() && slices.Contains(f.Flags, "flat_tip") }
+
+// validUTF8 makes, in place, row's cells readable (bytes of a file name
+// that is not UTF-8 as U+FFFD, as in results.jsonl's "file"), so that the
+// tables stay UTF-8 text.
+func validUTF8(row []string) []string {
+	for i, c := range row {
+		if !utf8.ValidString(c) {
+			row[i] = readable(c)
+		}
+	}
+	return row
 }
 
 // cell formats a struct field of a report for CSV.
@@ -127,7 +166,13 @@ func buildFerruleColumns() []ferruleColumn {
 				name = sec.name + "_" + f.key
 			}
 			get, index := sec.get, f.index
-			cols = append(cols, ferruleColumn{name, func(r *Result) string { return cell(get(r.Report).FieldByIndex(index)) }})
+			col := ferruleColumn{name, func(r *Result) string { return cell(get(r.Report).FieldByIndex(index)) }}
+			if sec.name == "ferrule" && isRadius(f.key) && reflect.TypeOf(ferrule.Surface{}).FieldByIndex(index).Type == numType {
+				col.get = func(r *Result) string {
+					return radiusCell(ferrule.Num(get(r.Report).FieldByIndex(index).Float()), surfaceFlat(r.Report))
+				}
+			}
+			cols = append(cols, col)
 		}
 	}
 	return cols
@@ -203,7 +248,7 @@ func NewCSVWriter(ferrules, fibers io.Writer) *CSVWriter {
 // Flush.
 func (w *CSVWriter) Write(r Result) {
 	if w.ferrules != nil {
-		w.ferrules.Write(w.ferruleRow(&r))
+		w.ferrules.Write(validUTF8(w.ferruleRow(&r)))
 	}
 	if w.fibers != nil && r.OK() {
 		w.writeFibers(&r)
@@ -253,8 +298,14 @@ func (w *CSVWriter) writeFibers(r *Result) {
 		f := &rep.Fibers[i]
 		v := reflect.ValueOf(f).Elem()
 		row := append(w.row[:0], r.File, rep.Layout)
+		flat := fiberFlat(f)
 		for _, k := range fiberKeys {
-			row = append(row, cell(v.FieldByIndex(k.index)))
+			fv := v.FieldByIndex(k.index)
+			if isRadius(k.key) && fv.Type() == numType {
+				row = append(row, radiusCell(ferrule.Num(fv.Float()), flat))
+				continue
+			}
+			row = append(row, cell(fv))
 		}
 		pass := ""
 		if rep.Grade != nil {
@@ -262,7 +313,7 @@ func (w *CSVWriter) writeFibers(r *Result) {
 		}
 		row = append(row, pass, strings.Join(failed[f.Index], ";"))
 		w.row = row
-		w.fibers.Write(row)
+		w.fibers.Write(validUTF8(row))
 	}
 }
 

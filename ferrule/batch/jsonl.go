@@ -3,11 +3,14 @@ package batch
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/mtgeo/mtgeo/ferrule"
 )
@@ -19,48 +22,111 @@ const (
 	FibersFile   = "fibers.csv"
 	SummaryJSON  = "summary.json"
 	SummaryText  = "summary.txt"
+	SkippedFile  = "skipped.csv"
 )
 
 // errorJSON is the results.jsonl line of a file that was not analysed.
 type errorJSON struct {
-	File   string `json:"file"`
-	Format string `json:"format,omitempty"`
-	Error  string `json:"error"`
+	File    string `json:"file"`
+	FileB64 string `json:"file_b64,omitempty"`
+	Format  string `json:"format,omitempty"`
+	Error   string `json:"error"`
+}
+
+// fileB64 returns the "file_b64" value of a path: the standard base64
+// (RFC 4648, padded) of its bytes when they are not valid UTF-8 (which
+// "file" cannot hold: JSON writes such bytes as U+FFFD), else "".
+func fileB64(path string) string {
+	if utf8.ValidString(path) {
+		return ""
+	}
+	return base64.StdEncoding.EncodeToString([]byte(path))
+}
+
+// readable returns s with each run of bytes that are not valid UTF-8
+// replaced by U+FFFD: the readable form of a file name in JSON and the
+// tables.
+func readable(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
+
+// exactFile returns the path a line names: file_b64 decoded when present,
+// else file.
+func exactFile(file string, b64 *string) (string, error) {
+	if b64 == nil {
+		return file, nil
+	}
+	b, err := base64.StdEncoding.DecodeString(*b64)
+	if err != nil {
+		return "", fmt.Errorf("file_b64: %w", err)
+	}
+	return string(b), nil
 }
 
 // MarshalJSON writes the report (SPEC §8) of an analysed file, or
 // {"file", "format", "error"} for one that was not; format is left out when
-// the file's format was not recognised.
+// the file's format was not recognised. A path that is not valid UTF-8 is
+// written readable, each run of invalid bytes as U+FFFD (as are such bytes
+// in the error), and gets "file_b64", its exact bytes in base64, right
+// after "file".
 func (r Result) MarshalJSON() ([]byte, error) {
 	if r.Err != nil || r.Report == nil {
 		msg := "no report"
 		if r.Err != nil {
 			msg = r.Err.Error()
 		}
-		return json.Marshal(errorJSON{File: r.File, Format: r.Format, Error: msg})
+		return json.Marshal(errorJSON{File: readable(r.File), FileB64: fileB64(r.File), Format: r.Format, Error: readable(msg)})
 	}
-	return json.Marshal(r.Report)
+	enc := fileB64(r.Report.File)
+	if enc == "" {
+		return json.Marshal(r.Report)
+	}
+	rep := *r.Report
+	rep.File = readable(rep.File)
+	b, err := json.Marshal(&rep)
+	if err != nil {
+		return nil, err
+	}
+	// Insert "file_b64" after "file", the report's first key (or first of
+	// all, should the report's field order change).
+	field := []byte(`"file_b64":"` + enc + `"`)
+	at := 1
+	if name, err := json.Marshal(rep.File); err == nil {
+		if prefix := append([]byte(`{"file":`), name...); bytes.HasPrefix(b, prefix) && len(b) > len(prefix) && b[len(prefix)] == ',' {
+			at = len(prefix) + 1
+		}
+	}
+	out := make([]byte, 0, len(b)+len(field)+1)
+	out = append(out, b[:at]...)
+	out = append(out, field...)
+	out = append(out, ',')
+	return append(out, b[at:]...), nil
 }
 
 // UnmarshalJSON reads what MarshalJSON writes: an object with an "error"
-// key is an error result, any other a report.
+// key is an error result, any other a report. The file is the exact path
+// of "file_b64" when present.
 func (r *Result) UnmarshalJSON(b []byte) error {
 	var probe struct {
-		File   string  `json:"file"`
-		Format string  `json:"format"`
-		Error  *string `json:"error"`
+		File    string  `json:"file"`
+		FileB64 *string `json:"file_b64"`
+		Format  string  `json:"format"`
+		Error   *string `json:"error"`
 	}
 	if err := json.Unmarshal(b, &probe); err != nil {
 		return err
 	}
+	file, err := exactFile(probe.File, probe.FileB64)
+	if err != nil {
+		return err
+	}
 	if probe.Error != nil {
-		*r = Result{File: probe.File, Format: probe.Format, Err: errors.New(*probe.Error)}
+		*r = Result{File: file, Format: probe.Format, Err: errors.New(*probe.Error)}
 		return nil
 	}
 	rep := new(ferrule.Report)
 	if err := json.Unmarshal(b, rep); err != nil {
 		return err
 	}
+	rep.File = file
 	*r = Result{File: rep.File, Format: rep.Format, Report: rep}
 	return nil
 }
@@ -136,11 +202,16 @@ func (j *Journal) load() error {
 		complete := err == nil
 		if len(bytes.TrimSpace(b)) > 0 {
 			var probe struct {
-				File *string `json:"file"`
+				File    *string `json:"file"`
+				FileB64 *string `json:"file_b64"`
 			}
 			perr := json.Unmarshal(b, &probe)
 			if perr == nil && probe.File == nil {
 				perr = errors.New(`no "file" key`)
+			}
+			var file string
+			if perr == nil {
+				file, perr = exactFile(*probe.File, probe.FileB64)
 			}
 			switch {
 			case perr != nil && !complete:
@@ -149,7 +220,7 @@ func (j *Journal) load() error {
 			case perr != nil:
 				return fmt.Errorf("line %d: %w", line, perr)
 			}
-			j.done[*probe.File] = true
+			j.done[file] = true
 		}
 		end += int64(len(b))
 		if !complete {
@@ -175,7 +246,8 @@ func (j *Journal) truncate(end int64) error {
 }
 
 // Done reports whether the journal already holds a result for file (the
-// path as the batch named it).
+// path as the batch named it, byte for byte: a line's "file_b64" when it
+// has one, else its "file").
 func (j *Journal) Done(file string) bool { return j.done[file] }
 
 // Append writes r as one line.

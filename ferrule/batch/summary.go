@@ -20,6 +20,11 @@ type Summary struct {
 	Count    int `json:"count"`
 	Analysed int `json:"analysed"`
 	Errors   int `json:"errors"`
+	// Skipped counts the paths met in folders and not taken (skipped.csv),
+	// SkippedReasons counts them by reason, most first; neither is in
+	// Count.
+	Skipped        int           `json:"skipped"`
+	SkippedReasons []ReasonCount `json:"skipped_reasons"`
 	// Graded, Passed and Failed count the graded reports.
 	Graded int `json:"graded"`
 	Passed int `json:"passed"`
@@ -112,6 +117,7 @@ func (p *param) add(v reflect.Value) {
 // added in the same order for the same Summary to the last bit.
 type Summarizer struct {
 	s        Summary
+	skipped  map[string]int // by reason
 	profiles map[string]bool
 	failures map[string]*CheckFailures
 	params   []param
@@ -119,12 +125,18 @@ type Summarizer struct {
 
 // NewSummarizer returns an empty Summarizer.
 func NewSummarizer() *Summarizer {
-	z := &Summarizer{profiles: map[string]bool{}, failures: map[string]*CheckFailures{}}
+	z := &Summarizer{skipped: map[string]int{}, profiles: map[string]bool{}, failures: map[string]*CheckFailures{}}
 	z.s.Layouts = map[string]int{}
 	for _, f := range ferrule.Fields() {
 		z.params = append(z.params, param{name: f.Name, section: f.Section, index: f.Index})
 	}
 	return z
+}
+
+// AddSkipped counts one skipped path.
+func (z *Summarizer) AddSkipped(s Skip) {
+	z.s.Skipped++
+	z.skipped[s.Reason]++
 }
 
 // Add counts one result.
@@ -197,6 +209,7 @@ func (z *Summarizer) Summary(prof *ferrule.Profile) *Summary {
 		s.Layouts[k] = v
 	}
 	s.ErrorFiles = append([]FileError{}, z.s.ErrorFiles...)
+	s.SkippedReasons = countReasons(z.skipped)
 	s.Profiles = []string{}
 	for p := range z.profiles {
 		s.Profiles = append(s.Profiles, p)
@@ -304,6 +317,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 		return fmt.Sprintf("%.1f %%", 100*float64(n))
 	}
 	fmt.Fprintf(&b, "files     %d\nanalysed  %d\nerrors    %d\n", s.Count, s.Analysed, s.Errors)
+	fmt.Fprintf(&b, "%s\n", skipLine(s.Skipped, s.SkippedReasons))
 	if s.Graded > 0 {
 		fmt.Fprintf(&b, "graded    %d (%s)\npassed    %d\nfailed    %d\n", s.Graded, strings.Join(s.Profiles, ", "), s.Passed, s.Failed)
 	} else {
@@ -363,7 +377,8 @@ func (s *Summary) WriteText(w io.Writer) error {
 		}
 		tw.Flush()
 	}
-	_, err := io.WriteString(w, b.String())
+	// Paths and errors may hold bytes of file names that are not UTF-8.
+	_, err := io.WriteString(w, readable(b.String()))
 	return err
 }
 

@@ -2,26 +2,94 @@ package batch
 
 import (
 	"bufio"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/mtgeo/mtgeo/ferrule"
 )
 
+// skippedColumns is the header of skipped.csv.
+var skippedColumns = []string{"path", "reason"}
+
+// SkippedColumns returns the header of skipped.csv.
+func SkippedColumns() []string { return append([]string(nil), skippedColumns...) }
+
+// WriteSkipped writes skipped.csv into dir: a header row (SkippedColumns)
+// and one row per skipped path, in order. A path that is not valid UTF-8
+// is written with U+FFFD for its invalid bytes.
+func WriteSkipped(dir string, skipped []Skip) error {
+	f, err := os.Create(filepath.Join(dir, SkippedFile))
+	if err != nil {
+		return fmt.Errorf("batch: %w", err)
+	}
+	bw := bufio.NewWriterSize(f, 1<<16)
+	cw := csv.NewWriter(bw)
+	cw.Write(skippedColumns)
+	for _, s := range skipped {
+		cw.Write(validUTF8([]string{s.Path, s.Reason}))
+	}
+	cw.Flush()
+	err = errors.Join(cw.Error(), bw.Flush(), f.Close())
+	if err != nil {
+		return fmt.Errorf("batch: %s: %w", SkippedFile, err)
+	}
+	return nil
+}
+
+// readSkipped calls fn for each row of dir's skipped.csv; a missing file
+// has no rows.
+func readSkipped(dir string, fn func(Skip)) error {
+	f, err := os.Open(filepath.Join(dir, SkippedFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("batch: %w", err)
+	}
+	defer f.Close()
+	cr := csv.NewReader(bufio.NewReaderSize(f, 1<<16))
+	cr.FieldsPerRecord = len(skippedColumns)
+	cr.ReuseRecord = true
+	for line := 1; ; line++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("batch: %s: %w", SkippedFile, err)
+		}
+		if line == 1 {
+			if !slices.Equal(rec, skippedColumns) {
+				return fmt.Errorf("batch: %s: header %q, want %q", SkippedFile, rec, skippedColumns)
+			}
+			continue
+		}
+		fn(Skip{Path: rec[0], Reason: rec[1]})
+	}
+}
+
 // WriteTables reads dir's results.jsonl and writes, beside it,
 // ferrules.csv, fibers.csv, summary.json and summary.txt, all in the order
 // of results.jsonl, with Cpk against prof's limits (see
-// Summarizer.Summary). It streams the results: memory does not grow with
-// the batch. It returns the summary.
+// Summarizer.Summary). The skipped paths the summary counts are those of
+// dir's skipped.csv (WriteSkipped), if there is one. It streams the
+// results: memory does not grow with the batch. It returns the summary.
 func WriteTables(dir string, prof *ferrule.Profile) (*Summary, error) {
 	in, err := os.Open(filepath.Join(dir, ResultsFile))
 	if err != nil {
 		return nil, fmt.Errorf("batch: %w", err)
 	}
 	defer in.Close()
+	z := NewSummarizer()
+	if err := readSkipped(dir, z.AddSkipped); err != nil {
+		return nil, err
+	}
 
 	var files []*os.File
 	create := func(name string) (*bufio.Writer, error) {
@@ -51,7 +119,6 @@ func WriteTables(dir string, prof *ferrule.Profile) (*Summary, error) {
 		return nil, err
 	}
 	cw := NewCSVWriter(fw, bw)
-	z := NewSummarizer()
 	if err := ReadResults(in, func(r Result) error {
 		cw.Write(r)
 		z.Add(r)

@@ -3,9 +3,11 @@ package batch_test
 import (
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -65,6 +67,19 @@ func checkNumber(t *testing.T, cell string, v float64, what string) {
 	require.Equal(t, v, got, what) // exact: shortest round-trip digits
 }
 
+// checkRadius is checkNumber for a radius that is null because it is flat
+// when flat is true: its cell is "inf".
+func checkRadius(t *testing.T, cell string, v float64, flat bool, what string) {
+	if math.IsNaN(v) && flat {
+		require.Equal(t, "inf", cell, what)
+		got, err := strconv.ParseFloat(cell, 64) // as pandas, NumPy and Python read it
+		require.NoError(t, err)
+		require.True(t, math.IsInf(got, 1), what)
+		return
+	}
+	checkNumber(t, cell, v, what)
+}
+
 func TestFerrulesCSV(t *testing.T) {
 	dir := testFolder(t)
 	out, results, _ := writeFolderTables(t)
@@ -105,7 +120,11 @@ func TestFerrulesCSV(t *testing.T) {
 				require.Contains(t, strings.Split(row["failed_checks"], ";"), want)
 			}
 			checkNumber(t, row["x_angle_deg"], float64(rep.Ferrule.XAngleDeg), "x_angle_deg")
-			checkNumber(t, row["x_radius_mm"], float64(rep.Ferrule.XRadiusMM), "x_radius_mm") // flat: empty
+			// The synthetic ferrules are flat: their fitted radii are null
+			// in the report, inf in the table.
+			require.False(t, rep.Ferrule.XRadiusMM.Valid())
+			checkRadius(t, row["x_radius_mm"], float64(rep.Ferrule.XRadiusMM), true, "x_radius_mm")
+			checkRadius(t, row["y_radius_mm"], float64(rep.Ferrule.YRadiusMM), true, "y_radius_mm")
 			checkNumber(t, row["ferrule_fit_rms_nm"], float64(rep.Ferrule.FitRMSNM), "ferrule_fit_rms_nm")
 			checkNumber(t, row["minus_coplanarity_nm"], float64(rep.Summary.MinusCoplanarityNM), "minus_coplanarity_nm")
 			checkNumber(t, row["hole_spacing_um"], float64(rep.Frame.HoleSpacingUM), "hole_spacing_um")
@@ -142,6 +161,8 @@ func TestFibersCSV(t *testing.T) {
 			checkNumber(t, row["height_nm"], float64(f.HeightNM), "height_nm")
 			checkNumber(t, row["dx_um"], float64(f.DXUM), "dx_um")
 			checkNumber(t, row["core_dip_nm"], float64(f.CoreDipNM), "core_dip_nm")
+			require.True(t, f.Measured())
+			checkRadius(t, row["radius_mm"], float64(f.RadiusMM), slices.Contains(f.Flags, "flat_tip"), "radius_mm")
 			require.Equal(t, strings.Join(f.Flags, ";"), row["flags"])
 			low := strings.HasSuffix(r.File, "b-low.x3p") && f.Index == 3
 			require.Equal(t, strconv.FormatBool(!low), row["pass"], "%s fiber %d", r.File, f.Index)
@@ -166,19 +187,21 @@ func TestSummaryFile(t *testing.T) {
 	var back batch.Summary
 	require.NoError(t, json.Unmarshal(b, &back))
 	require.Equal(t, len(results), back.Count)
-	// folderVerdicts by construction: 8 files (7 + notes.txt), 4 maps of
-	// which 2 pass, 4 errors.
-	require.Equal(t, 8, back.Count)
+	// folderVerdicts by construction: 7 files (6 found, d-image.x3p being
+	// skipped, + notes.txt), 4 maps of which 2 pass, 3 errors.
+	require.Equal(t, 7, back.Count)
 	require.Equal(t, 4, back.Analysed)
-	require.Equal(t, 4, back.Errors)
+	require.Equal(t, 3, back.Errors)
 	require.Equal(t, 4, back.Graded)
 	require.Equal(t, 2, back.Passed)
 	require.Equal(t, 2, back.Failed)
-	require.InDelta(t, 0.25, float64(back.Yield), 1e-15)
+	require.InDelta(t, 2.0/7, float64(back.Yield), 1e-15)
 	require.InDelta(t, 0.5, float64(back.YieldAnalysed), 1e-15)
 	require.Equal(t, map[string]int{"MT-16": 4}, back.Layouts)
 	require.Equal(t, []string{"iec-style-pc-16"}, back.Profiles)
-	require.Len(t, back.ErrorFiles, 4)
+	require.Len(t, back.ErrorFiles, 3)
+	require.Zero(t, back.Skipped, "no skipped.csv")
+	require.Equal(t, []batch.ReasonCount{}, back.SkippedReasons)
 	fails := map[string]batch.CheckFailures{}
 	for _, f := range back.Failures {
 		fails[f.Check] = f
@@ -189,7 +212,7 @@ func TestSummaryFile(t *testing.T) {
 
 	txt, err := os.ReadFile(filepath.Join(out, batch.SummaryText))
 	require.NoError(t, err)
-	for _, s := range []string{"yield     25.0 % of files, 50.0 % of analysed", "x_angle_deg", "c-corrupt.x3p", "Cpk"} {
+	for _, s := range []string{"yield     28.6 % of files, 50.0 % of analysed", "x_angle_deg", "c-corrupt.x3p", "Cpk", "\n0 skipped\n"} {
 		require.Contains(t, string(txt), s)
 	}
 
@@ -234,5 +257,75 @@ func TestColumnsCoverReport(t *testing.T) {
 	}
 	for k := range rep.Fibers[0] {
 		require.Contains(t, batch.FiberColumns(), k)
+	}
+}
+
+// TestFlatRadiusCells checks that a radius measured flat (null in the
+// report) is "inf" and an unmeasured one empty, in both tables.
+func TestFlatRadiusCells(t *testing.T) {
+	nan := ferrule.Num(math.NaN())
+	fiber := func(index int, radius ferrule.Num, errMsg string, flags ...string) ferrule.Fiber {
+		f := ferrule.Fiber{Index: index, Row: 1, Col: index, HeightNM: 1500, ApexHeightNM: 1510, RadiusMM: radius,
+			CoreDipNM: 5, FitRMSNM: 2, ValidFraction: 1, Flags: append([]string{}, flags...), Error: errMsg}
+		if errMsg != "" {
+			f.HeightNM, f.ApexHeightNM, f.CoreDipNM = nan, nan, nan
+		}
+		return f
+	}
+	rep := func(x, y, quadRMS ferrule.Num, fibers ...ferrule.Fiber) *ferrule.Report {
+		return &ferrule.Report{File: "f.x3p", Layout: "MT-12",
+			Ferrule: ferrule.Surface{XRadiusMM: x, YRadiusMM: y, FitRMSNM: 3, QuadricFitRMSNM: quadRMS, FitPoints: 1000},
+			Fibers:  fibers}
+	}
+	for _, tc := range []struct {
+		name       string
+		rep        *ferrule.Report
+		x, y       string   // ferrules.csv x_radius_mm, y_radius_mm
+		fiberCells []string // fibers.csv radius_mm per fiber
+	}{
+		{"domed", rep(2500, -3000.5, 3, fiber(1, 12.5, "")), "2500", "-3000.5", []string{"12.5"}},
+		// The surface was fitted: a null radius is flat.
+		{"flat ferrule", rep(nan, 2500, 3), "inf", "2500", nil},
+		// No quadric fitted: a null radius was not measured.
+		{"no surface", rep(nan, nan, nan), "", "", nil},
+		{"fibers", rep(nan, nan, 3,
+			fiber(1, nan, "", "flat_tip"),              // measured, flat tip
+			fiber(2, 8.25, "", "high_residual"),        // measured, domed
+			fiber(3, nan, "fiber missing", "missing"),  // not measured
+			fiber(4, nan, "fiber missing", "flat_tip"), // not measured, whatever its flags
+			fiber(5, nan, "", "centre_from_apex")),     // measured, no radius, not said flat
+			"inf", "inf", []string{"inf", "8.25", "", "", ""}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var fb, bb strings.Builder
+			w := batch.NewCSVWriter(&fb, &bb)
+			w.Write(batch.Result{File: "f.x3p", Format: "x3p", Report: tc.rep})
+			w.Write(batch.Result{File: "bad.x3p", Err: errors.New("bad.x3p: broken")})
+			require.NoError(t, w.Flush())
+
+			rows := func(s string) []map[string]string {
+				recs, err := csv.NewReader(strings.NewReader(s)).ReadAll()
+				require.NoError(t, err)
+				var out []map[string]string
+				for _, rec := range recs[1:] {
+					m := map[string]string{}
+					for i, h := range recs[0] {
+						m[h] = rec[i]
+					}
+					out = append(out, m)
+				}
+				return out
+			}
+			fr := rows(fb.String())
+			require.Len(t, fr, 2)
+			require.Equal(t, tc.x, fr[0]["x_radius_mm"])
+			require.Equal(t, tc.y, fr[0]["y_radius_mm"])
+			require.Empty(t, fr[1]["x_radius_mm"], "an error row measures nothing")
+			var cells []string
+			for _, r := range rows(bb.String()) {
+				cells = append(cells, r["radius_mm"])
+			}
+			require.Equal(t, tc.fiberCells, cells)
+		})
 	}
 }
