@@ -36,8 +36,9 @@ type infoLine struct {
 	MaxUM    infoNum    `json:"max_um"`
 	MeanUM   infoNum    `json:"mean_um"`
 	RMSUM    infoNum    `json:"rms_um"`
-	// Warnings says why a statistic of valid heights is null: it is
-	// beyond the range of float64 (heights near ±1.8e308 µm).
+	// Warnings are the decoder's (what was read but is suspect: an assumed
+	// unit, a stale checksum) and why a statistic is null (beyond the
+	// range of float64, heights near ±1.8e308 µm).
 	Warnings []string `json:"warnings,omitempty"`
 }
 
@@ -56,6 +57,7 @@ func newInfoLine(path, format string, m *geometry.HeightMap) infoLine {
 		OffsetUM: [2]infoNum{infoNum(m.Offset.X), infoNum(m.Offset.Y)},
 		Valid:    s.Valid, Invalid: s.Invalid,
 		MinUM: infoNum(s.Min), MaxUM: infoNum(s.Max), MeanUM: infoNum(s.Mean), RMSUM: infoNum(s.RMS),
+		Warnings: append([]string(nil), m.Warnings...),
 	}
 	if s.Valid > 0 {
 		var over []string
@@ -85,6 +87,10 @@ func runInfo(args []string, stdout, stderr io.Writer) int {
 	}
 	if len(files) == 0 {
 		fs.Usage()
+		return exitError
+	}
+	if err := rf.validate(); err != nil {
+		fmt.Fprintln(stderr, "mtgeo info:", err)
 		return exitError
 	}
 	status := exitOK

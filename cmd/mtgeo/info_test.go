@@ -106,3 +106,19 @@ func TestInfoWriteError(t *testing.T) {
 	require.Equal(t, exitError, code)
 	require.Contains(t, stderr.String(), "mtgeo info:")
 }
+
+// TestInfoWarnings: the decoder's warnings are in the info line, and
+// --strict refuses the file instead (x3ptools' csafe-logo.x3p carries a
+// stale main.xml checksum: geometry/x3p/testdata/README.md).
+func TestInfoWarnings(t *testing.T) {
+	const stale = "../../geometry/x3p/testdata/x3ptools-csafe-logo.x3p"
+	code, out, _ := runCmd("info", stale)
+	require.Equal(t, exitOK, code)
+	var line struct{ Warnings []string }
+	require.NoError(t, json.Unmarshal([]byte(out), &line))
+	require.Len(t, line.Warnings, 1)
+	require.Contains(t, line.Warnings[0], "main.xml MD5 mismatch")
+	code, out, _ = runCmd("info", "--strict", stale)
+	require.Equal(t, exitError, code)
+	require.Contains(t, out, "refused under strict reading")
+}
