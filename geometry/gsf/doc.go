@@ -13,7 +13,9 @@
 //	Offset  Size           Content
 //	0       26             magic line "Gwyddion Simple Field 1.0\n"
 //	26      L−26           header lines "Name = Value\n", UTF-8, no NUL
-//	L       1–4            NUL padding up to D = 4·(⌊L/4⌋+1)
+//	L       1–4            NUL padding up to D = 4·(⌊L/4⌋+1); after the
+//	                       first NUL, other bytes are read past with a
+//	                       warning, as Gwyddion 2.62 reads them
 //	D       4·XRes·YRes    float32, little-endian, row by row from the top
 //	                       row, left to right within a row
 //
@@ -27,7 +29,10 @@
 //	ZUnits            optional   height unit, e.g. "m"
 //
 // Other fields (Title, application fields) are ignored. A header is read
-// up to MaxHeader bytes. Bytes after the data are ignored, as Gwyddion does.
+// up to MaxHeader bytes. Bytes after the data are ignored with a warning;
+// Gwyddion 2.62 refuses such a file ("Expected data size calculated from
+// file headers is ... bytes, but the real size is ..."). A file shorter
+// than D + 4·XRes·YRes is an error (io.ErrUnexpectedEOF) for both.
 //
 // # Units and coordinates
 //
@@ -51,10 +56,12 @@
 // set, is reported in the map's Warnings (geometry.Options.Strict refuses
 // the file), in this order:
 //
+//	header padding after offset %d holds bytes other than NUL: ignored, the data read from offset %d
 //	no XReal in the header: a pixel pitch of 1 µm assumed along x (set --pitch)
 //	no YReal in the header: a pixel pitch of 1 µm assumed along y (set --pitch)
 //	no XYUnits in the header: XReal, YReal and the offsets read as µm (set --xy-unit)
 //	no ZUnits in the header: heights read as µm (set --z-unit)
+//	bytes after the pixel data: ignored (Gwyddion 2.62 refuses the file)
 //
 // The XYUnits warning is raised only when a lateral number is read (an
 // XReal, a YReal or a non-zero offset). Files written by Gwyddion give all

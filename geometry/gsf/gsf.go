@@ -117,6 +117,9 @@ func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
 			z = append(z, v)
 		}
 	}
+	if _, err := br.Peek(1); err == nil {
+		h.warn("bytes after the pixel data: ignored (Gwyddion 2.62 refuses the file)")
+	}
 	return &geometry.HeightMap{
 		Z:        z,
 		Stride:   h.cols,
@@ -168,7 +171,11 @@ func readHeader(br *bufio.Reader, opts *geometry.Options) (header, error) {
 	}
 	for _, b := range p {
 		if b != 0 {
-			return header{}, formatErr("header padding at offset %d is not NUL: data would be misaligned", l+1)
+			// Gwyddion 2.62 reads the data from the same offset whatever
+			// the padding holds; a writer that left out the padding is
+			// caught by the size check instead.
+			h.warn("header padding after offset %d holds bytes other than NUL: ignored, the data read from offset %d", l, h.dataStart)
+			break
 		}
 	}
 

@@ -19,6 +19,7 @@ import (
 	"github.com/mtgeo/mtgeo/geometry/gsf"
 	"github.com/mtgeo/mtgeo/geometry/gwy"
 	"github.com/mtgeo/mtgeo/geometry/internal/decodetest"
+	"github.com/mtgeo/mtgeo/geometry/internal/gwyref"
 )
 
 // buildGSF returns a GSF file with the given header lines (after the magic
@@ -215,13 +216,13 @@ func TestDecode(t *testing.T) {
 			warn:  []string{warnXReal, warnYReal},
 		},
 		{
-			name:    "trailing bytes ignored",
+			name:    "trailing bytes ignored, with a warning",
 			lines:   []string{"XRes = 1", "YRes = 1"},
 			vals:    []float32{3},
 			pitch:   r2.Vec{X: 1, Y: 1},
 			z:       []float64{3},
 			trailer: 5,
-			warn:    []string{warnXReal, warnYReal, warnZUnits},
+			warn:    []string{warnXReal, warnYReal, warnZUnits, "bytes after the pixel data: ignored (Gwyddion 2.62 refuses the file)"},
 		},
 		{
 			name:  "duplicate field: last wins",
@@ -312,7 +313,7 @@ func TestErrors(t *testing.T) {
 		{name: "XYUnits square metre", raw: buildGSF(append(good, "XYUnits = m^2"), ramp(2)), as: &unsupportedErr},
 		{name: "Options.XYUnit negative", raw: buildGSF(append(good, "XReal = 2"), ramp(2)), opts: &geometry.Options{XYUnit: -1}},
 		{name: "line without =", raw: buildGSF(append(good, "garbage"), ramp(2)), as: &formatErr},
-		{name: "padding not NUL", raw: []byte(gsf.Magic + "XRes = 1\nYRes = 1\n\x00x\x00\x00\x00\x00"), as: &formatErr},
+		{name: "padding not NUL, data short", raw: []byte(gsf.Magic + "XRes = 1\nYRes = 1\n\x00x\x00\x00\x00\x00"), is: io.ErrUnexpectedEOF},
 		{name: "no NUL", raw: []byte(gsf.Magic + "XRes = 1\nYRes = 1\n"), is: io.ErrUnexpectedEOF},
 		{name: "padding cut", raw: []byte(gsf.Magic + "XRes = 1\nYRes = 1\n\x00"), is: io.ErrUnexpectedEOF},
 		{name: "header too long", raw: []byte(gsf.Magic + strings.Repeat("A = b\n", gsf.MaxHeader/6+1) + "\x00"), as: &formatErr},
@@ -398,4 +399,54 @@ func TestGwyddionReadsTheSame(t *testing.T) {
 	// NaN where Gwyddion masks; elsewhere both are the same float32
 	// widened and scaled by 1e6.
 	decodetest.RequireHeights(t, want.Z, got, 1e-12)
+}
+
+// TestPaddingNotNUL: Gwyddion 2.62 (gsffile) reads the data from the
+// multiple of 4 after the first NUL whatever the padding bytes hold; the
+// decoder does too, with a warning. A file whose data are not where the
+// padding puts them fails the size check instead.
+func TestPaddingNotNUL(t *testing.T) {
+	raw := []byte(gsf.Magic + "XRes = 1\nYRes = 1\nZUnits = m\nTitle = abcdefgh\n") // 72 bytes
+	require.Zero(t, len(raw)%4)
+	raw = append(raw, 0, 'x', 'y', 'z')
+	raw = binary.LittleEndian.AppendUint32(raw, math.Float32bits(3e-6))
+	for name, r := range decodetest.Readers(raw) {
+		m, err := gsf.Decode(r(), nil)
+		require.NoError(t, err, name)
+		require.InDelta(t, 3, m.At(0, 0), 1e-6)
+		require.Equal(t, []string{
+			"header padding after offset 72 holds bytes other than NUL: ignored, the data read from offset 76",
+			warnXReal, warnYReal,
+		}, m.Warnings, name)
+	}
+	data, _ := gwyref.Load(t, "padding.gsf", raw)
+	require.Equal(t, []float64{float64(float32(3e-6))}, data.Data)
+}
+
+// TestTrailingBytesGwyddion: Gwyddion 2.62 refuses a GSF file with bytes
+// after the pixel data ("Expected data size calculated from file headers
+// is 60 bytes, but the real size is 64 bytes"); the decoder reads it with
+// a warning, which Options.Strict turns into a refusal.
+func TestTrailingBytesGwyddion(t *testing.T) {
+	raw := []byte(gsf.Magic + "XRes = 1\nYRes = 1\nZUnits = m\n\x00") // 56 bytes
+	raw = binary.LittleEndian.AppendUint32(raw, math.Float32bits(3e-6))
+	raw = append(raw, 0, 0, 0, 0)
+	m, err := gsf.Decode(bytes.NewReader(raw), nil)
+	require.NoError(t, err)
+	require.Contains(t, m.Warnings, "bytes after the pixel data: ignored (Gwyddion 2.62 refuses the file)")
+	m, err = gsf.Decode(struct{ io.Reader }{bytes.NewReader(raw)}, nil)
+	require.NoError(t, err)
+	require.Contains(t, m.Warnings, "bytes after the pixel data: ignored (Gwyddion 2.62 refuses the file)")
+	_, _, err = geometry.Decode(bytes.NewReader(raw), &geometry.Options{Strict: true})
+	var se geometry.StrictError
+	require.ErrorAs(t, err, &se)
+	if _, err := exec.LookPath("gwyddion"); err != nil {
+		t.Skip("gwyddion not installed")
+	}
+	out := filepath.Join(t.TempDir(), "out.gwy")
+	in := filepath.Join(t.TempDir(), "trailing.gsf")
+	require.NoError(t, os.WriteFile(in, raw, 0o644))
+	msg, _ := exec.Command("gwyddion", "--no-splash", "--convert-to-gwy="+out, in).CombinedOutput()
+	require.NoFileExists(t, out, "Gwyddion read it: %s", msg)
+	require.Contains(t, string(msg), "Expected data size")
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"math"
+	"os"
 	"os/exec"
 	"testing"
 
@@ -242,4 +243,30 @@ func TestZUnit(t *testing.T) {
 		decodetest.RequireError(t, err, "gwy", nil, nil)
 		require.ErrorContains(t, err, "Options.ZUnit")
 	}
+}
+
+// TestRealFiles reads the real GWY files committed in testdata (see
+// README.md there for source and licence) and checks them against the
+// figures of their own reader's tests and against Gwyddion 2.62.
+func TestRealFiles(t *testing.T) {
+	b, err := os.ReadFile("testdata/gwyfile-test.gwy")
+	require.NoError(t, err)
+	m, err := gwy.Decode(bytes.NewReader(b), nil)
+	require.NoError(t, err)
+	// gwyfile's tests/test_gwyobject.py: channel "Test", data.shape
+	// (128, 128), data[0][0] ≈ 0.00082494 and data[44][33] ≈ 0.00085301
+	// (row, column; pytest.approx rel 1e-5). Its GwySIUnits are empty, so
+	// the numbers are read as metres, with the two warnings.
+	require.Equal(t, 128, m.Cols())
+	require.Equal(t, 128, m.Rows())
+	require.InEpsilon(t, 0.00082494e6, m.At(0, 0), 1e-5)
+	require.InEpsilon(t, 0.00085301e6, m.At(33, 44), 1e-5)
+	require.InDelta(t, 1e6, m.Pitch.X, 1e-6) // xreal 128, no unit: 1 m
+	require.InDelta(t, 1e6, m.Pitch.Y, 1e-6)
+	require.Equal(t, 128*128, m.ValidCount())
+	require.Len(t, m.Warnings, 2)
+	require.Contains(t, m.Warnings[0], "/0/data has no lateral unit")
+	require.Contains(t, m.Warnings[1], "/0/data has no value unit")
+	// Gwyddion 2.62 reads the same numbers, without a unit.
+	decodetest.GwyddionLive(t, "gwyfile-test.gwy", b, gwy.Decode, gwyref.Options{NoUnitZ: true})
 }

@@ -1,12 +1,17 @@
 package plu
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/binary"
+	"errors"
+	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/mtgeo/mtgeo/geometry/internal/decodetest"
 	"github.com/mtgeo/mtgeo/geometry/internal/gwyref"
 	"github.com/stretchr/testify/require"
 )
@@ -74,4 +79,61 @@ func TestRealFiles(t *testing.T) {
 			gwyref.Compare(t, gwyref.GoldenFrom(data, mask), m, 1e-6, gwyref.Options{})
 		})
 	}
+}
+
+// TestX3ptoolsPlux reads x3ptools' tests/testthat/test.plux (MIT, see
+// testdata/README.md): a real Sensofar S neox .plux (SensoSCAN, 2018)
+// from which the height layer was removed, leaving index.xml (3577×1023,
+// FOV_X = FOV_Y = 0.6449999809265137), recipe.txt, metrics.txt and an
+// Analysis folder, some stored as "./recipe.txt". Like Gwyddion 2.62
+// ("File LAYER_0.raw is missing in the zip file"), the decoder refuses
+// it; given the layer back (built here), it reads its real index.xml as
+// Gwyddion does.
+func TestX3ptoolsPlux(t *testing.T) {
+	in, err := os.ReadFile("testdata/x3ptools-test.plux")
+	require.NoError(t, err)
+	require.True(t, matchPLUX(in[:min(len(in), 4096)]))
+	_, err = Decode(bytes.NewReader(in), nil)
+	decodetest.RequireError(t, err, "plu", nil, nil)
+	decodetest.IsFormat(t, err)
+	require.ErrorContains(t, err, "LAYER_0.raw")
+	_, err = DecodeConfig(bytes.NewReader(in), nil)
+	decodetest.IsFormat(t, err)
+
+	// The same members, deflated, and a LAYER_0.raw of 3577×1023 float32
+	// heights (µm) with a NaN at (5, 7).
+	const cols, rows = 3577, 1023
+	zr, err := zip.NewReader(bytes.NewReader(in), int64(len(in)))
+	require.NoError(t, err)
+	var ms []member
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		require.NoError(t, err)
+		b, err := io.ReadAll(rc)
+		require.NoError(t, errors.Join(err, rc.Close()))
+		ms = append(ms, member{f.Name, b, zip.Deflate})
+	}
+	layer := make([]byte, 0, 4*cols*rows)
+	z := func(c, r int) float32 { return float32(c%97)*0.25 - float32(r%31)*0.5 }
+	for r := range rows {
+		for c := range cols {
+			v := z(c, r)
+			if c == 5 && r == 7 {
+				v = float32(math.NaN())
+			}
+			layer = binary.LittleEndian.AppendUint32(layer, math.Float32bits(v))
+		}
+	}
+	full := zipFile(t, append([]member{{"LAYER_0.raw", layer, zip.Deflate}}, ms...)...)
+	m, err := Decode(bytes.NewReader(full), nil)
+	require.NoError(t, err)
+	require.Equal(t, cols, m.Cols())
+	require.Equal(t, rows, m.Rows())
+	require.InDelta(t, 0.6449999809265137, m.Pitch.X, 1e-15)
+	require.InDelta(t, 0.6449999809265137, m.Pitch.Y, 1e-15)
+	require.Equal(t, cols*rows-1, m.ValidCount())
+	require.True(t, math.IsNaN(m.At(5, 7)))
+	require.Equal(t, float64(z(96, 30)), m.At(96, 30))
+	data, mask := gwyref.Load(t, "x3ptools-test-with-layer.plux", full)
+	gwyref.Compare(t, gwyref.GoldenFrom(data, mask), m, 1e-6, gwyref.Options{})
 }

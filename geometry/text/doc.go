@@ -27,12 +27,41 @@
 // Row r, column c of the map is value c of the r-th data line. In the
 // header, "Width: w unit" and "Height: h unit" give the pitch w/cols and
 // h/rows, and "Value units: unit" the unit of the values; keys are
-// case-insensitive and other keys are ignored. Length units: m, cm, mm, µm
-// (also μm, um), nm, pm, Å. A Width, Height or Value units that is not a
+// case-insensitive and other keys are ignored. Gwyddion translates these
+// keys into the language of its user interface; the translations of its
+// 2.62 catalogue are read as the English keys (the colon may be the
+// full-width '：' of the Japanese one, or follow a blank as in French):
+//
+//	      Channel          Width       Height     Value units
+//	cs    Kanál            Šířka       Výška      Jednotky hodnot
+//	de    Kanal            Breite      Höhe       Einheiten
+//	es    Canal            Anchura     Altura     (Value units)
+//	fr    Canal            Largeur     Hauteur    Unités
+//	it    Canale           Larghezza   Altezza    unità valore
+//	ja    チャネル          幅          高さ        値の単位
+//	ko    채널              폭          높이        값 단위
+//	pt_BR Canal            Largura     Altura     Unidades de valor
+//	ru    Канал            Ширина      Высота     Единицы измерения
+//
+// Length units: m, cm, mm, µm (also μm, um), nm, pm, Å. A Width, Height or Value units that is not a
 // length gives an UnsupportedError. Gwyddion prints Width and Height with few
 // digits (12.5 µm is written "13 µm"), so a pitch from such a header can be
 // off by a few percent; geometry.Options.Pitch cannot override it — remove
 // the lines to use it.
+//
+// A matrix may also start with the four-line header of a Lyncée Tec Koala
+// (digital holographic microscope) "Float/Txt" export, as in
+// SurfaceTopography's test files:
+//
+//	h=305 w=75                                  rows and columns; must match the data
+//	pixel size=3.69862e-007 m                   pitch along x and y
+//	data unit=rad                               rad (phase) or m
+//	height conversion factor (-> m)=2.91818e-008
+//	-4.448661 -4.596037 ...                     row 0
+//
+// The heights are value·factor in the unit named in the key ("-> m"); with
+// no conversion factor the data unit must be a length. The header is
+// recognised only as the first lines of the file.
 //
 // Without a header, the pitch is geometry.Options.Pitch (µm; zero means
 // 1 µm, and a single non-zero component is used for both axes) and one
@@ -50,7 +79,7 @@
 //	0.005   0.000   13.1       in [] or (); then one x y z point per line
 //
 // A file whose first data line is such a header, or whose first block has
-// exactly three columns and no Width/Height header, is a point list
+// exactly three columns and no Width/Height or Koala header, is a point list
 // (a three-column matrix cannot be read with this package). x and y are in
 // geometry.Options.XYUnit µm (zero means 1) and z in geometry.Options.ZUnit
 // µm unless the header names a unit.
@@ -108,7 +137,7 @@
 // The registered Match accepts the first 4096 bytes only if they are text
 // (no control bytes other than tab, CR and LF; bytes ≥ 0x80 only in comment
 // lines and the XYZ header) and every data line, after at most one XYZ
-// header line, parses as numbers, with at least one number in all; the
+// header line or a Koala header, parses as numbers, with at least one number in all; the
 // last, possibly cut, line is checked without its last token. Binary data
 // and other text formats (whose first lines are words) do not match.
 package text

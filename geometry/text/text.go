@@ -117,6 +117,7 @@ func decode(r io.Reader, opts *geometry.Options, countOnly bool) (*geometry.Heig
 		hdr      = map[string]string{}
 		hdrFresh bool // the next comment starts a new header
 		inData   bool
+		koala    bool // the file starts with a Koala header
 		index    = -1 // block index
 		cur      *block
 		toks     []string
@@ -142,11 +143,25 @@ func decode(r io.Reader, opts *geometry.Options, countOnly bool) (*geometry.Heig
 				if hdrFresh {
 					hdr, hdrFresh = map[string]string{}, false
 				}
-				if k, v, ok := strings.Cut(trimmed[1:], ":"); ok {
-					hdr[strings.ToLower(strings.TrimSpace(k))] = strings.TrimSpace(v)
+				if k, v, ok := headerField(trimmed[1:]); ok {
+					hdr[k] = v
 				}
 			}
 			continue
+		}
+		if index < 0 && !inData {
+			// Before the first data line: a Koala header?
+			if !koala {
+				if rows, cols, ok := koalaSize(trimmed); ok {
+					hdr[koalaRows], hdr[koalaCols], koala = rows, cols, true
+					continue
+				}
+			} else if kv, ok := koalaField(trimmed); ok {
+				for _, e := range kv {
+					hdr[e[0]] = e[1]
+				}
+				continue
+			}
 		}
 		if !inData {
 			inData = true
@@ -158,7 +173,7 @@ func decode(r io.Reader, opts *geometry.Options, countOnly bool) (*geometry.Heig
 			if index == 0 {
 				// The first data line decides between matrix and points.
 				toks = fields(toks[:0], line)
-				if xyzHeader(toks) || (len(toks) == 3 && hdr["width"] == "" && hdr["height"] == "" && allNumbers(toks)) {
+				if xyzHeader(toks) || (len(toks) == 3 && hdr["width"] == "" && hdr["height"] == "" && !koala && allNumbers(toks)) {
 					if set.channel != 0 {
 						return nil, fmt.Errorf("text: channel %d requested, a point list holds one map", set.channel)
 					}
@@ -228,7 +243,22 @@ func (b *block) heightMap(set settings) (*geometry.HeightMap, error) {
 		}
 		pitch.Y = h / float64(b.rows)
 	}
+	_, koala := b.hdr[koalaRows]
+	if koala {
+		if err := checkKoalaSize(b.hdr, b.cols, b.rows); err != nil {
+			return nil, err
+		}
+	}
+	ps, hasP := b.hdr[koalaPixel]
+	if hasP {
+		p, err := headerLength("pixel size", ps)
+		if err != nil {
+			return nil, err
+		}
+		pitch = r2.Vec{X: p, Y: p}
+	}
 	switch {
+	case hasP:
 	case hasW && !hasH:
 		pitch.Y = pitch.X
 		warnings = append(warnings, fmt.Sprintf("header gives a Width but no Height: square pixels assumed (%.6g µm)", pitch.X))
@@ -242,7 +272,13 @@ func (b *block) heightMap(set settings) (*geometry.HeightMap, error) {
 		return nil, fmt.Errorf("text: header Width/Height: %w", err)
 	}
 	zu := set.zunit
-	if s, ok := b.hdr["value units"]; ok && s != "" {
+	if koala {
+		f, err := koalaHeights(b.hdr)
+		if err != nil {
+			return nil, err
+		}
+		zu = f
+	} else if s, ok := b.hdr["value units"]; ok && s != "" {
 		f, ok := unit(s)
 		if !ok {
 			return nil, unsupportedErr("header Value units: %q is not a length", trunc(s))
@@ -322,7 +358,8 @@ func match(head []byte) bool {
 	}
 	cut := len(head) >= geometry.SniffLen-3 // the last line may be incomplete
 	numbers := 0
-	first := true
+	first := true  // no data line yet
+	koala := false // a Koala size line met
 	var toks []string
 	for len(head) > 0 {
 		i := 0
@@ -345,6 +382,17 @@ func match(head []byte) bool {
 		s := strings.TrimSpace(string(line))
 		if s == "" || isComment(s) {
 			continue
+		}
+		if first && !koala {
+			if _, _, ok := koalaSize(s); ok {
+				koala = true
+				continue
+			}
+		}
+		if koala && first {
+			if _, ok := koalaField(s); ok {
+				continue // bytes ≥ 0x80 allowed, as in a unit
+			}
 		}
 		toks = fields(toks[:0], s)
 		if last && cut && len(toks) > 0 {

@@ -3,6 +3,7 @@ package x3p
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"crypto/md5"
 	"encoding/binary"
 	"encoding/hex"
@@ -435,9 +436,29 @@ func finishEntry(rc io.Reader, f *zip.File, what string) error {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("x3p: reading %s %s: %w", what, f.Name, wrapEOF(err))
+			return memberErr(f, what, err)
 		}
 	}
+}
+
+// memberErr describes err, met reading member f (what names its role):
+// a CRC-32 mismatch, corrupt deflate data or a zip structure that does not
+// add up is a geometry.FormatError naming the member, which still wraps
+// err (zip.ErrChecksum, flate.CorruptInputError, zip.ErrFormat); an early
+// end wraps io.ErrUnexpectedEOF.
+func memberErr(f *zip.File, what string, err error) error {
+	member := what + " " + f.Name
+	if what == f.Name {
+		member = f.Name // "main.xml main.xml"
+	}
+	var ce flate.CorruptInputError
+	switch {
+	case errors.Is(err, zip.ErrChecksum):
+		return fmt.Errorf("x3p: %w: %s: %w", geometry.FormatError("CRC-32 mismatch"), member, err)
+	case errors.As(err, &ce), errors.Is(err, zip.ErrFormat):
+		return fmt.Errorf("x3p: %w: %s: %w", geometry.FormatError("damaged zip member"), member, err)
+	}
+	return fmt.Errorf("x3p: reading %s: %w", member, wrapEOF(err))
 }
 
 // wrapEOF turns io.EOF met before the expected end into io.ErrUnexpectedEOF.
@@ -457,7 +478,7 @@ func (a *archive) readAll(f *zip.File, n int, what string) ([]byte, error) {
 	defer rc.Close()
 	b := make([]byte, n)
 	if _, err := io.ReadFull(rc, b); err != nil {
-		return nil, fmt.Errorf("x3p: reading %s %s: %w", what, f.Name, wrapEOF(err))
+		return nil, memberErr(f, what, err)
 	}
 	if err := finishEntry(rc, f, what); err != nil {
 		return nil, err
@@ -490,7 +511,7 @@ func (a *archive) readPoints(f *zip.File, h *header) (*geometry.HeightMap, error
 		k := min(n-i, chunkSize/bpv)
 		b := buf[:k*bpv]
 		if _, err := io.ReadFull(rc, b); err != nil {
-			return nil, fmt.Errorf("x3p: reading point data %s at value %d: %w", f.Name, i, wrapEOF(err))
+			return nil, memberErr(f, fmt.Sprintf("point data (at value %d)", i), err)
 		}
 		if sum != nil {
 			sum.Write(b)

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/mtgeo/mtgeo/geometry"
+	"github.com/mtgeo/mtgeo/geometry/internal/decodetest"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/spatial/r2"
 )
@@ -670,6 +671,65 @@ func BenchmarkEncode(b *testing.B) {
 	for b.Loop() {
 		if err := Encode(io.Discard, m, nil); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestDecodeCorruptMembers checks that a member whose deflate data are
+// corrupt, or whose CRC-32 does not match, gives a geometry.FormatError
+// naming the member (errors.As-able), as geometry/plu does, still
+// wrapping the archive/zip or compress/flate error.
+func TestDecodeCorruptMembers(t *testing.T) {
+	s := spec{cols: 3, rows: 2, data: raw("D", []float64{1, 2, 3, 4, 5, 6}),
+		valid: bitmap([]bool{true, true, true, true, false, true})}
+	mainXML := []byte(s.mainXML())
+	sum := []byte(hexMD5(mainXML) + " *main.xml\n")
+	good := map[string][]byte{"main.xml": mainXML, "bin/data.bin": s.data, "bin/valid.bin": s.valid, "md5checksum.hex": sum}
+	names := []string{"main.xml", "bin/data.bin", "bin/valid.bin", "md5checksum.hex"}
+	// archive returns every member deflated, except bad, whose deflate
+	// stream is replaced by bytes that are none (block type 3, reserved)
+	// or, with crc set, stored with a wrong CRC-32.
+	archive := func(bad string, crc bool) []byte {
+		var ms []rawMember
+		for _, n := range names {
+			b := good[n]
+			m := rawMember{name: n, method: zip.Deflate, data: deflate(t, b), size: uint64(len(b)), crc: crc32.ChecksumIEEE(b)}
+			switch {
+			case n == bad && crc:
+				m.method, m.data, m.crc = zip.Store, b, m.crc^1
+			case n == bad:
+				m.data = bytes.Repeat([]byte{0xff}, 8)
+			}
+			ms = append(ms, m)
+		}
+		return rawZip(t, ms...)
+	}
+	_, err := Decode(bytes.NewReader(archive("", false)), nil)
+	require.NoError(t, err)
+	for _, n := range names {
+		for _, crc := range []bool{false, true} {
+			name := n + " corrupt deflate"
+			var kind error
+			if crc {
+				name, kind = n+" CRC mismatch", zip.ErrChecksum
+			}
+			t.Run(name, func(t *testing.T) {
+				_, err := Decode(bytes.NewReader(archive(n, crc)), nil)
+				var fe geometry.FormatError
+				decodetest.RequireError(t, err, "x3p", nil, &fe)
+				require.Contains(t, err.Error(), n)
+				if crc {
+					require.ErrorIs(t, err, kind)
+				} else {
+					var ce flate.CorruptInputError
+					require.ErrorAs(t, err, &ce)
+				}
+				if n == "main.xml" && !crc {
+					_, err := DecodeConfig(bytes.NewReader(archive(n, crc)), nil)
+					decodetest.RequireError(t, err, "x3p", nil, &fe)
+					require.Contains(t, err.Error(), "main.xml")
+				}
+			})
 		}
 	}
 }

@@ -107,6 +107,12 @@
 // the archive and could expand to its declared size (deflate expands at
 // most 1032:1), its declared size must be what main.xml implies, and it is
 // read through that exact length, an excess or shortfall being an error.
+// A member whose deflate data are corrupt, or whose CRC-32 differs from
+// the zip directory's, is a geometry.FormatError that names the member
+// ("damaged zip member: point data bin/data.bin: flate: corrupt input
+// ...", "CRC-32 mismatch: main.xml: zip: checksum error") and
+// still wraps the error of compress/flate or archive/zip
+// (flate.CorruptInputError, zip.ErrChecksum, zip.ErrFormat).
 // An inline DataList must fit its main.xml (8 bytes per point at least).
 // main.xml is parsed as a stream, up to MaxMainXMLSize bytes. An input that
 // is not an io.ReaderAt is read into memory up to MaxArchiveSize bytes

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -132,4 +133,56 @@ func withoutTopFolder(t *testing.T, in []byte) []byte {
 	}
 	require.NoError(t, zw.Close())
 	return buf.Bytes()
+}
+
+// externalFiles are X3P files written by instruments and software other
+// than x3ptools, from other readers' test suites, too large to commit
+// (see testdata/README.md). Set MTGEO_X3P_DATA to a directory holding
+// them to run TestExternalFiles. Every figure is another reader's.
+var externalFiles = []struct {
+	file         string
+	cols, rows   int
+	sizeX, sizeY float64 // µm, cols·pitch and rows·pitch
+	valid        int
+	rms          float64 // µm, about the mean of the valid heights
+}{
+	// SurfaceTopography test/file_format_examples/x3p-2.x3p (MIT),
+	// written by Digital Surf's MountainsMap 6.2 (Record2): its
+	// test_x3p.py asserts 650×650 points, physical sizes
+	// 8.29767313942749e-05 × 0.0002044783737930349 m, no undefined data and
+	// rms_height_from_area 7.728033273597876e-08 m (rtol 1e-6).
+	{"x3p-2.x3p", 650, 650, 82.9767313942749, 204.4783737930349, 650 * 650, 0.07728033273597876},
+	// openGPS samplefiles (LGPL-3.0), Alicona InfiniteFocus "OpenGPS
+	// Export V1.0", float32 heights with a valid-point bitmap: Gwyddion
+	// 2.62 reads 860×634 (xreal 1.960786425e-3 m), 5296 masked, and
+	// 1197×940, 4272 masked; rms of its valid heights.
+	{"KautschukInfiniteFocus.x3p", 860, 634, 1960.786425, 1445.389725, 860*634 - 5296, 3.398871810863275},
+	{"SkiInfiniteFocus.x3p", 1197, 940, 4403.6288474, 3459.4541731, 1197*940 - 4272, 18.15496570404695},
+}
+
+func TestExternalFiles(t *testing.T) {
+	dir := os.Getenv("MTGEO_X3P_DATA")
+	if dir == "" {
+		t.Skip("set MTGEO_X3P_DATA to a directory holding x3p-2.x3p (SurfaceTopography) and the openGPS InfiniteFocus samples")
+	}
+	for _, f := range externalFiles {
+		t.Run(f.file, func(t *testing.T) {
+			in, err := os.ReadFile(filepath.Join(dir, f.file))
+			if os.IsNotExist(err) {
+				t.Skipf("%s not in %s", f.file, dir)
+			}
+			require.NoError(t, err)
+			m, err := Decode(bytes.NewReader(in), nil)
+			require.NoError(t, err)
+			require.Empty(t, m.Warnings)
+			require.Equal(t, f.cols, m.Cols())
+			require.Equal(t, f.rows, m.Rows())
+			require.InEpsilon(t, f.sizeX, float64(f.cols)*m.Pitch.X, 1e-6)
+			require.InEpsilon(t, f.sizeY, float64(f.rows)*m.Pitch.Y, 1e-6)
+			s := m.Stats()
+			require.Equal(t, f.valid, s.Valid)
+			require.InEpsilon(t, f.rms, s.RMS, 1e-6)
+			requireSameAsGwyddion(t, in, m)
+		})
+	}
 }

@@ -41,7 +41,8 @@ type parser struct {
 	text     strings.Builder       // text of the current element
 	sum      hash.Hash             // MD5 of main.xml as stored
 	dec      *xml.Decoder
-	xmlSize  uint64 // bytes of main.xml
+	xmlSize  uint64    // bytes of main.xml
+	file     *zip.File // the main.xml member
 }
 
 // errStop ends parsing early in DecodeConfig.
@@ -61,6 +62,7 @@ func (p *parser) parseMain(a *archive, f *zip.File, full bool) ([]byte, error) {
 	}
 	defer rc.Close()
 	p.full = full
+	p.file = f
 	p.xmlSize = f.UncompressedSize64
 	p.fields = make(map[string]string)
 	p.sum = md5.New()
@@ -93,7 +95,7 @@ func (p *parser) parseMain(a *archive, f *zip.File, full bool) ([]byte, error) {
 		return nil, nil
 	}
 	if _, err := io.Copy(io.Discard, br); err != nil {
-		return nil, fmt.Errorf("x3p: reading main.xml: %w", wrapEOF(err))
+		return nil, memberErr(f, "main.xml", err)
 	}
 	if p.h.inline && p.datum != p.h.cols*p.h.rows {
 		return nil, formatErr("DataList has %d values, want %d×%d = %d", p.datum, p.h.cols, p.h.rows, p.h.cols*p.h.rows)
@@ -128,7 +130,7 @@ func (p *parser) run() error {
 				}
 				return formatErr("main.xml: %v", err)
 			}
-			return fmt.Errorf("x3p: reading main.xml: %w", wrapEOF(err))
+			return memberErr(p.file, "main.xml", err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
