@@ -79,8 +79,12 @@
 //	0.005   0.000   13.1       in [] or (); then one x y z point per line
 //
 // A file whose first data line is such a header, or whose first block has
-// exactly three columns and no Width/Height or Koala header, is a point list
-// (a three-column matrix cannot be read with this package). x and y are in
+// exactly three columns and no Width/Height or Koala header, is a point list,
+// unless (without a header) its first two columns cannot be x and y on a
+// grid and the three look like heights of one surface (an invalid value in
+// the first two columns, or spans within a factor of 10 and means within
+// the largest span of each other): then it is a height matrix three pixels
+// wide, read with a warning. x and y are in
 // geometry.Options.XYUnit µm (zero means 1) and z in geometry.Options.ZUnit
 // µm unless the header names a unit.
 // Blank lines (gnuplot's scan separators) and comments are skipped.

@@ -431,7 +431,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"xyz-random", randomPoints(), nil, nil, &errFormat, "not on a regular grid"},
 		{"xyz-duplicate", grid + "-1 2 5\n", nil, nil, &errFormat, "grid node (0, 0)"},
 		{"xyz-four-columns", "x y z\n1 2 3 4\n", nil, nil, &errFormat, "has 4 values"},
-		{"xyz-nan-x", "0 0 1\nnan 1 2\n", nil, nil, &errFormat, "not a coordinate"},
+		{"xyz-nan-x", "x y z\n0 0 1\nnan 1 2\n", nil, nil, &errFormat, "not a coordinate"}, // the header says x, y, z
 		{"xyz-bad-unit", "x[V] y z\n0 0 1\n", nil, nil, &errUnsupported, "not a length"},
 		{"xyz-too-large", sparseCross(), nil, geometry.ErrTooLarge, nil, "20001×20001"},
 		{"xyz-sparse", "0 0 1\n1 0 1\n0 1 1\n1000 0 1\n0 1000 1\n", nil, nil, &errFormat, "cover under 1/100"},
@@ -515,4 +515,41 @@ func TestAbsurdPitch(t *testing.T) {
 	_, err := Decode(strings.NewReader("0 0 0\n1"+strings.Repeat("0", 300)+" 0 0\n"), nil)
 	var fe geometry.FormatError
 	require.ErrorAs(t, err, &fe)
+}
+
+// TestThreeColumnMatrix: three numbers a line are a height matrix three
+// pixels wide when the first two cannot be x and y on a grid and the three
+// columns look alike (issue #11: such matrices were read as point lists),
+// and stay a point list when they are a grid.
+func TestThreeColumnMatrix(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		in         string
+		cols, rows int
+		matrix     bool
+	}{
+		{"heights", "1.21 1.25 1.22\n1.24 1.20 1.23\n1.26 1.22 1.27\n1.23 1.28 1.21\n", 3, 4, true},
+		{"invalid in the first column", "0.5 0.4 0.6\nnan 0.45 0.55\n", 3, 2, true},
+		{"a 2×2 grid of points", "0 0 1.5\n1 0 1.6\n0 1 1.7\n1 1 1.8\n", 2, 2, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := Decode(strings.NewReader(tc.in), nil)
+			require.NoError(t, err)
+			require.Equal(t, tc.cols, m.Rect.Dx())
+			require.Equal(t, tc.rows, m.Rect.Dy())
+			found := false
+			for _, w := range m.Warnings {
+				found = found || strings.Contains(w, "height matrix 3 pixels wide")
+			}
+			require.Equal(t, tc.matrix, found, "warnings %q", m.Warnings)
+			if tc.matrix {
+				require.InDelta(t, firstValue(tc.in), m.At(0, 0), 1e-12) // the file's first value, µm
+			}
+		})
+	}
+}
+
+func firstValue(s string) float64 {
+	v, _ := strconv.ParseFloat(strings.Fields(s)[0], 64)
+	return v
 }

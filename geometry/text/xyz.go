@@ -33,7 +33,27 @@ func decodeXYZ(lr *lineReader, first string, set settings) (*geometry.HeightMap,
 	var named [3]bool                                      // the header gives the column's unit
 	var p points
 	toks := fields(nil, first)
-	if xyzHeader(toks) {
+	header := xyzHeader(toks)
+	// Three numbers a line may also be a height matrix three pixels wide:
+	// without a header naming the columns, the values are kept as they
+	// are, and a list whose x, y are not coordinates on a grid is read as
+	// that matrix instead.
+	var raw []float64
+	var listErr error
+	keep := func(toks []string) bool {
+		if header || len(toks) != 3 {
+			return false
+		}
+		for _, t := range toks {
+			v, ok := value(t)
+			if !ok {
+				return false
+			}
+			raw = append(raw, v)
+		}
+		return true
+	}
+	if header {
 		for i, t := range joinUnits(toks) {
 			name, ok := bracketed(t)
 			if !ok {
@@ -45,8 +65,11 @@ func decodeXYZ(lr *lineReader, first string, set settings) (*geometry.HeightMap,
 			}
 			units[i], named[i] = f, true
 		}
-	} else if err := p.add(toks, lr.n, units); err != nil {
-		return nil, err
+	} else {
+		keep(toks)
+		if err := p.add(toks, lr.n, units); err != nil {
+			listErr = err
+		}
 	}
 	switch {
 	case set.xyunitSet || named[0] && named[1]:
@@ -72,11 +95,39 @@ func decodeXYZ(lr *lineReader, first string, set settings) (*geometry.HeightMap,
 			continue
 		}
 		toks = fields(toks[:0], line)
-		if err := p.add(toks, lr.n, units); err != nil {
-			return nil, err
+		if len(raw) > 3*geometry.MaxPixels {
+			return nil, fmt.Errorf("text: %w: more than %d values", geometry.ErrTooLarge, 3*geometry.MaxPixels)
+		}
+		if !keep(toks) {
+			raw = nil
+			if listErr != nil || header {
+				if listErr == nil {
+					listErr = p.add(toks, lr.n, units)
+				}
+				if listErr != nil {
+					return nil, listErr
+				}
+				continue
+			}
+		}
+		if listErr == nil {
+			listErr = p.add(toks, lr.n, units)
 		}
 	}
-	return p.grid(set)
+	var m *geometry.HeightMap
+	if listErr == nil {
+		m, listErr = p.grid(set)
+	}
+	if listErr == nil || raw == nil || !likeHeights(raw) {
+		return m, listErr
+	}
+	b := block{hdr: map[string]string{}, cols: 3, rows: len(raw) / 3, z: raw}
+	m, err := b.heightMap(set)
+	if err != nil {
+		return nil, listErr
+	}
+	m.Warn("three numbers a line whose first two are not x, y on a grid (%v): read as a height matrix 3 pixels wide", listErr)
+	return m, nil
 }
 
 // bracketed returns the text inside [] or () at the end of a column name.
@@ -116,6 +167,41 @@ func (p *points) add(toks []string, line int, units [3]float64) error {
 	}
 	p.x, p.y, p.z = append(p.x, v[0]), append(p.y, v[1]), append(p.z, v[2])
 	return nil
+}
+
+// likeHeights reports whether the three columns of raw (three values a
+// line) look like one surface's heights rather than x, y and z: an invalid
+// value in the first two columns (no coordinate is NaN, a height may be),
+// or three columns alike, their spans within a factor of 10 and their
+// means within the largest span of each other.
+func likeHeights(raw []float64) bool {
+	var lo, hi, sum [3]float64
+	var n [3]int
+	for k := range lo {
+		lo[k], hi[k] = math.Inf(1), math.Inf(-1)
+	}
+	for i, v := range raw {
+		k := i % 3
+		if v != v {
+			if k < 2 {
+				return true
+			}
+			continue
+		}
+		lo[k], hi[k], sum[k], n[k] = math.Min(lo[k], v), math.Max(hi[k], v), sum[k]+v, n[k]+1
+	}
+	spanLo, spanHi := math.Inf(1), 0.0
+	meanLo, meanHi := math.Inf(1), math.Inf(-1)
+	for k := range lo {
+		if n[k] == 0 {
+			return false
+		}
+		s := hi[k] - lo[k]
+		spanLo, spanHi = math.Min(spanLo, s), math.Max(spanHi, s)
+		mean := sum[k] / float64(n[k])
+		meanLo, meanHi = math.Min(meanLo, mean), math.Max(meanHi, mean)
+	}
+	return spanLo > 0 && spanHi < 10*spanLo && meanHi-meanLo <= spanHi
 }
 
 // axis finds the grid of one coordinate: origin (the smallest value), step
