@@ -97,6 +97,11 @@ type Options struct {
 	// Strict makes every warning a decoder raises (HeightMap.Warnings) an
 	// error: a file that is suspect is refused instead of read.
 	Strict bool
+	// MaxPixels, when positive, refuses maps of more pixels (wrapping
+	// ErrTooLarge) below the decoders' own limit, MaxPixels (100 Mpx). For
+	// a seekable input (a file) the header is checked before any height is
+	// decoded; otherwise the map is refused once decoded.
+	MaxPixels int
 }
 
 // StrictError is returned by Decode under Options.Strict for a file that
@@ -249,11 +254,46 @@ func decode(r io.Reader, ext string, opts *Options) (*HeightMap, string, error) 
 	if !ok {
 		return nil, "", ErrFormat
 	}
+	limit := 0
+	if opts != nil && opts.MaxPixels > 0 && opts.MaxPixels < MaxPixels {
+		limit = opts.MaxPixels
+	}
+	if rs, ok := r.(io.ReadSeeker); ok && limit > 0 {
+		start, err := rs.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return nil, f.Name, err
+		}
+		c, err := f.DecodeConfig(rs, opts)
+		if err != nil {
+			return nil, f.Name, err
+		}
+		if err := checkLimit(c.Cols, c.Rows, limit); err != nil {
+			return nil, f.Name, err
+		}
+		if _, err := rs.Seek(start, io.SeekStart); err != nil {
+			return nil, f.Name, err
+		}
+	}
 	m, err := f.Decode(r, opts)
-	if err == nil && opts != nil && opts.Strict && len(m.Warnings) > 0 {
+	if err == nil && limit > 0 {
+		err = checkLimit(m.Rect.Dx(), m.Rect.Dy(), limit)
+	}
+	if err != nil {
+		return nil, f.Name, err
+	}
+	if opts != nil && opts.Strict && len(m.Warnings) > 0 {
 		return nil, f.Name, StrictError(m.Warnings)
 	}
-	return m, f.Name, err
+	return m, f.Name, nil
+}
+
+// checkLimit returns an error wrapping ErrTooLarge for a map of more than
+// limit pixels (Options.MaxPixels).
+func checkLimit(cols, rows, limit int) error {
+	if cols*rows > limit {
+		return fmt.Errorf("%w: %d×%d = %d pixels, more than the %d allowed (--max-pixels)", ErrTooLarge, cols, rows, cols*rows, limit)
+	}
+	return nil
 }
 
 // DecodeConfig decodes the header of a height map in any registered format.

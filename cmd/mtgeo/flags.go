@@ -65,6 +65,7 @@ type readFlags struct {
 	zUnit   float64
 	xyUnit  float64
 	strict  bool
+	maxPx   int
 }
 
 func (r *readFlags) register(fs *flag.FlagSet) {
@@ -72,6 +73,7 @@ func (r *readFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&r.pitch, "pitch", 0, "pixel pitch in µm for files without one (plain text)")
 	fs.Float64Var(&r.xyUnit, "xy-unit", 0, "µm per x/y unit of plain-text XYZ point lists that do not say; e.g. 1e6 for metres")
 	fs.Float64Var(&r.zUnit, "z-unit", 0, "µm per height unit for files that do not say (plain text); e.g. 0.001 for nm")
+	fs.IntVar(&r.maxPx, "max-pixels", 0, "refuse maps of more pixels than this (0: the decoders' limit, 100,000,000, about 800 MB of heights)")
 	fs.BoolVar(&r.strict, "strict", false, "refuse files read with warnings (stale checksum, non-standard element, assumed unit) instead of reading them")
 }
 
@@ -79,6 +81,9 @@ func (r *readFlags) register(fs *flag.FlagSet) {
 // index from 0, a pitch and units positive (0: the file's or the default)
 // and at most geometry.MaxPitch.
 func (r *readFlags) validate() error {
+	if r.maxPx < 0 || r.maxPx > geometry.MaxPixels {
+		return fmt.Errorf("--max-pixels %d is outside [0, %d]", r.maxPx, geometry.MaxPixels)
+	}
 	if r.channel < 0 {
 		return fmt.Errorf("--channel %d: channels are numbered from 0", r.channel)
 	}
@@ -94,7 +99,7 @@ func (r *readFlags) validate() error {
 }
 
 func (r *readFlags) options() *geometry.Options {
-	return &geometry.Options{Channel: r.channel, Pitch: r2.Vec{X: r.pitch, Y: r.pitch}, ZUnit: r.zUnit, XYUnit: r.xyUnit, Strict: r.strict}
+	return &geometry.Options{Channel: r.channel, Pitch: r2.Vec{X: r.pitch, Y: r.pitch}, ZUnit: r.zUnit, XYUnit: r.xyUnit, Strict: r.strict, MaxPixels: r.maxPx}
 }
 
 func newFlagSet(name, args string, stderr io.Writer) *flag.FlagSet {

@@ -17,9 +17,11 @@ import (
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/spatial/r2"
 
+	"github.com/mtgeo/mtgeo/ferrule"
 	"github.com/mtgeo/mtgeo/ferrule/batch"
 	"github.com/mtgeo/mtgeo/geometry"
 	"github.com/mtgeo/mtgeo/geometry/x3p"
+	"github.com/mtgeo/mtgeo/internal/synth"
 )
 
 // probeMagic starts the files of the probe format, a test format that
@@ -150,4 +152,52 @@ func TestRunWindow(t *testing.T) {
 	for i, g := range got {
 		require.Equal(t, i, g)
 	}
+}
+
+// TestMemoryPerPixel: reading and analysing one map allocates at most
+// 1.5 × 8 bytes a pixel + 64 MB in all (so its peak is no more), for a
+// realistic 4-megapixel 64-fiber X3P and for a 25-megapixel X3P of zeros
+// whose header announces far more than its 0.2 MB could plausibly hold
+// (issue #11 §5: the heights are allocated for data actually inflated).
+func TestMemoryPerPixel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes and reads 240 MB of heights")
+	}
+	dir := t.TempDir()
+	p := synth.Random("MT-64", 5)
+	p.Cols, p.Rows = 2048, 2048
+	m, _, err := synth.Generate(p)
+	require.NoError(t, err)
+	real := filepath.Join(dir, "mt64.x3p")
+	writeX3P(t, real, m)
+	zeros := geometry.New(5000, 5000, r2.Vec{X: 1, Y: 1})
+	clear(zeros.Z)
+	flat := filepath.Join(dir, "zeros.x3p")
+	writeX3P(t, flat, zeros)
+	for _, tc := range []struct {
+		path string
+		px   int
+	}{{real, 2048 * 2048}, {flat, 5000 * 5000}} {
+		var an ferrule.Analyzer
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		res := batch.AnalyzeFile(&an, tc.path, &batch.Config{})
+		runtime.ReadMemStats(&after)
+		if tc.path == real {
+			require.NoError(t, res.Err)
+		}
+		alloc := after.TotalAlloc - before.TotalAlloc
+		budget := 1.5*8*float64(tc.px) + 64<<20
+		t.Logf("%s: %.1f MB allocated for %d pixels (%.2f bytes a pixel); budget %.0f MB", filepath.Base(tc.path), float64(alloc)/(1<<20), tc.px, float64(alloc)/float64(tc.px), budget/(1<<20))
+		require.Less(t, float64(alloc), budget)
+	}
+}
+
+func writeX3P(t *testing.T, path string, m *geometry.HeightMap) {
+	t.Helper()
+	f, err := os.Create(path)
+	require.NoError(t, err)
+	require.NoError(t, x3p.Encode(f, m, nil))
+	require.NoError(t, f.Close())
 }

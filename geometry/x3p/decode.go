@@ -490,16 +490,24 @@ func (a *archive) readAll(f *zip.File, n int, what string) ([]byte, error) {
 func (a *archive) readPoints(f *zip.File, h *header) (*geometry.HeightMap, error) {
 	bpv := bytesPerValue(h.cz.dataType)
 	n := h.cols * h.rows
-	rc, err := a.openEntry(f, int64(n)*int64(bpv), "point data")
+	// The heights are allocated for what the member's compressed bytes can
+	// plausibly hold (measured height data deflates by well under 4:1).
+	// A member that claims more (a flat or quantised map, or a deflate
+	// bomb) is first inflated without keeping anything, so that only data
+	// actually there is allocated for, and then once at its exact size.
+	size := int64(n) * int64(bpv)
+	plausible := int64(growStep) + 4*int64(f.CompressedSize64)/int64(bpv)
+	if int64(n) > plausible {
+		if err := a.checkInflates(f, size); err != nil {
+			return nil, err
+		}
+		plausible = int64(n)
+	}
+	rc, err := a.openEntry(f, size, "point data")
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	// The heights are allocated for what the member's compressed bytes can
-	// plausibly hold (height data deflates by well under 4:1) and grow
-	// beyond that only with the data actually inflated, so that a member
-	// announcing more than it holds costs no more memory than it delivers.
-	plausible := int64(growStep) + 4*int64(f.CompressedSize64)/int64(bpv)
 	z := make([]float64, 0, int(min(int64(n), plausible)))
 	var sum hash.Hash
 	if h.pointMD5 != nil {
@@ -533,6 +541,25 @@ func (a *archive) readPoints(f *zip.File, h *header) (*geometry.HeightMap, error
 	}
 	m := newMap(h, z)
 	return m, nil
+}
+
+// checkInflates inflates member f to the end without keeping it and
+// returns an error unless it holds exactly size bytes (and its CRC-32
+// matches).
+func (a *archive) checkInflates(f *zip.File, size int64) error {
+	rc, err := a.openEntry(f, size, "point data")
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	got, err := io.Copy(io.Discard, io.LimitReader(rc, size))
+	if err != nil {
+		return memberErr(f, "point data", err)
+	}
+	if got < size {
+		return memberErr(f, fmt.Sprintf("point data (%d of %d bytes)", got, size), io.ErrUnexpectedEOF)
+	}
+	return finishEntry(rc, f, "point data")
 }
 
 // readValid reads the valid-point bitmap member f and sets the pixels it

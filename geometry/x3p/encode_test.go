@@ -264,3 +264,28 @@ func TestEncodeErrors(t *testing.T) {
 		require.ErrorContainsf(t, err, "disk full", "writer failing after %d bytes", n)
 	}
 }
+
+// TestMaxPixels: geometry.Options.MaxPixels refuses larger maps, from the
+// header for a seekable input and once decoded otherwise.
+func TestMaxPixels(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, Encode(&buf, testMap(10, 10, 1), nil)) // 100 pixels
+	for _, tc := range []struct {
+		name  string
+		limit int
+		ok    bool
+	}{{"below", 99, false}, {"at", 100, true}, {"default", 0, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, r := range []io.Reader{bytes.NewReader(buf.Bytes()), io.MultiReader(bytes.NewReader(buf.Bytes()))} {
+				m, _, err := geometry.Decode(r, &geometry.Options{MaxPixels: tc.limit})
+				if tc.ok {
+					require.NoError(t, err)
+					require.Equal(t, 100, m.Rect.Dx()*m.Rect.Dy())
+				} else {
+					require.ErrorIs(t, err, geometry.ErrTooLarge)
+					require.ErrorContains(t, err, "more than the 99 allowed")
+				}
+			}
+		})
+	}
+}
