@@ -14,9 +14,13 @@
 // flat radius) is NaN in a Num and null in JSON.
 //
 // Map coordinates are those of the height map (geometry). The ferrule
-// frame (§3) has its origin midway between the guide-hole centres, +X from
-// the hole with the smaller map x to the other, +Y 90° counter-clockwise
-// from +X in the map plane, +Z the map's z. Fibers are numbered from row 1
+// frame (§3) has its origin midway between the guide-hole centres, +X along
+// the hole axis in the direction nearer to the map's declared orientation
+// (Options.OrientationDeg; 0, the default, is the map's +x: +X runs from the
+// hole with the smaller map x to the other), +Y 90° counter-clockwise from
+// +X in the map plane, +Z the map's z. A hole axis within 5° of
+// perpendicular to the orientation could be taken either way: the frame is
+// flagged orientation_ambiguous and a warning says so. Fibers are numbered from row 1
 // (most negative Y) and, in a row, from the most negative X.
 //
 // # Method and the choices SPEC leaves open
@@ -35,7 +39,33 @@
 // rectangle between the hole centres (X) and the fiber rows ± 250 µm (Y),
 // minus discs of 1.5 × fiber Ø around nominal fibers and rings of 100 µm
 // around the hole rims. Both are fitted in map coordinates in one pass and
-// transformed exactly to the ferrule frame.
+// transformed exactly to the ferrule frame. The fit is robust (see
+// Outliers below).
+//
+// Spikes and outliers. Interferometer maps carry spikes (phase-unwrapping
+// errors, dust specks, bat wings at edges), so robust statistics are part
+// of the measurement:
+//
+//   - Isolated spikes: a valid pixel with at least three valid neighbours
+//     that stands more than 0.5 µm above the highest of them or below the
+//     lowest is invalid (Report.Spikes counts them). No surface a polished
+//     end face has changes that much between neighbours, and an edge, a step
+//     or a slope always has a neighbour on its own level. When more than
+//     2 % of the valid pixels would go, the surface is too rough or noisy:
+//     they stay, with a warning. Infinite heights are invalid too. The
+//     caller's map is never changed (a copy is cleared when needed).
+//   - Outliers of a fit: after each least-squares fit, the points more than
+//     5 robust standard deviations (1.4826 × the median absolute deviation
+//     of the residuals) off, and at least 20 nm, are left out and the fit is
+//     repeated, at most three times: the reference quadric (whose residuals
+//     follow the ferrule's curvature; the plane is fitted to the same
+//     points) and every tip. A first surface fit whose quadric RMS exceeds
+//     1 µm, which no polished end face has, first leaves out heights more
+//     than 20 robust σ + 100 µm from the region's median. Hole rims and
+//     cladding edges are circles refitted without the points 1.5 px (or 3
+//     RMS) off. The numbers left out are reported (ferrule.outliers,
+//     guide_holes[].outliers, fibers[].outliers); a fiber whose tip fit left
+//     out more than 2 % of its points is flagged "outliers".
 //
 // Fibers (§5). The centre is the fiber's geometric centre, from the
 // cladding edge where it shows:
@@ -127,15 +157,32 @@
 // the fiber Ø (10.4 µm for 125 µm fibers), its field of view at least the
 // guide-hole spacing across (with a frame given, one fiber Ø).
 //
+// # Options
+//
+// Options.Validate refuses, before any map is read, options outside their
+// physical range: fitting radius (0, fiber Ø/2]; core exclusion below it;
+// core and averaging diameters (0, fiber Ø]; fiber exclusion [fiber Ø,
+// fiber pitch]; hole and array margins (0, 1000] µm; fixture angle within
+// ±15°; orientation within ±360°; flat-radius limit positive.
+//
 // # Warnings
 //
 // Report.Warnings carries the decoder's warnings (geometry.HeightMap:
-// an assumed unit, a stale checksum, a non-standard element).
+// an assumed unit, a stale checksum, a non-standard element) and the
+// analysis's own (an ambiguous orientation, a multimode part analysed as
+// single-mode, a surface too rough to despike).
 //
-// # Layout identification
+// # Layout identification and check
 //
 // Without a layout, the hole spacing selects the 12- or 16-wide family
 // (within 8 %), and the rows are those where at least half of eight
-// nominal fiber positions spread along the row show a fiber: a step of more than 50 nm between the disc
-// of the fitting radius and a ring 70–95 µm out, or a cap of |R| < 200 mm.
+// nominal fiber positions spread along the row show a fiber: a step of
+// more than 50 nm between the disc of the fitting radius and a ring
+// 70–95 µm out, or a cap of |R| < 200 mm.
+//
+// A declared layout is checked the same way when the guide holes are found
+// (ErrLayoutMismatch, naming the layout the map suggests): the hole spacing
+// must be within 3 % of the layout's, and for a layout of a built-in family
+// the rows that show fibers must be its rows, so that fibers are never
+// looked for on bare ferrule between rows or missed in rows it lacks.
 package ferrule
