@@ -420,7 +420,8 @@ func (an *analysis) claddingEdge(c r2.Vec, t *tip, precise bool) (r2.Vec, bool) 
 	// pixel, positive on the tip's side; NaN for an invalid pixel; +Inf
 	// outside the search band or off the map; −Inf where tip and ferrule
 	// are too close to tell apart (a tip whose sag carries it through the
-	// ferrule's level).
+	// ferrule's level) or the pixel is further from both than they are from
+	// each other (dust, a spike).
 	pm := an.frame.ToMap(c)
 	pc, pr := m.MapToPixel(pm)
 	c0, r0 := int(math.Floor(pc-(hi+pix)/m.Pitch.X)), int(math.Floor(pr-(hi+pix)/m.Pitch.Y))
@@ -463,8 +464,8 @@ func (an *analysis) claddingEdge(c r2.Vec, t *tip, precise bool) (r2.Vec, bool) 
 			}
 			v := z - an.planeM.At(m.Offset.X+float64(col)*m.Pitch.X, m.Offset.Y+float64(r)*m.Pitch.Y)
 			tv, lv := t.height(r2.Add(c, d)), level.At(d.X, d.Y)
-			if math.Abs(tv-lv) < minStep/2 {
-				g[k] = math.Inf(-1) // valid, but neither side
+			if step := math.Abs(tv - lv); step < minStep/2 || math.Min(math.Abs(v-tv), math.Abs(v-lv)) > step+5*t.rms {
+				g[k] = math.Inf(-1) // valid, but neither side: too close to tell, or far off both (dust, a spike)
 				continue
 			}
 			g[k] = math.Copysign(1, tv-lv) * (v - (tv+lv)/2)
