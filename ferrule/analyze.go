@@ -142,6 +142,7 @@ func (a *Analyzer) analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 		SizePx:          [2]int{m.Rect.Dx(), m.Rect.Dy()},
 		ValidFraction:   Num(float64(valid) / float64(total)),
 		FixtureAngleDeg: Num(opts.FixtureAngleDeg),
+		Software:        ThisSoftware(),
 		Warnings:        append([]string{}, m.Warnings...),
 		Spikes:          len(spikes),
 	}

@@ -42,6 +42,8 @@ var nan = Num(math.NaN())
 type Report struct {
 	File   string `json:"file"`
 	Format string `json:"format,omitempty"`
+	// Software is the program that made the report.
+	Software Software `json:"software"`
 	// Warnings lists what was read or measured but is suspect: the
 	// decoder's (geometry.HeightMap.Warnings) and the analysis's own.
 	Warnings      []string `json:"warnings"`

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+
+	"github.com/mtgeo/mtgeo/ferrule"
 )
 
 const (
@@ -29,6 +32,7 @@ func init() {
 		{"batch", "analyse and grade folders: CSV tables, JSONL, yield and Cpk", runBatch},
 		{"render", "draw an end face (PNG/SVG), its fiber-height chart and tip close-ups", runRender},
 		{"report", "HTML report pages per ferrule and for the lot", runReport},
+		{"version", "the program's version and VCS revision", runVersion},
 	}
 }
 
@@ -60,4 +64,18 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'mtgeo COMMAND -h' for a command's flags.")
+}
+
+func runVersion(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		fmt.Fprintln(stderr, "usage: mtgeo version")
+		return exitError
+	}
+	s := ferrule.ThisSoftware()
+	rev := s.Revision
+	if rev == "" {
+		rev = "unknown revision"
+	}
+	fmt.Fprintf(stdout, "%s %s (%s, %s)\n", s.Name, s.Version, rev, runtime.Version())
+	return exitOK
 }

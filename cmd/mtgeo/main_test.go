@@ -58,7 +58,9 @@ func TestAnalyzeJSONContract(t *testing.T) {
 			require.Contains(t, m, k)
 		}
 	}
-	keys(rep, "file", "warnings", "layout", "pixel_um", "size_px", "valid_fraction", "regions", "frame", "guide_holes", "ferrule", "fibers", "rows", "summary")
+	keys(rep["software"], "name", "version", "revision")
+	require.Equal(t, "mtgeo", rep["software"].(map[string]any)["name"])
+	keys(rep, "file", "software", "warnings", "layout", "pixel_um", "size_px", "valid_fraction", "regions", "frame", "guide_holes", "ferrule", "fibers", "rows", "summary")
 	require.NotContains(t, rep, "grade", "no grade without --spec")
 	keys(rep["frame"], "origin_map_um", "rotation_deg", "hole_spacing_um")
 	keys(rep["guide_holes"].([]any)[0], "map_x_um", "map_y_um", "x_um", "y_um", "diameter_um", "fit_rms_um")
@@ -191,4 +193,12 @@ func TestOptionRanges(t *testing.T) {
 	// At the limits, the options are taken.
 	code, _, errOut := runCmd("analyze", "--fixture-angle", "8", "--averaging-diameter", "125", "--fit-radius", "62.5", sample16)
 	require.Equal(t, exitOK, code, errOut)
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := runCmd("version")
+	require.Equal(t, exitOK, code)
+	require.Regexp(t, `^mtgeo \S+ \(.+, go1\.`, out)
+	code, _, _ = runCmd("version", "extra")
+	require.Equal(t, exitError, code)
 }
