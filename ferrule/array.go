@@ -19,7 +19,7 @@ func (an *analysis) arrayResults(rep *Report) {
 	var allX, allY, allH []float64
 	adjAll := math.Inf(-1)
 	for j := 1; j <= l.Rows; j++ {
-		row := Row{Row: j, HeightDifferentialNM: nan, AdjacentDifferentialNM: nan, MinusCoplanarityNM: nan, LineSlopeNMPerMM: nan, LineRadiusMM: nan}
+		row := Row{Row: j, HeightDifferentialNM: nan, AdjacentDifferentialNM: nan, MinusCoplanarityNM: nan, LineSlopeNMPerMM: nan, LineInterceptNM: nan, LineRadiusMM: nan}
 		var xs, hs []float64
 		adj := math.Inf(-1)
 		for c := 1; c <= l.FibersPerRow; c++ {
@@ -44,13 +44,19 @@ func (an *analysis) arrayResults(rep *Report) {
 			row.AdjacentDifferentialNM = Num(adj)
 			adjAll = math.Max(adjAll, adj)
 		}
-		if line, err := fit.LinePoints(xs, hs); err == nil {
-			row.LineSlopeNMPerMM = Num(line.B)
-			below := 0.0
-			for i := range xs {
-				below = math.Max(below, line.At(xs[i])-hs[i])
+		var idx []int // the fibers of xs, hs
+		for c := 1; c <= l.FibersPerRow; c++ {
+			if f := &rep.Fibers[(j-1)*l.FibersPerRow+c-1]; f.Measured() {
+				idx = append(idx, f.Index)
 			}
+		}
+		if line, err := fit.LinePoints(xs, hs); err == nil {
+			row.LineSlopeNMPerMM, row.LineInterceptNM = Num(line.B), Num(line.A)
+			below, worst := minusCoplanarity(hs, func(i int) float64 { return line.At(xs[i]) })
 			row.MinusCoplanarityNM = Num(below)
+			if worst >= 0 {
+				row.LowestFiber = idx[worst]
+			}
 		}
 		if quad, err := fit.QuadraticPoints(xs, hs); err == nil && len(xs) > 3 {
 			// H = p + qX + sX² with X in mm and H in nm: −1/(2s) in mm once H
@@ -76,16 +82,12 @@ func (an *analysis) arrayResults(rep *Report) {
 	below := math.NaN()
 	if rowsMeasured(rep) < 2 {
 		if line, err := fit.LinePoints(allX, allH); err == nil {
-			slope, below = line.B, 0
-			for i := range allX {
-				below = math.Max(below, line.At(allX[i])-allH[i])
-			}
+			slope = line.B
+			below, _ = minusCoplanarity(allH, func(i int) float64 { return line.At(allX[i]) })
 		}
 	} else if p, err := fit.PlanePoints(allX, allY, allH); err == nil {
-		slope, below = p.B, 0
-		for i := range allX {
-			below = math.Max(below, p.At(allX[i], allY[i])-allH[i])
-		}
+		slope = p.B
+		below, _ = minusCoplanarity(allH, func(i int) float64 { return p.At(allX[i], allY[i]) })
 	}
 	if !math.IsNaN(below) {
 		sum.MinusCoplanarityNM = Num(below)
@@ -93,6 +95,20 @@ func (an *analysis) arrayResults(rep *Report) {
 	}
 	an.alignment(rep, &sum)
 	rep.Summary = sum
+}
+
+// minusCoplanarity returns SPEC §6's minus coplanarity of the heights h
+// against the fiber line or plane, whose value for h[i] is fitted(i): the
+// largest distance of a fiber below it, 0 if none is below, and the index
+// of that fiber in h (−1 if none).
+func minusCoplanarity(h []float64, fitted func(i int) float64) (below float64, worst int) {
+	worst = -1
+	for i := range h {
+		if d := fitted(i) - h[i]; d > below {
+			below, worst = d, i
+		}
+	}
+	return below, worst
 }
 
 // rowsMeasured returns the number of rows with a measured fiber.

@@ -153,7 +153,13 @@ type Row struct {
 	AdjacentDifferentialNM Num `json:"adjacent_differential_nm"`
 	MinusCoplanarityNM     Num `json:"minus_coplanarity_nm"`
 	LineSlopeNMPerMM       Num `json:"line_slope_nm_per_mm"`
-	LineRadiusMM           Num `json:"line_radius_mm"` // null when straight
+	// LineInterceptNM is the row line's height at X = 0, nm: with the
+	// slope, the line the minus coplanarity is measured from.
+	LineInterceptNM Num `json:"line_intercept_nm"`
+	// LowestFiber is the index of the fiber furthest below the row line
+	// (the one the minus coplanarity is of), 0 if none is below it.
+	LowestFiber  int `json:"lowest_fiber"`
+	LineRadiusMM Num `json:"line_radius_mm"` // null when straight
 }
 
 // Summary is the whole-ferrule result (SPEC §6).

@@ -250,3 +250,20 @@ func regionMean(l ferrule.Layout, holeD float64, f func(x, y float64) float64) f
 	}
 	return sum / float64(n)
 }
+
+// TestRowLine: the row line (intercept and slope) and the fiber furthest
+// below it are reported, so that pictures need not refit them: in the
+// bundled part with fiber 9 recessed by 450 nm, fiber 9 is the lowest and
+// the line there stands the minus coplanarity above it.
+func TestRowLine(t *testing.T) {
+	m, _, err := geometry.ReadFile(filepath.Join("..", "testdata", "mt16-fail-low-fiber.x3p"), nil)
+	require.NoError(t, err)
+	rep, err := ferrule.Analyze(m, ferrule.Options{})
+	require.NoError(t, err)
+	r := rep.Rows[0]
+	require.Equal(t, 9, r.LowestFiber)
+	f := rep.Fibers[8]
+	line := float64(r.LineInterceptNM) + float64(r.LineSlopeNMPerMM)*float64(f.XUM)/1e3 // nm, X in mm
+	require.InDelta(t, float64(r.MinusCoplanarityNM), line-float64(f.HeightNM), 1e-9)
+	require.Equal(t, float64(r.MinusCoplanarityNM), float64(rep.Summary.MinusCoplanarityNM)) // one row: the same line
+}
