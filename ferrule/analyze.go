@@ -66,16 +66,17 @@ func Analyze(m *geometry.HeightMap, opts Options) (*Report, error) {
 // analysis carries the state of one run.
 type analysis struct {
 	*Analyzer
-	m          *geometry.HeightMap
-	layout     Layout
-	reg        Regions
-	frame      Frame
-	holes      []Hole
-	planeM     fit.Plane   // reference plane, map coordinates
-	quadM      fit.Quadric // reference quadric, map coordinates
-	flatMM     float64
-	fixture    float64
-	frameFlags []string // flags of the frame (orientation_ambiguous)
+	m           *geometry.HeightMap
+	layout      Layout
+	reg         Regions
+	frame       Frame
+	holes       []Hole
+	planeM      fit.Plane   // reference plane, map coordinates
+	quadM       fit.Quadric // reference quadric, map coordinates
+	flatMM      float64
+	fixture     float64
+	frameFlags  []string // flags of the frame (orientation_ambiguous)
+	userRegions Regions  // the regions of the options, zero fields for defaults
 	// surfaceOutliers is how many pixels the robust reference-surface fit
 	// left out.
 	surfaceOutliers int
@@ -133,7 +134,7 @@ func (a *Analyzer) analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 		}
 		valid -= len(spikes)
 	}
-	an := &analysis{Analyzer: a, m: m, fixture: opts.FixtureAngleDeg, flatMM: opts.FlatRadiusMM}
+	an := &analysis{Analyzer: a, m: m, fixture: opts.FixtureAngleDeg, flatMM: opts.FlatRadiusMM, userRegions: opts.Regions}
 	if an.flatMM <= 0 {
 		an.flatMM = defaultFlatRadiusMM
 	}

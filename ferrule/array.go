@@ -259,7 +259,7 @@ func (an *analysis) identifyLayout() (Layout, error) {
 	if union.Rows == 1 {
 		return base, nil
 	}
-	an.reg = Regions{}.withDefaults(union)
+	an.reg = an.userRegions.withDefaults(union) // the user's fitting radius reaches the probes too
 	present := make([]bool, union.Rows)
 	for j := 0; j < union.Rows; j++ {
 		// Eight columns spread over the row tell as well as all of them.

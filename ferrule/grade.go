@@ -155,14 +155,40 @@ func mustParseProfiles(b []byte) []*Profile {
 }
 
 // Profiles returns the built-in IEC-style profiles.
-func Profiles() []*Profile { return append([]*Profile(nil), builtinProfiles...) }
+func Profiles() []*Profile {
+	out := make([]*Profile, len(builtinProfiles))
+	for i, p := range builtinProfiles {
+		out[i] = p.clone()
+	}
+	return out
+}
+
+// clone returns a deep copy of p: the built-in profiles are handed out as
+// copies, so that a caller changing one changes it for itself only.
+func (p *Profile) clone() *Profile {
+	c := *p
+	c.Layouts = append([]string(nil), p.Layouts...)
+	c.Limits = append([]Limit(nil), p.Limits...)
+	for i := range c.Limits {
+		c.Limits[i].Min, c.Limits[i].Max = copyPtr(c.Limits[i].Min), copyPtr(c.Limits[i].Max)
+	}
+	return &c
+}
+
+func copyPtr(v *float64) *float64 {
+	if v == nil {
+		return nil
+	}
+	c := *v
+	return &c
+}
 
 // LoadProfile returns the built-in profile of that name, or reads the
 // profile from the JSON file at that path.
 func LoadProfile(nameOrPath string) (*Profile, error) {
 	for _, p := range builtinProfiles {
 		if strings.EqualFold(p.Name, nameOrPath) {
-			return p, nil
+			return p.clone(), nil
 		}
 	}
 	b, err := os.ReadFile(nameOrPath)

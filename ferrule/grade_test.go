@@ -105,3 +105,29 @@ func TestGrade(t *testing.T) {
 	_, err = other.Grade(rep)
 	require.ErrorIs(t, err, ferrule.ErrLayout)
 }
+
+// TestProfilesAreCopies: changing a profile handed out by Profiles or
+// LoadProfile does not change the built-in one (issue #12).
+func TestProfilesAreCopies(t *testing.T) {
+	p, err := ferrule.LoadProfile("iec-style-pc-16")
+	require.NoError(t, err)
+	*p.Limits[0].Max = 99
+	p.Limits[1].Field = "changed"
+	p.Layouts[0] = "changed"
+	for _, q := range []func() *ferrule.Profile{
+		func() *ferrule.Profile { q, _ := ferrule.LoadProfile("iec-style-pc-16"); return q },
+		func() *ferrule.Profile {
+			for _, q := range ferrule.Profiles() {
+				if q.Name == "iec-style-pc-16" {
+					return q
+				}
+			}
+			return nil
+		},
+	} {
+		fresh := q()
+		require.Equal(t, 0.15, *fresh.Limits[0].Max)
+		require.NotEqual(t, "changed", fresh.Limits[1].Field)
+		require.Equal(t, "MT-16", fresh.Layouts[0])
+	}
+}
