@@ -16,85 +16,122 @@ import (
 func (an *analysis) arrayResults(rep *Report) {
 	l := an.layout
 	rep.Rows = make([]Row, l.Rows)
-	var allX, allY, allH []float64
-	adjAll := math.Inf(-1)
+	var all fiberSet
+	adjAll := nan
 	for j := 1; j <= l.Rows; j++ {
-		row := Row{Row: j, HeightDifferentialNM: nan, AdjacentDifferentialNM: nan, MinusCoplanarityNM: nan, LineSlopeNMPerMM: nan, LineInterceptNM: nan, LineRadiusMM: nan}
-		var xs, hs []float64
-		adj := math.Inf(-1)
-		for c := 1; c <= l.FibersPerRow; c++ {
-			f := &rep.Fibers[(j-1)*l.FibersPerRow+c-1]
-			if !f.Measured() {
-				continue
-			}
-			x, y := fiberXY(l, f)
-			xs, hs = append(xs, x/umPerMM), append(hs, float64(f.HeightNM))
-			allX, allY, allH = append(allX, x/umPerMM), append(allY, y/umPerMM), append(allH, float64(f.HeightNM))
-			if c > 1 {
-				if prev := &rep.Fibers[(j-1)*l.FibersPerRow+c-2]; prev.Measured() {
-					adj = math.Max(adj, math.Abs(float64(f.HeightNM-prev.HeightNM)))
-				}
-			}
-		}
-		if len(hs) > 0 {
-			lo, hi := minMax(hs)
-			row.HeightDifferentialNM = Num(hi - lo)
-		}
-		if !math.IsInf(adj, -1) {
-			row.AdjacentDifferentialNM = Num(adj)
-			adjAll = math.Max(adjAll, adj)
-		}
-		var idx []int // the fibers of xs, hs
-		for c := 1; c <= l.FibersPerRow; c++ {
-			if f := &rep.Fibers[(j-1)*l.FibersPerRow+c-1]; f.Measured() {
-				idx = append(idx, f.Index)
-			}
-		}
-		if line, err := fit.LinePoints(xs, hs); err == nil {
+		fs := measuredFibers(rep, l, j)
+		all.x, all.y, all.h = append(all.x, fs.x...), append(all.y, fs.y...), append(all.h, fs.h...)
+		row := Row{Row: j, HeightDifferentialNM: heightDifferential(fs.h), AdjacentDifferentialNM: adjacentDifferential(rep, l, j),
+			MinusCoplanarityNM: nan, LineSlopeNMPerMM: nan, LineInterceptNM: nan, LineRadiusMM: an.lineRadius(fs)}
+		if line, err := fit.LinePoints(fs.x, fs.h); err == nil {
 			row.LineSlopeNMPerMM, row.LineInterceptNM = Num(line.B), Num(line.A)
-			below, worst := minusCoplanarity(hs, func(i int) float64 { return line.At(xs[i]) })
+			below, worst := minusCoplanarity(fs.h, func(i int) float64 { return line.At(fs.x[i]) })
 			row.MinusCoplanarityNM = Num(below)
 			if worst >= 0 {
-				row.LowestFiber = idx[worst]
+				row.LowestFiber = fs.index[worst]
 			}
 		}
-		if quad, err := fit.QuadraticPoints(xs, hs); err == nil && len(xs) > 3 {
-			// H = p + qX + sX² with X in mm and H in nm: −1/(2s) in mm once H
-			// is in mm too, positive for a convex row (SPEC §6).
-			row.LineRadiusMM = an.radiusMM(-umPerMM / (2 * quad.C / (nmPerUM * umPerMM)))
+		if row.AdjacentDifferentialNM.Valid() && !(adjAll >= row.AdjacentDifferentialNM) {
+			adjAll = row.AdjacentDifferentialNM
 		}
 		rep.Rows[j-1] = row
 	}
-
-	sum := Summary{HeightDifferentialNM: nan, AdjacentDifferentialNM: nan, MinusCoplanarityNM: nan,
+	sum := Summary{HeightDifferentialNM: heightDifferential(all.h), AdjacentDifferentialNM: adjAll, MinusCoplanarityNM: nan,
 		FiberPlaneXAngleDeg: nan, MinHeightNM: nan, MaxHeightNM: nan, MaxPositionErrorUM: nan,
-		ArrayDXUM: nan, ArrayDYUM: nan, ArrayRotationDeg: nan, MeasuredFibers: len(allH), Fibers: l.Fibers()}
-	if len(allH) > 0 {
-		lo, hi := minMax(allH)
-		sum.MinHeightNM, sum.MaxHeightNM, sum.HeightDifferentialNM = Num(lo), Num(hi), Num(hi-lo)
+		ArrayDXUM: nan, ArrayDYUM: nan, ArrayRotationDeg: nan, MeasuredFibers: len(all.h), Fibers: l.Fibers()}
+	if len(all.h) > 0 {
+		lo, hi := minMax(all.h)
+		sum.MinHeightNM, sum.MaxHeightNM = Num(lo), Num(hi)
 	}
-	if !math.IsInf(adjAll, -1) {
-		sum.AdjacentDifferentialNM = Num(adjAll)
-	}
-	// Fiber line (one row) or plane (several), H in nm over X, Y in mm. A
-	// plane needs fibers measured in two rows at least; with one, the line.
-	var slope float64 // nm per mm along X
-	below := math.NaN()
-	if rowsMeasured(rep) < 2 {
-		if line, err := fit.LinePoints(allX, allH); err == nil {
-			slope = line.B
-			below, _ = minusCoplanarity(allH, func(i int) float64 { return line.At(allX[i]) })
-		}
-	} else if p, err := fit.PlanePoints(allX, allY, allH); err == nil {
-		slope = p.B
-		below, _ = minusCoplanarity(allH, func(i int) float64 { return p.At(allX[i], allY[i]) })
-	}
-	if !math.IsNaN(below) {
-		sum.MinusCoplanarityNM = Num(below)
-		sum.FiberPlaneXAngleDeg = Num(math.Atan(slope/(nmPerUM*umPerMM))/degree) + rep.Ferrule.XAngleDeg
-	}
+	sum.MinusCoplanarityNM, sum.FiberPlaneXAngleDeg = fiberPlane(all, rowsMeasured(rep) >= 2, rep.Ferrule.XAngleDeg)
 	an.alignment(rep, &sum)
 	rep.Summary = sum
+}
+
+// fiberSet holds measured fibers: X and Y in mm, heights H in nm, and
+// their indices.
+type fiberSet struct {
+	x, y, h []float64
+	index   []int
+}
+
+// measuredFibers returns the measured fibers of row j, at their measured X
+// (nominal X for flat tips).
+func measuredFibers(rep *Report, l Layout, j int) fiberSet {
+	var fs fiberSet
+	for c := 1; c <= l.FibersPerRow; c++ {
+		f := &rep.Fibers[(j-1)*l.FibersPerRow+c-1]
+		if !f.Measured() {
+			continue
+		}
+		x, y := fiberXY(l, f)
+		fs.x, fs.y, fs.h = append(fs.x, x/umPerMM), append(fs.y, y/umPerMM), append(fs.h, float64(f.HeightNM))
+		fs.index = append(fs.index, f.Index)
+	}
+	return fs
+}
+
+// heightDifferential is SPEC §6's overall height differential: max H −
+// min H, NaN without a height.
+func heightDifferential(h []float64) Num {
+	if len(h) == 0 {
+		return nan
+	}
+	lo, hi := minMax(h)
+	return Num(hi - lo)
+}
+
+// adjacentDifferential is SPEC §6's adjacent differential of row j: the
+// largest |H(c+1) − H(c)| over neighbouring columns that are both
+// measured, NaN without such a pair.
+func adjacentDifferential(rep *Report, l Layout, j int) Num {
+	adj := nan
+	for c := 2; c <= l.FibersPerRow; c++ {
+		f, prev := &rep.Fibers[(j-1)*l.FibersPerRow+c-1], &rep.Fibers[(j-1)*l.FibersPerRow+c-2]
+		if f.Measured() && prev.Measured() {
+			if d := Num(math.Abs(float64(f.HeightNM - prev.HeightNM))); !(adj >= d) {
+				adj = d
+			}
+		}
+	}
+	return adj
+}
+
+// lineRadius is SPEC §6's row radius: −1/(2s) of the least-squares
+// H = p + qX + sX² with H and X in mm, positive for a convex row (its
+// middle standing higher); it needs four fibers.
+func (an *analysis) lineRadius(fs fiberSet) Num {
+	quad, err := fit.QuadraticPoints(fs.x, fs.h)
+	if err != nil || len(fs.x) < 4 {
+		return nan
+	}
+	// s is in nm per mm², so H in mm makes it s/(nm per mm) per mm.
+	return an.radiusMM(-umPerMM / (2 * quad.C / (nmPerUM * umPerMM)))
+}
+
+// fiberPlane returns SPEC §6's whole-array minus coplanarity and fiber
+// plane X angle: against the least-squares plane H = p + qX + rY through
+// all fibers when they were measured in two rows at least (plane), else
+// the line H = p + qX; the angle is atan of q (H over X in one unit) added
+// to the ferrule X angle. Both NaN when the fit is not possible.
+func fiberPlane(all fiberSet, plane bool, xAngle Num) (minus, angle Num) {
+	var slope, below float64 // nm per mm along X; nm
+	if plane {
+		p, err := fit.PlanePoints(all.x, all.y, all.h)
+		if err != nil {
+			return nan, nan
+		}
+		slope = p.B
+		below, _ = minusCoplanarity(all.h, func(i int) float64 { return p.At(all.x[i], all.y[i]) })
+	} else {
+		line, err := fit.LinePoints(all.x, all.h)
+		if err != nil {
+			return nan, nan
+		}
+		slope = line.B
+		below, _ = minusCoplanarity(all.h, func(i int) float64 { return line.At(all.x[i]) })
+	}
+	return Num(below), Num(math.Atan(slope/(nmPerUM*umPerMM))/degree) + xAngle
 }
 
 // minusCoplanarity returns SPEC §6's minus coplanarity of the heights h
