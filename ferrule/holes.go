@@ -360,3 +360,39 @@ func frameFromHoles(h *[2]Hole, orientation float64) (f Frame, ambiguous bool) {
 	ambiguous = math.Abs(math.Abs(off)-math.Pi/2) < ambiguousOrientationDeg*degree
 	return Frame{Origin: r2.Scale(0.5, r2.Add(h[0].Center, h[1].Center)), Rotation: rot}, ambiguous
 }
+
+func (an *analysis) fillFrame(rep *Report) {
+	f := an.frame
+	rep.Frame = FrameInfo{
+		OriginMapUM:        [2]Num{Num(f.Origin.X), Num(f.Origin.Y)},
+		RotationDeg:        Num(f.Rotation / degree),
+		HoleSpacingUM:      nan,
+		HoleSpacingErrorUM: nan,
+		FromHoles:          len(an.holes) == 2,
+		Flags:              append([]string{}, an.frameFlags...),
+	}
+	rep.GuideHoles = []HoleInfo{}
+	if len(an.holes) != 2 {
+		return
+	}
+	s := an.holeSpacing()
+	rep.Frame.HoleSpacingUM = Num(s)
+	rep.Frame.HoleSpacingErrorUM = Num(s - an.layout.HoleSpacing)
+	for _, h := range an.holes {
+		p := f.ToFrame(h.Center)
+		rep.GuideHoles = append(rep.GuideHoles, HoleInfo{
+			MapXUM: Num(h.Center.X), MapYUM: Num(h.Center.Y),
+			XUM: Num(p.X), YUM: Num(p.Y),
+			DiameterUM: Num(h.Diameter), FitRMSUM: Num(h.FitRMS), RimPoints: h.RimPoints, Outliers: h.Outliers,
+		})
+	}
+}
+
+// holeSpacing is the distance between the hole centres found, or the
+// layout's when the frame was given.
+func (an *analysis) holeSpacing() float64 {
+	if len(an.holes) == 2 {
+		return r2.Norm(r2.Sub(an.holes[1].Center, an.holes[0].Center))
+	}
+	return an.layout.HoleSpacing
+}

@@ -3,6 +3,7 @@ package ferrule
 import (
 	"math"
 
+	"github.com/mtgeo/mtgeo/fit"
 	"github.com/mtgeo/mtgeo/geometry"
 )
 
@@ -95,4 +96,54 @@ func clipLimit(res []float64, floor float64) float64 {
 		res[i] = math.Abs(r - med)
 	}
 	return math.Max(clipSigmas*1.4826*median(res), floor)
+}
+
+// robustPlane fits a plane to the points and refits it once without those
+// more than 3 RMS (at least 10 nm) off, dust and edge remnants.
+func robustPlane(xs, ys, zs []float64) (fit.Plane, bool) {
+	p, err := fit.PlanePoints(xs, ys, zs)
+	if err != nil {
+		return p, false
+	}
+	tol := math.Max(3*p.RMS, 0.01)
+	n := 0
+	for i := range zs {
+		if math.Abs(zs[i]-p.At(xs[i], ys[i])) <= tol {
+			xs[n], ys[n], zs[n] = xs[i], ys[i], zs[i]
+			n++
+		}
+	}
+	if n == len(zs) {
+		return p, true
+	}
+	p, err = fit.PlanePoints(xs[:n], ys[:n], zs[:n])
+	return p, err == nil
+}
+
+// robustCircle fits a circle to the points, then up to three times drops
+// the points more than tol (or 3 RMS) off and refits. The points kept are
+// moved to the front of xs and ys; the circle's N says how many.
+func robustCircle(xs, ys []float64, tol float64) (fit.Circle, error) {
+	circ, err := fit.CirclePoints(xs, ys)
+	if err != nil {
+		return circ, err
+	}
+	for iter := 0; iter < 3; iter++ {
+		lim := math.Max(tol, 3*circ.RMS)
+		n := 0
+		for i := range xs {
+			if math.Abs(math.Hypot(xs[i]-circ.X0, ys[i]-circ.Y0)-circ.R) <= lim {
+				xs[n], ys[n] = xs[i], ys[i]
+				n++
+			}
+		}
+		if n == len(xs) {
+			break
+		}
+		xs, ys = xs[:n], ys[:n]
+		if circ, err = fit.CirclePoints(xs, ys); err != nil {
+			return circ, err
+		}
+	}
+	return circ, nil
 }

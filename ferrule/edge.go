@@ -1,0 +1,310 @@
+package ferrule
+
+import (
+	"math"
+
+	"github.com/mtgeo/mtgeo/fit"
+	"gonum.org/v1/gonum/spatial/r2"
+)
+
+// Cladding-edge search (SPEC §5), µm: the edge is looked for within
+// edgeSearchWidth of the cladding radius around the current centre, against
+// the ferrule level of the ring edgeRingIn…edgeRingOut from it.
+const (
+	edgeSearchWidth = 12
+	edgeRingIn      = 80
+	edgeRingOut     = 100
+	// edgeMinStepNM is the smallest height step (nm) between the tip at the
+	// cladding radius and the ferrule that counts as a visible edge; below
+	// it (or below 10 times the tip-fit RMS, where a pixel half-way is 5σ
+	// from either side) the step is lost in the noise and the edge shows
+	// only as a ring of invalid pixels, if at all.
+	edgeMinStepNM = 40
+	// edgeMinPoints is the fewest edge points a cladding circle needs.
+	edgeMinPoints = 24
+)
+
+// claddingEdge finds the cladding edge around ferrule-frame point c (the
+// current centre estimate, with t the tip fitted there) and returns the
+// centre of the least-squares circle through it (SPEC §5).
+//
+// The edge points are sub-pixel: between two neighbouring valid pixels on
+// either side of the threshold half-way between the tip (extrapolated to
+// the cladding radius) and the ferrule level around the fiber (a plane
+// fitted to the ring edgeRingIn…edgeRingOut), the crossing of the linear
+// interpolation; next to a ring of invalid pixels (chamfer, epoxy gap: a
+// band of radii at least half invalid and well above the background
+// dropout rate), half-way between the fiber's last valid pixel and the
+// first invalid one. The circle is refitted without points more than
+// 1.5 px (or 3 RMS) off and, if precise, refined to the circle that
+// passes most clearly between the pixels of every pair (widestCircle). It
+// reports false when the edge does not show: no
+// step or ring, too few points, points on too small an arc, or a circle
+// far from the cladding's size.
+func (an *analysis) claddingEdge(c r2.Vec, t *tip, precise bool) (r2.Vec, bool) {
+	m := an.m
+	rf := an.layout.FiberDiameter / 2
+	lo, hi := rf-edgeSearchWidth, rf+edgeSearchWidth
+	pix := math.Max(m.Pitch.X, m.Pitch.Y)
+
+	// The ferrule level around the fiber, above the reference plane.
+	an.xs, an.ys, an.zs = an.xs[:0], an.ys[:0], an.zs[:0]
+	an.pixelVisit(c, edgeRingOut, func(x, y, dX, dY, z float64) {
+		if z == z && dX*dX+dY*dY >= edgeRingIn*edgeRingIn {
+			an.xs, an.ys, an.zs = append(an.xs, dX), append(an.ys, dY), append(an.zs, z-an.planeM.At(x, y))
+		}
+	})
+	level, ok := robustPlane(an.xs, an.ys, an.zs)
+	if !ok {
+		return c, false
+	}
+	// The step at the cladding radius, averaged over 16 directions.
+	var step float64
+	for k := 0; k < 16; k++ {
+		s, co := math.Sincos(float64(k) * math.Pi / 8)
+		u := r2.Vec{X: rf * co, Y: rf * s}
+		step += math.Abs(t.height(r2.Add(c, u))-level.At(u.X, u.Y)) / 16
+	}
+	// A step must stand out of the noise, and out of the change of the tip
+	// itself over two pixels next to the edge: where the tip's slope makes
+	// up the step within that distance, the edge is no sharper than the
+	// tip and the pixels near it cannot be told apart.
+	slope := 0.0
+	if !t.flat {
+		slope = rf / math.Abs(t.sphere.R)
+	}
+	minStep := math.Max(math.Max(edgeMinStepNM/nmPerUM, 10*t.rms), 2*slope*pix)
+	if precise {
+		minStep *= 0.75 // an edge seen once stays seen when its step is at the limit
+	}
+	stepVisible := step >= minStep
+
+	// The window of pixels around c: g is the signed distance from the
+	// threshold half-way between the tip and the ferrule level at the
+	// pixel, positive on the tip's side; NaN for an invalid pixel; +Inf
+	// outside the search band or off the map; −Inf where tip and ferrule
+	// are too close to tell apart (a tip whose sag carries it through the
+	// ferrule's level) or the pixel is further from both than they are from
+	// each other (dust, a spike).
+	pm := an.frame.ToMap(c)
+	pc, pr := m.MapToPixel(pm)
+	c0, r0 := int(math.Floor(pc-(hi+pix)/m.Pitch.X)), int(math.Floor(pr-(hi+pix)/m.Pitch.Y))
+	nc, nr := int(math.Ceil(pc+(hi+pix)/m.Pitch.X))-c0+1, int(math.Ceil(pr+(hi+pix)/m.Pitch.Y))-r0+1
+	if cap(an.win) < nc*nr {
+		an.win = make([]float64, nc*nr)
+	}
+	g := an.win[:nc*nr]
+	sin, cos := math.Sincos(an.frame.Rotation)
+	offset := func(i, j int) r2.Vec { // frame offset from c of window pixel (i, j), fractional
+		ddx := m.Offset.X + (float64(c0)+float64(i))*m.Pitch.X - pm.X
+		ddy := m.Offset.Y + (float64(r0)+float64(j))*m.Pitch.Y - pm.Y
+		return r2.Vec{X: cos*ddx + sin*ddy, Y: -sin*ddx + cos*ddy}
+	}
+	nbins := int(math.Ceil((hi - lo) / pix))
+	var invalidBin, totalBin [64]int
+	nbins = min(nbins, len(invalidBin))
+	for j := 0; j < nr; j++ {
+		r := r0 + j
+		row := m.Row(r)
+		for i := 0; i < nc; i++ {
+			k := j*nc + i
+			d := offset(i, j)
+			rho := math.Sqrt(d.X*d.X + d.Y*d.Y)
+			col := c0 + i
+			if rho < lo-pix || rho > hi+pix || row == nil || col < m.Rect.Min.X || col >= m.Rect.Max.X {
+				g[k] = math.Inf(1)
+				continue
+			}
+			z := row[col-m.Rect.Min.X]
+			if b := int((rho - lo) / pix); rho >= lo && b < nbins {
+				totalBin[b]++
+				if z != z {
+					invalidBin[b]++
+				}
+			}
+			if z != z {
+				g[k] = math.NaN()
+				continue
+			}
+			v := z - an.planeM.At(m.Offset.X+float64(col)*m.Pitch.X, m.Offset.Y+float64(r)*m.Pitch.Y)
+			tv, lv := t.height(r2.Add(c, d)), level.At(d.X, d.Y)
+			if step := math.Abs(tv - lv); step < minStep/2 || math.Min(math.Abs(v-tv), math.Abs(v-lv)) > step+5*t.rms {
+				g[k] = math.Inf(-1) // valid, but neither side: too close to tell, or far off both (dust, a spike)
+				continue
+			}
+			g[k] = math.Copysign(1, tv-lv) * (v - (tv+lv)/2)
+		}
+	}
+	// A ring of invalid pixels: radial bins at least half invalid and well
+	// above the dropout rate of the tip annulus.
+	background := 1 - t.valid
+	var ringLo, ringHi = math.Inf(1), math.Inf(-1)
+	for b := 0; b < nbins; b++ {
+		if totalBin[b] >= 8 {
+			if f := float64(invalidBin[b]) / float64(totalBin[b]); f > 0.5 && f > background+0.3 {
+				ringLo, ringHi = math.Min(ringLo, lo+float64(b)*pix), math.Max(ringHi, lo+float64(b+1)*pix)
+			}
+		}
+	}
+	ring := ringLo < ringHi
+	if !stepVisible && !ring {
+		return c, false
+	}
+
+	xs, ys, pairs := an.xs[:0], an.ys[:0], an.pairs[:0]
+	finite := func(v float64) bool { return v-v == 0 }
+	valid := func(v float64) bool { return v == v && !math.IsInf(v, 1) }
+	for j := 0; j < nr; j++ {
+		for i := 0; i < nc; i++ {
+			k := j*nc + i
+			for _, nb := range [2][2]int{{1, 0}, {0, 1}} {
+				i2, j2 := i+nb[0], j+nb[1]
+				if i2 >= nc || j2 >= nr {
+					continue
+				}
+				k2 := j2*nc + i2
+				g1, g2 := g[k], g[k2]
+				var p r2.Vec
+				var pair edgePair
+				switch {
+				case stepVisible && finite(g1) && finite(g2) && (g1 > 0) != (g2 > 0):
+					f := g1 / (g1 - g2)
+					pair = edgePair{in: offset(i, j), out: offset(i2, j2)}
+					p = r2.Add(pair.in, r2.Scale(f, r2.Sub(pair.out, pair.in)))
+					if g2 > 0 {
+						pair.in, pair.out = pair.out, pair.in
+					}
+				case ring && (valid(g1) && g2 != g2 || g1 != g1 && valid(g2)):
+					// The fiber's side of the ring: the valid pixel lies
+					// inside the invalid one (and above the threshold when
+					// there is a step), the invalid one in the ring.
+					pv, pn, gv := offset(i, j), offset(i2, j2), g1
+					if g1 != g1 {
+						pv, pn, gv = pn, pv, g2
+					}
+					rn := r2.Norm(pn)
+					if rn < ringLo-pix || rn > ringHi+pix || r2.Norm(pv) >= rn || (stepVisible && !(gv > 0 && finite(gv))) {
+						continue
+					}
+					p = r2.Scale(0.5, r2.Add(pv, pn))
+					pair = edgePair{in: pv, out: pn}
+				default:
+					continue
+				}
+				pair.mid = p
+				xs, ys, pairs = append(xs, p.X), append(ys, p.Y), append(pairs, pair)
+			}
+		}
+	}
+	an.xs, an.ys, an.pairs = xs, ys, pairs
+	if len(xs) < edgeMinPoints {
+		return c, false
+	}
+	circ, err := robustCircle(xs, ys, 1.5*pix)
+	if err == nil && precise {
+		lim := math.Max(1.5*pix, 3*circ.RMS)
+		kept := pairs[:0]
+		for _, p := range pairs {
+			if math.Abs(math.Hypot(p.mid.X-circ.X0, p.mid.Y-circ.Y0)-circ.R) <= lim {
+				kept = append(kept, p)
+			}
+		}
+		circ = an.widestCircle(kept, circ)
+	}
+	if err != nil || circ.N < edgeMinPoints || math.Abs(circ.R-rf) > 0.6*edgeSearchWidth {
+		return c, false
+	}
+	// The points must go round the fiber: 12 of 16 sectors.
+	var sectors uint16
+	for i := range xs[:circ.N] {
+		a := math.Atan2(ys[i]-circ.Y0, xs[i]-circ.X0)
+		sectors |= 1 << (int(math.Floor((a+math.Pi)/(math.Pi/8))) & 15)
+	}
+	if n := popcount16(sectors); n < 12 {
+		return c, false
+	}
+	return r2.Add(c, r2.Vec{X: circ.X0, Y: circ.Y0}), true
+}
+
+// lin is the distance of a point from c0 + δ, linear in δ: r − u·δ.
+type lin struct{ r, ux, uy float64 }
+
+func linearise(p, c0 r2.Vec) lin {
+	d := r2.Sub(p, c0)
+	r := math.Sqrt(d.X*d.X + d.Y*d.Y)
+	return lin{r, d.X / r, d.Y / r}
+}
+
+// edgePair is two neighbouring pixel centres on either side of the
+// cladding edge (in on the fiber's side) and the edge point between them.
+type edgePair struct{ in, out, mid r2.Vec }
+
+// widestCircle refines circ, the least-squares circle through the edge
+// points, with what the pixels themselves say: the edge passes between the
+// two pixel centres of every pair. Point-sampled edge points are only known
+// to that interval, and a circle through their midpoints is biased by where
+// the circle falls on the pixel grid (up to 0.1 px in the centre). Of the
+// circles that pass between the pixels of every pair, it returns the one
+// with the widest clearance: the centre c maximising
+//
+//	gap(c) = min_out |out − c| − max_in |in − c|,
+//
+// R half-way between the two, each extreme taken as the second of its side
+// so that one misread pixel does not decide. gap is concave (a concave
+// minus a convex function), and over the micrometre that c moves the
+// distances are linear in it (the error is below (1 µm)²/(2·62.5 µm)), so
+// a grid search (±0.5 µm) refined twice by a factor of five finds its
+// maximum.
+// Where no circle passes between all pairs (gap < 0 at best), the widest
+// still has the least overlap.
+func (an *analysis) widestCircle(pairs []edgePair, circ fit.Circle) fit.Circle {
+	if len(pairs) < 4 {
+		return circ
+	}
+	c0 := r2.Vec{X: circ.X0, Y: circ.Y0}
+	if cap(an.lins) < 2*len(pairs) {
+		an.lins = make([]lin, 2*len(pairs))
+	}
+	ins, outs := an.lins[:len(pairs)], an.lins[len(pairs):2*len(pairs)]
+	for i, p := range pairs {
+		ins[i], outs[i] = linearise(p.in, c0), linearise(p.out, c0)
+	}
+	gap := func(dx, dy float64) (float64, float64) {
+		in1, in2 := math.Inf(-1), math.Inf(-1) // largest two
+		out1, out2 := math.Inf(1), math.Inf(1) // smallest two
+		for i := range ins {
+			a := ins[i].r - ins[i].ux*dx - ins[i].uy*dy
+			if a > in2 {
+				in1, in2 = math.Max(in1, a), math.Min(in1, a)
+			}
+			b := outs[i].r - outs[i].ux*dx - outs[i].uy*dy
+			if b < out2 {
+				out1, out2 = math.Min(out1, b), math.Max(out1, b)
+			}
+		}
+		return out2 - in2, (out2 + in2) / 2
+	}
+	var bx, by float64
+	best, bestR := gap(0, 0)
+	for step := 0.1; step > 0.001; step /= 5 {
+		cx, cy := bx, by
+		for i := -5; i <= 5; i++ {
+			for j := -5; j <= 5; j++ {
+				x, y := cx+float64(i)*step, cy+float64(j)*step
+				if g, r := gap(x, y); g > best {
+					best, bestR, bx, by = g, r, x, y
+				}
+			}
+		}
+	}
+	circ.X0, circ.Y0, circ.R = c0.X+bx, c0.Y+by, bestR
+	return circ
+}
+
+func popcount16(v uint16) int {
+	n := 0
+	for ; v != 0; v &= v - 1 {
+		n++
+	}
+	return n
+}
