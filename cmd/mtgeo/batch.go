@@ -155,7 +155,7 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "\nresults in %s: %s, %s, %s, %s, %s, %s\n", *out, batch.ResultsFile, batch.FerrulesFile,
 		batch.FibersFile, batch.SummaryJSON, batch.SummaryText, batch.SkippedFile)
 	if *report {
-		if err := writeLotPage(*out); err != nil {
+		if err := writeLotPage(*out, sum); err != nil {
 			return fail(err)
 		}
 		fmt.Fprintf(stdout, "lot page: %s\n", filepath.Join(*out, lotPage))
@@ -261,21 +261,19 @@ func (p *batchProgress) finish() {
 // lotPage is the file name of the lot's HTML page in the output folder.
 const lotPage = "lot.html"
 
-// writeLotPage draws the lot page from the whole results.jsonl of dir, so
-// a resumed batch gets the page of all its files.
-func writeLotPage(dir string) error {
+// writeLotPage draws the lot page from sum, the summary.json of dir, and
+// the reports of the whole results.jsonl of dir, so a resumed batch gets
+// the page of all its files.
+func writeLotPage(dir string, sum *batch.Summary) error {
 	f, err := os.Open(filepath.Join(dir, batch.ResultsFile))
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	var reps []*ferrule.Report
-	var errs []render.FileError
 	err = batch.ReadResults(f, func(r batch.Result) error {
 		if r.OK() {
 			reps = append(reps, r.Report)
-		} else {
-			errs = append(errs, render.FileError{File: r.File, Err: r.Err.Error()})
 		}
 		return nil
 	})
@@ -286,7 +284,7 @@ func writeLotPage(dir string) error {
 	if err != nil {
 		return err
 	}
-	if err := render.WriteLotPage(out, reps, errs); err != nil {
+	if err := render.WriteLotPage(out, sum, reps); err != nil {
 		out.Close()
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,6 +80,16 @@ func TestBatch(t *testing.T) {
 		require.Contains(t, page, "e-trunc.x3p", "files that could not be analysed are listed")
 		require.Contains(t, page, "x_angle_deg", "failures by check")
 		require.NotContains(t, page, "<script", "self-contained, no scripts")
+		// The page's yield and Cpk are those of summary.json.
+		var sum batch.Summary
+		require.NoError(t, json.Unmarshal([]byte(batchOutputs(t, out)[batch.SummaryJSON]), &sum))
+		require.Contains(t, page, fmt.Sprintf("<b>%.1f %%</b>", 100*float64(sum.Yield)))
+		for _, p := range sum.Parameters {
+			if p.Name == "height_nm" {
+				require.True(t, p.Cpk.Valid())
+				require.Contains(t, page, fmt.Sprintf("<td>Cpk</td><td>%.2f</td>", float64(p.Cpk)))
+			}
+		}
 	})
 }
 

@@ -20,8 +20,10 @@ DIR/<name>.html (<name> is the file's base name without its extension;
 fiber-height chart embedded in the page, the parameters with their limits
 and verdicts (with --spec), the fiber checks, rows and fibers, the regions
 used and the quality flags. With more than one FILE it also writes
-DIR/index.html, the lot page: yield, failures by check, and a histogram and
-run chart of each parameter, linking to the ferrules' pages. The pages load
+DIR/index.html, the lot page: yield, failures by check, the statistics of
+each parameter (as mtgeo batch's summary.json has them, Cpk against the
+--spec profile's limits) and its histogram and run chart, linking to the
+ferrules' pages. The pages load
 nothing from elsewhere (no script, style, font or image) and open offline.
 
 The paths written are printed on stdout; files that cannot be read or
@@ -76,15 +78,15 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	}
 	var an ferrule.Analyzer
 	var reps []*ferrule.Report
-	var errs []render.FileError
+	var results []batch.Result // for the lot's summary, as batch writes summary.json
 	link := map[string]string{}
 	status := exitOK
 	for i, path := range files {
 		m, res := batch.AnalyzeMap(&an, path, &cfg)
 		rep, err := res.Report, res.Err
+		results = append(results, res)
 		if err != nil {
 			fmt.Fprintln(stderr, "mtgeo report:", err)
-			errs = append(errs, render.FileError{File: path, Err: err.Error()})
 			status = exitError
 			continue
 		}
@@ -107,7 +109,8 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	if lot {
 		out := filepath.Join(*dir, index)
 		err := writeFile(out, func(w io.Writer) error {
-			return render.WriteLotPageOptions(w, reps, errs, render.LotOptions{Link: func(f string) string { return link[f] }})
+			sum := batch.Summarize(results, cfg.Profile)
+			return render.WriteLotPageOptions(w, sum, reps, render.LotOptions{Link: func(f string) string { return link[f] }})
 		})
 		if err != nil {
 			return fail(err)

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/mtgeo/mtgeo/ferrule"
-	"github.com/mtgeo/mtgeo/fit"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -35,7 +34,8 @@ const (
 	chartTitleH vg.Length = 24
 )
 
-// rowFit is one row of the height chart.
+// rowFit is one row of the height chart: the fibers from rep.Fibers and
+// the line, minus coplanarity and height differential from rep.Rows.
 type rowFit struct {
 	row     int
 	x, h    []float64 // measured fibers: X µm, height nm
@@ -43,17 +43,22 @@ type rowFit struct {
 	verdict []verdict
 	missing []int     // fiber indices not measured
 	missX   []float64 // and their nominal X, µm
-	line    fit.Line  // H = A + B·X, X in mm, H in nm
-	lineOK  bool
-	worst   int     // position in x of the fiber farthest below the line, -1 if none
-	minus   float64 // its distance below the line, nm (0 if none below)
+	// The reported row line H = a + b·X, X in mm, H in nm.
+	a, b   float64
+	lineOK bool
+	worst  int     // position in x of the reported lowest fiber, -1 if none
+	minus  float64 // the reported minus coplanarity, nm
+	diff   float64 // the reported height differential, nm; NaN if none
 }
+
+// at is the row line's height at x µm, nm.
+func (r *rowFit) at(x float64) float64 { return r.a + r.b*x/1e3 }
 
 // HeightChart draws the fiber heights of rep against their X position, one
 // panel per fiber row (the top panel is the top row of the end-face
 // picture, the highest row number), with each row's least-squares line
 // H = p + qX (SPEC §6), the fiber farthest below it marked with its minus
-// coplanarity, and the height_nm limits of rep.Grade shaded as a band.
+// coplanarity (all three as rep.Rows reports them: nothing is fitted here), and the height_nm limits of rep.Grade shaded as a band.
 // Fibers are green or red by verdict when rep.Grade is set, blue
 // otherwise; fibers not measured are crosses at the bottom.
 func HeightChart(rep *ferrule.Report, opts ChartOptions) (*Figure, error) {
@@ -147,9 +152,9 @@ func limitText(lo, hi float64) string {
 	return fmt.Sprintf("%g … %g", lo, hi)
 }
 
-// rowFits groups rep's fibers by row, highest row first, and fits each
-// row's line as ferrule does (X in mm, H in nm, measured fibers at their
-// measured X).
+// rowFits groups rep's fibers by row, highest row first, with each row's
+// line, lowest fiber, minus coplanarity and height differential taken from
+// rep.Rows (a row missing there, or with an invalid line, has no line).
 func rowFits(rep *ferrule.Report, l *ferrule.Layout) []rowFit {
 	verdicts := fiberVerdicts(rep)
 	byRow := map[int]*rowFit{}
@@ -158,7 +163,7 @@ func rowFits(rep *ferrule.Report, l *ferrule.Layout) []rowFit {
 		f := &rep.Fibers[i]
 		r, ok := byRow[f.Row]
 		if !ok {
-			r = &rowFit{row: f.Row, worst: -1}
+			r = &rowFit{row: f.Row, worst: -1, diff: math.NaN()}
 			byRow[f.Row] = r
 			order = append(order, f.Row)
 		}
@@ -180,15 +185,19 @@ func rowFits(rep *ferrule.Report, l *ferrule.Layout) []rowFit {
 	out := make([]rowFit, 0, len(order))
 	for _, row := range order {
 		r := byRow[row]
-		xmm := make([]float64, len(r.x))
-		for i, x := range r.x {
-			xmm[i] = x / 1e3
-		}
-		if line, err := fit.LinePoints(xmm, r.h); err == nil {
-			r.line, r.lineOK = line, true
-			for i := range xmm {
-				if d := line.At(xmm[i]) - r.h[i]; d > r.minus {
-					r.minus, r.worst = d, i
+		for k := range rep.Rows {
+			rr := &rep.Rows[k]
+			if rr.Row != row {
+				continue
+			}
+			r.diff = float64(rr.HeightDifferentialNM)
+			if rr.LineSlopeNMPerMM.Valid() && rr.LineInterceptNM.Valid() {
+				r.a, r.b, r.lineOK = float64(rr.LineInterceptNM), float64(rr.LineSlopeNMPerMM), true
+				r.minus = float64(rr.MinusCoplanarityNM)
+				for i, idx := range r.idx {
+					if rr.LowestFiber > 0 && idx == rr.LowestFiber {
+						r.worst = i
+					}
 				}
 			}
 		}
@@ -204,19 +213,15 @@ func rowPlot(r rowFit, multi bool, xmin, xmax, ymin, ymax, lo, hi float64, hasLi
 		t = append(t, fmt.Sprintf("Row %d", r.row))
 	}
 	if r.lineOK {
-		t = append(t, fmt.Sprintf("line slope %.1f nm/mm", r.line.B))
+		t = append(t, fmt.Sprintf("line slope %.1f nm/mm", r.b))
 		if r.worst >= 0 {
 			t = append(t, fmt.Sprintf("minus coplanarity %.0f nm (fiber %d)", r.minus, r.idx[r.worst]))
 		} else {
-			t = append(t, "minus coplanarity 0 nm")
+			t = append(t, fmt.Sprintf("minus coplanarity %.0f nm", r.minus))
 		}
 	}
-	if len(r.h) > 0 {
-		lo, hi := math.Inf(1), math.Inf(-1)
-		for _, h := range r.h {
-			lo, hi = math.Min(lo, h), math.Max(hi, h)
-		}
-		t = append(t, fmt.Sprintf("height differential %.0f nm", hi-lo))
+	if !math.IsNaN(r.diff) {
+		t = append(t, fmt.Sprintf("height differential %.0f nm", r.diff))
 	}
 	if len(r.missing) > 0 {
 		s := make([]string, len(r.missing))
@@ -252,7 +257,7 @@ func rowPlot(r rowFit, multi bool, xmin, xmax, ymin, ymax, lo, hi float64, hasLi
 		}
 	}
 	if r.lineOK {
-		line := plotter.XYs{{X: xmin, Y: r.line.At(xmin / 1e3)}, {X: xmax, Y: r.line.At(xmax / 1e3)}}
+		line := plotter.XYs{{X: xmin, Y: r.at(xmin)}, {X: xmax, Y: r.at(xmax)}}
 		l, _ := plotter.NewLine(line)
 		l.LineStyle = draw.LineStyle{Color: chartLine, Width: 1.5}
 		p.Add(l)
@@ -273,7 +278,7 @@ func (fm *fiberMarks) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
 	if r.worst >= 0 && r.minus > 0 {
 		x, y := trX(r.x[r.worst]), trY(r.h[r.worst])
-		yl := trY(r.line.At(r.x[r.worst] / 1e3))
+		yl := trY(r.at(r.x[r.worst]))
 		c.StrokeLine2(draw.LineStyle{Color: chartFail, Width: 1.2, Dashes: []vg.Length{2, 2}}, x, y, x, yl)
 		c.SetLineStyle(draw.LineStyle{Color: chartFail, Width: 1.5})
 		c.Stroke(circlePath(vg.Point{X: x, Y: y}, 3*markR))

@@ -38,9 +38,10 @@
 //
 // HeightChart: the averaged fiber heights against X, one panel per row
 // (highest row on top, as in the picture), each row's least-squares line
-// H = p + qX (X in mm, H in nm, as ferrule fits it), the fiber farthest
-// below the line ringed with its minus coplanarity, and the height_nm
-// limits of the grade as a band.
+// H = p + qX (X in mm, H in nm), the fiber farthest below the line ringed
+// with its minus coplanarity, and the height_nm limits of the grade as a
+// band. The line, that fiber, the minus coplanarity and the height
+// differential are the report's (ferrule.Row): render fits nothing.
 //
 // FiberTiles: one close-up per fiber, in the layout's grid, of the height
 // minus the fitted tip sphere (apex_height_nm, radius_mm at x_um, y_um)
@@ -56,7 +57,9 @@
 // WritePage and WriteLotPage write HTML with the pictures as PNG data:
 // URIs and the style inline: no script, no external style, font or image,
 // so a page opens offline and can be mailed as one file. The lot page
-// counts yield as files passing over all files (a file that could not be
-// analysed counts as failed) and draws, for each parameter, a histogram
-// and a run chart in file order with the grade's limits.
+// shows a batch.Summary, the numbers of summary.json: the yield (files
+// passing over all files, a file that could not be analysed counting as
+// failed), the failures by check and each parameter's statistics and Cpk
+// against the summary's limits; from the reports it draws, for each
+// parameter, a histogram and a run chart in file order.
 package render

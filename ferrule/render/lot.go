@@ -3,27 +3,26 @@ package render
 import (
 	"bytes"
 	_ "embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"image/color"
 	"io"
 	"math"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/mtgeo/mtgeo/ferrule"
+	"github.com/mtgeo/mtgeo/ferrule/batch"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// FileError is a file of a lot that could not be read or analysed.
-type FileError struct {
-	File string `json:"file"`
-	Err  string `json:"error"`
-}
+// ErrNoSummary is returned when the lot page is asked for without the
+// lot's summary.
+var ErrNoSummary = errors.New("render: no summary")
 
 // LotOptions control the lot page.
 type LotOptions struct {
@@ -61,9 +60,9 @@ type lotParam struct {
 }
 
 type failCount struct {
-	Name             string
-	Ferrules, Fibers int
-	Pct              float64 // of the files
+	Name            string
+	Ferrules, Check int     // batch.CheckFailures Files and Checks
+	Pct             float64 // of the files
 }
 
 type lotFile struct {
@@ -84,96 +83,81 @@ type lotData struct {
 	Ungraded                int
 	Yield                   string
 	Profiles                string
+	LimitsProfile           string
 	Failures                []failCount
 	Params                  []lotParam
 	List                    []lotFile
 }
 
-// WriteLotPage writes a self-contained HTML summary of a lot: the reports
-// of the files analysed, in file order, and the files that could not be
-// analysed. It shows the yield (files passing / all files, an
-// unanalysable file counting as a failure), the failures by check, and for
-// each parameter (fiber height, the ferrule angles, the differentials,
-// minus coplanarity, core dip, tip radius, position error, and every other
-// parameter a grade checks) a histogram and a run chart in file order,
-// with the limits drawn when a grade gives them.
-func WriteLotPage(w io.Writer, reps []*ferrule.Report, errs []FileError) error {
-	return WriteLotPageOptions(w, reps, errs, LotOptions{})
+// WriteLotPage writes a self-contained HTML summary of a lot from its
+// summary s (batch.Summarize or batch.WriteTables: the summary.json of the
+// lot) and the reports of the files analysed, in the summary's file order.
+// The counts, the yield (files passing / all files, an unanalysable file
+// counting as a failure), the failures by check, the files that could not
+// be analysed and each parameter's n, mean, σ, min, max, limits and Cpk
+// are the summary's; the reports give the list of files and, for each
+// parameter (fiber height, the ferrule angles, the differentials, minus
+// coplanarity, core dip, tip radius, position error, and every other
+// parameter a grade checks), the values of a histogram and a run chart in
+// file order, with the summary's limits drawn and the values whose check
+// failed in red.
+//
+// It returns ErrNoSummary if s is nil, and an error if the reports are not
+// as many as the files s counts as analysed.
+func WriteLotPage(w io.Writer, s *batch.Summary, reps []*ferrule.Report) error {
+	return WriteLotPageOptions(w, s, reps, LotOptions{})
 }
 
 // WriteLotPageOptions is WriteLotPage with options.
-func WriteLotPageOptions(w io.Writer, reps []*ferrule.Report, errs []FileError, opts LotOptions) error {
+func WriteLotPageOptions(w io.Writer, s *batch.Summary, reps []*ferrule.Report, opts LotOptions) error {
+	if s == nil {
+		return ErrNoSummary
+	}
 	var rs []*ferrule.Report
 	for _, r := range reps {
 		if r != nil {
 			rs = append(rs, r)
 		}
 	}
-	d := lotData{CSS: template.CSS(styleCSS), Title: opts.Title, Files: len(rs) + len(errs), Analysed: len(rs), Errors: len(errs)}
+	if len(rs) != s.Analysed {
+		return fmt.Errorf("render: lot page: %d reports for a summary of %d analysed files", len(rs), s.Analysed)
+	}
+	d := lotData{CSS: template.CSS(styleCSS), Title: opts.Title, Files: s.Count, Analysed: s.Analysed, Errors: s.Errors,
+		Graded: s.Graded, Passed: s.Passed, Failed: s.Failed, Ungraded: s.Analysed - s.Graded,
+		Profiles: strings.Join(s.Profiles, ", ")}
 	if d.Title == "" {
 		d.Title = "Lot summary"
 	}
-	profiles := map[string]bool{}
-	fails := map[string]*failCount{}
-	var failOrder []string
-	for _, r := range rs {
-		if r.Grade == nil {
-			d.Ungraded++
-			continue
-		}
-		d.Graded++
-		profiles[r.Grade.Profile] = true
-		if r.Grade.Pass {
-			d.Passed++
-		} else {
-			d.Failed++
-		}
-		seen := map[string]bool{}
-		for _, c := range r.Grade.Checks {
-			if c.Pass {
-				continue
-			}
-			fc := fails[c.Name]
-			if fc == nil {
-				fc = &failCount{Name: c.Name}
-				fails[c.Name] = fc
-				failOrder = append(failOrder, c.Name)
-			}
-			if c.Fiber != nil {
-				fc.Fibers++
-			}
-			if !seen[c.Name] {
-				seen[c.Name] = true
-				fc.Ferrules++
-			}
-		}
+	if s.Yield.Valid() {
+		d.Yield = fmt.Sprintf("%.1f %%", 100*float64(s.Yield))
 	}
-	if d.Graded > 0 && d.Files > 0 {
-		d.Yield = fmt.Sprintf("%.1f %%", 100*float64(d.Passed)/float64(d.Files))
+	for _, f := range s.Failures {
+		d.Failures = append(d.Failures, failCount{Name: f.Check, Ferrules: f.Files, Check: f.Checks,
+			Pct: 100 * float64(f.Files) / float64(max(1, s.Count))})
 	}
-	var pn []string
-	for p := range profiles {
-		pn = append(pn, p)
-	}
-	sort.Strings(pn)
-	d.Profiles = strings.Join(pn, ", ")
-	for _, n := range failOrder {
-		fc := *fails[n]
-		fc.Pct = 100 * float64(fc.Ferrules) / float64(max(1, d.Files))
-		d.Failures = append(d.Failures, fc)
-	}
-	sort.SliceStable(d.Failures, func(i, j int) bool { return d.Failures[i].Ferrules > d.Failures[j].Ferrules })
-
 	for _, p := range paramList(rs) {
-		d.Params = append(d.Params, lotChart(rs, p.section, p.key))
+		d.Params = append(d.Params, lotChart(rs, statsOf(s, p.section, p.key), p.section, p.key))
 	}
-	d.List = lotFiles(rs, errs, opts.Link)
+	d.LimitsProfile = s.LimitsProfile
+	d.List = lotFiles(rs, s.ErrorFiles, opts.Link)
 	var buf bytes.Buffer
 	if err := lotTemplate.Execute(&buf, d); err != nil {
 		return fmt.Errorf("render: lot page: %w", err)
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// statsOf returns the statistics of s for the parameter key of section
+// sec, named by its key or qualified with its section; nil if s has none.
+func statsOf(s *batch.Summary, sec, key string) *batch.Stats {
+	for i := range s.Parameters {
+		st := &s.Parameters[i]
+		if st.Section == sec && (st.Name == key || st.Name == sec+"."+key) {
+			return st
+		}
+	}
+	return nil
 }
 
 // PageName is the file name of the page of the input file path:
@@ -215,25 +199,27 @@ func paramList(rs []*ferrule.Report) []struct{ section, key string } {
 	return out
 }
 
-// lotValues are the values of one parameter over a lot.
+// lotValues are the values of one parameter over a lot, for its charts.
 type lotValues struct {
 	file []int     // 1-based file number of each value
 	v    []float64 // the values (valid only)
 	fail []bool    // whether the value's check failed
-	lo   float64   // limits, NaN when open or unknown
+	lo   float64   // the summary's limits, NaN when open or unknown
 	hi   float64
 	nan  int // values not measured (or flat radii)
 }
 
-func collect(rs []*ferrule.Report, sec, key string) lotValues {
+// collect gathers the values of key of section sec from the reports, as
+// batch.Summarizer takes them: per fiber of the measured fibers only (an
+// unmeasured fiber counts as not measured), skipping NaN values.
+func collect(rs []*ferrule.Report, st *batch.Stats, sec, key string) lotValues {
 	lv := lotValues{lo: math.NaN(), hi: math.NaN()}
-	limitsSet := false
+	if st != nil {
+		lv.lo, lv.hi = float64(st.LSL), float64(st.USL)
+	}
 	for k, r := range rs {
 		ci := newCheckIndex(r.Grade)
 		add := func(v float64, c *ferrule.Check) {
-			if c != nil && !limitsSet {
-				lv.lo, lv.hi, limitsSet = float64(c.Min), float64(c.Max), true
-			}
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				lv.nan++
 				return
@@ -243,9 +229,13 @@ func collect(rs []*ferrule.Report, sec, key string) lotValues {
 		}
 		switch sec {
 		case "fibers":
-			for _, f := range r.Fibers {
-				v, ok := valueOf(f, key)
-				if ok {
+			for i := range r.Fibers {
+				f := &r.Fibers[i]
+				if !f.Measured() {
+					lv.nan++
+					continue
+				}
+				if v, ok := valueOf(*f, key); ok {
 					add(v, ci.fiber(key, f.Index))
 				}
 			}
@@ -262,15 +252,20 @@ func collect(rs []*ferrule.Report, sec, key string) lotValues {
 	return lv
 }
 
-// lotChart draws the histogram and run chart of one parameter.
-func lotChart(rs []*ferrule.Report, sec, key string) lotParam {
+// lotChart lists the statistics st of one parameter and draws its
+// histogram and run chart from the reports.
+func lotChart(rs []*ferrule.Report, st *batch.Stats, sec, key string) lotParam {
 	lp := lotParam{Name: key, Section: sec}
-	lv := collect(rs, sec, key)
+	if st == nil {
+		lp.Err = "not in the summary"
+		return lp
+	}
+	lv := collect(rs, st, sec, key)
 	per := "per ferrule"
 	if sec == "fibers" {
 		per = "per fiber"
 	}
-	lp.Stats = []kv{{"values", fmt.Sprintf("%d %s", len(lv.v), per)}}
+	lp.Stats = []kv{{"values", fmt.Sprintf("%d %s", st.N, per)}}
 	if lv.nan > 0 {
 		what := "not measured"
 		if strings.HasSuffix(key, "radius_mm") {
@@ -278,29 +273,29 @@ func lotChart(rs []*ferrule.Report, sec, key string) lotParam {
 		}
 		lp.Stats = append(lp.Stats, kv{what, fmt.Sprint(lv.nan)})
 	}
-	if len(lv.v) == 0 {
+	if st.N == 0 || len(lv.v) == 0 {
 		lp.Err = "no values"
 		return lp
 	}
-	mean, sd := meanSD(lv.v)
-	lo, hi := minMaxOf(lv.v)
 	lp.Stats = append(lp.Stats,
-		kv{"mean", format(key, mean, false)}, kv{"std dev", format(key, sd, false)},
-		kv{"min", format(key, lo, false)}, kv{"max", format(key, hi, false)})
-	if !math.IsNaN(lv.lo) || !math.IsNaN(lv.hi) {
-		lp.Stats = append(lp.Stats, kv{"limits", limitText(lv.lo, lv.hi)})
-		nf := 0
-		for _, f := range lv.fail {
-			if f {
-				nf++
-			}
-		}
-		lp.Stats = append(lp.Stats, kv{"out of limits", fmt.Sprintf("%d (%.1f %%)", nf, 100*float64(nf)/float64(len(lv.v)))})
-		if cpk := cpk(mean, sd, lv.lo, lv.hi); !math.IsNaN(cpk) {
-			lp.Stats = append(lp.Stats, kv{"Cpk", fmt.Sprintf("%.2f", cpk)})
+		kv{"mean", num(st.Mean, key)}, kv{"std dev", num(st.Std, key)},
+		kv{"min", num(st.Min, key)}, kv{"max", num(st.Max, key)})
+	nf := 0
+	for _, f := range lv.fail {
+		if f {
+			nf++
 		}
 	}
-	h := histFigure(key, per, lv)
+	if st.LSL.Valid() || st.USL.Valid() {
+		lp.Stats = append(lp.Stats, kv{"limits", limitText(lv.lo, lv.hi)})
+	}
+	if st.LSL.Valid() || st.USL.Valid() || nf > 0 {
+		lp.Stats = append(lp.Stats, kv{"out of limits", fmt.Sprintf("%d (%.1f %%)", nf, 100*float64(nf)/float64(st.N))})
+	}
+	if st.Cpk.Valid() {
+		lp.Stats = append(lp.Stats, kv{"Cpk", fmt.Sprintf("%.2f", float64(st.Cpk))})
+	}
+	h := histFigure(key, per, lv, float64(st.Min), float64(st.Max))
 	if u, err := pngURI(h, 0); err == nil {
 		lp.Hist = u
 	} else {
@@ -315,53 +310,12 @@ func lotChart(rs []*ferrule.Report, sec, key string) lotParam {
 	return lp
 }
 
-func meanSD(v []float64) (mean, sd float64) {
-	for _, x := range v {
-		mean += x
-	}
-	mean /= float64(len(v))
-	if len(v) < 2 {
-		return mean, math.NaN()
-	}
-	for _, x := range v {
-		sd += (x - mean) * (x - mean)
-	}
-	return mean, math.Sqrt(sd / float64(len(v)-1))
-}
-
-func minMaxOf(v []float64) (lo, hi float64) {
-	lo, hi = math.Inf(1), math.Inf(-1)
-	for _, x := range v {
-		lo, hi = math.Min(lo, x), math.Max(hi, x)
-	}
-	return lo, hi
-}
-
-// cpk is the process capability min(USL − µ, µ − LSL) / 3σ over the
-// limits given; NaN without a limit or a spread.
-func cpk(mean, sd, lo, hi float64) float64 {
-	if !(sd > 0) {
-		return math.NaN()
-	}
-	c := math.Inf(1)
-	if !math.IsNaN(lo) {
-		c = math.Min(c, (mean-lo)/(3*sd))
-	}
-	if !math.IsNaN(hi) {
-		c = math.Min(c, (hi-mean)/(3*sd))
-	}
-	if math.IsInf(c, 1) {
-		return math.NaN()
-	}
-	return c
-}
-
 // Nominal size of a lot chart, points (747 px at 96 dpi).
 const lotChartW, lotChartH vg.Length = 560, 250
 
-// histFigure is the histogram of lv with its limits.
-func histFigure(key, per string, lv lotValues) *Figure {
-	lo, hi := minMaxOf(lv.v)
+// histFigure is the histogram of lv, whose values span lo…hi (the
+// summary's min and max), with its limits.
+func histFigure(key, per string, lv lotValues, lo, hi float64) *Figure {
 	n := int(math.Min(40, math.Max(5, math.Ceil(math.Sqrt(float64(len(lv.v)))))))
 	span := hi - lo
 	if span == 0 {
@@ -501,7 +455,7 @@ func (t intTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-func lotFiles(rs []*ferrule.Report, errs []FileError, link func(string) string) []lotFile {
+func lotFiles(rs []*ferrule.Report, errs []batch.FileError, link func(string) string) []lotFile {
 	var out []lotFile
 	for k, r := range rs {
 		lf := lotFile{N: k + 1, File: r.File, Verdict: "not graded", Class: "",
@@ -529,7 +483,7 @@ func lotFiles(rs []*ferrule.Report, errs []FileError, link func(string) string) 
 		out = append(out, lf)
 	}
 	for i, e := range errs {
-		out = append(out, lotFile{N: len(rs) + i + 1, File: e.File, Verdict: "error", Class: "fail", Error: e.Err})
+		out = append(out, lotFile{N: len(rs) + i + 1, File: e.File, Verdict: "error", Class: "fail", Error: e.Error})
 	}
 	return out
 }

@@ -3,6 +3,8 @@ package render
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
+	"fmt"
 	"html"
 	"image/png"
 	"math"
@@ -11,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/mtgeo/mtgeo/ferrule"
+	"github.com/mtgeo/mtgeo/ferrule/batch"
 	"github.com/stretchr/testify/require"
 )
 
@@ -99,8 +102,10 @@ func TestWritePage(t *testing.T) {
 }
 
 // lotReports are four files: one passing, one failing fiber 2's height and
-// the X angle, one not graded, and one that could not be analysed.
-func lotReports(t *testing.T) ([]*ferrule.Report, []FileError) {
+// the X angle, one not graded, and one that could not be analysed; and
+// their summary, with the limits of profile "p" (x_angle_deg ±0.5°,
+// height_nm 0…5000 nm).
+func lotReports(t *testing.T) (*batch.Summary, []*ferrule.Report) {
 	_, base := sample(t, "mt16")
 	mk := func(file string, grade *ferrule.Grade) *ferrule.Report {
 		r := *base
@@ -118,51 +123,68 @@ func lotReports(t *testing.T) ([]*ferrule.Report, []FileError) {
 		{Name: "height_nm", Fiber: &two, Value: base.Fibers[1].HeightNM, Min: 3000, Max: nan, Pass: false},
 	}}
 	reps := []*ferrule.Report{mk("a/good.x3p", pass), mk("b/bad.x3p", fail), mk("c/plain.x3p", nil)}
-	return reps, []FileError{{File: "d/broken.x3p", Err: "x3p: unexpected EOF"}}
+	var results []batch.Result
+	for _, r := range reps {
+		results = append(results, batch.Result{File: r.File, Report: r})
+	}
+	results = append(results, batch.Result{File: "d/broken.x3p", Err: errors.New("x3p: unexpected EOF")})
+	lim := func(v float64) *float64 { return &v }
+	prof := &ferrule.Profile{Name: "p", Limits: []ferrule.Limit{
+		{Field: "x_angle_deg", Min: lim(-0.5), Max: lim(0.5)},
+		{Field: "height_nm", Min: lim(0), Max: lim(5000)},
+	}}
+	return batch.Summarize(results, prof), reps
 }
 
 func TestWriteLotPage(t *testing.T) {
-	reps, errs := lotReports(t)
+	sum, reps := lotReports(t)
 	var b bytes.Buffer
-	require.NoError(t, WriteLotPageOptions(&b, reps, errs, LotOptions{Link: PageName}))
+	require.NoError(t, WriteLotPageOptions(&b, sum, reps, LotOptions{Link: PageName}))
 	page := b.String()
 	images := requireSelfContained(t, page, 0)
 	require.Equal(t, 2*len(lotParams), images, "a histogram and a run chart per parameter")
 	// Yield: 1 passed of 4 files.
 	require.Contains(t, page, "<b>25.0 %</b>")
-	require.Regexp(t, `<td>x_angle_deg</td><td>1</td><td>25.0</td>`, strings.ReplaceAll(page, " %", ""))
+	require.Regexp(t, `<td>x_angle_deg</td><td>1</td><td>25.0</td><td>1</td>`, strings.ReplaceAll(page, " %", ""))
 	require.Regexp(t, `<td>height_nm</td><td>1</td><td>25.0</td><td>1</td>`, strings.ReplaceAll(page, " %", ""))
 	require.Contains(t, page, `<a href="good.html">a/good.x3p</a>`)
 	require.Contains(t, page, "x3p: unexpected EOF")
-	// The limits of the first grade that gives them: ±0.5° for x_angle_deg.
+	// The limits of the summary's profile: ±0.5° for x_angle_deg.
 	require.Contains(t, page, "-0.5 … 0.5")
+	require.Contains(t, page, "against the limits of p")
+	// Every parameter's statistics are the summary's, as summary.json has
+	// them.
+	for _, p := range paramList(reps) {
+		st := statsOf(sum, p.section, p.key)
+		require.NotNil(t, st, p.key)
+		i := strings.Index(page, `<h3 id="param-`+p.key+`">`)
+		require.GreaterOrEqual(t, i, 0, p.key)
+		sec := page[i:]
+		sec = sec[:strings.Index(sec, "</table>")]
+		require.Contains(t, sec, fmt.Sprintf("<td>values</td><td>%d ", st.N), p.key)
+		if st.N == 0 {
+			continue
+		}
+		for _, v := range []struct {
+			k string
+			n ferrule.Num
+		}{{"mean", st.Mean}, {"std dev", st.Std}, {"min", st.Min}, {"max", st.Max}} {
+			require.Contains(t, sec, "<td>"+v.k+"</td><td>"+html.EscapeString(num(v.n, p.key))+"</td>", p.key)
+		}
+		if st.Cpk.Valid() {
+			require.Contains(t, sec, fmt.Sprintf("<td>Cpk</td><td>%.2f</td>", float64(st.Cpk)), p.key)
+		} else {
+			require.NotContains(t, sec, "<td>Cpk</td>", p.key)
+		}
+	}
 
-	// The signature batch --report calls.
+	// Only the file that could not be analysed.
 	b.Reset()
-	require.NoError(t, WriteLotPage(&b, nil, errs))
+	only := batch.Summarize([]batch.Result{{File: "d/broken.x3p", Err: errors.New("x3p: unexpected EOF")}}, nil)
+	require.NoError(t, WriteLotPage(&b, only, nil))
 	require.Contains(t, b.String(), "d/broken.x3p")
 	require.NotContains(t, b.String(), "<img")
-}
 
-func TestCpk(t *testing.T) {
-	for _, tc := range []struct {
-		name             string
-		mean, sd, lo, hi float64
-		want             float64
-	}{
-		// (USL − µ)/3σ = (10 − 4)/3 = 2 and (µ − LSL)/3σ = 4/3: the smaller.
-		{"two-sided", 4, 1, 0, 10, 4.0 / 3},
-		{"max only", 4, 1, math.NaN(), 10, 2},
-		{"no spread", 4, 0, 0, 10, math.NaN()},
-		{"no limits", 4, 1, math.NaN(), math.NaN(), math.NaN()},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := cpk(tc.mean, tc.sd, tc.lo, tc.hi)
-			if math.IsNaN(tc.want) {
-				require.True(t, math.IsNaN(got))
-				return
-			}
-			require.InDelta(t, tc.want, got, 1e-12)
-		})
-	}
+	require.ErrorIs(t, WriteLotPage(&b, nil, reps), ErrNoSummary)
+	require.ErrorContains(t, WriteLotPage(&b, sum, reps[:2]), "2 reports for a summary of 3 analysed files")
 }

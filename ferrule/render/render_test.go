@@ -278,8 +278,9 @@ func TestFiberVerdicts(t *testing.T) {
 	}
 }
 
-// TestRowFitsMatchReport: the chart's row lines and minus-coplanarity
-// fibers agree with the rows ferrule reports (SPEC §6), on the 4-row mt64.
+// TestRowFitsMatchReport: the chart draws the row lines and marks the
+// minus-coplanarity fibers that ferrule reports (SPEC §6), on the 4-row
+// mt64, and the marked fiber is the one farthest below the line.
 func TestRowFitsMatchReport(t *testing.T) {
 	_, rep := sample(t, "mt64")
 	rows := rowFits(rep, nil)
@@ -287,12 +288,21 @@ func TestRowFitsMatchReport(t *testing.T) {
 	for k, r := range rows {
 		require.Equal(t, 4-k, r.row, "highest row first")
 		want := rep.Rows[r.row-1]
-		require.InDelta(t, float64(want.LineSlopeNMPerMM), r.line.B, 1e-6)  // nm/mm
-		require.InDelta(t, float64(want.MinusCoplanarityNM), r.minus, 1e-6) // nm
+		require.True(t, r.lineOK)
+		require.Equal(t, float64(want.LineSlopeNMPerMM), r.b)        // nm/mm
+		require.Equal(t, float64(want.LineInterceptNM), r.a)         // nm
+		require.Equal(t, float64(want.MinusCoplanarityNM), r.minus)  // nm
+		require.Equal(t, float64(want.HeightDifferentialNM), r.diff) // nm
 		require.Len(t, r.x, 16)
-		// The marked fiber is the one farthest below the line.
+		if want.LowestFiber == 0 {
+			require.Equal(t, -1, r.worst)
+			continue
+		}
+		require.Equal(t, want.LowestFiber, r.idx[r.worst])
+		// The reported line and lowest fiber agree with the heights.
+		require.InDelta(t, r.minus, r.at(r.x[r.worst])-r.h[r.worst], 1e-6) // nm
 		for i := range r.x {
-			require.LessOrEqual(t, r.line.At(r.x[i]/1e3)-r.h[i], r.minus+1e-9)
+			require.LessOrEqual(t, r.at(r.x[i])-r.h[i], r.minus+1e-6)
 		}
 	}
 }
