@@ -26,6 +26,7 @@ func ExampleAnalyze() {
 	fmt.Printf("fiber %d: height %.0f nm, tip radius %.1f mm\n", f.Index, float64(f.HeightNM), float64(f.RadiusMM))
 	// The generator's truth (testdata/mt16.truth.json): X angle 0.0253°,
 	// fiber 1 height 1983.1 nm and tip radius 13.39 mm, holes 5300 µm apart.
+
 	// Output:
 	// x3p MT-16 16 fibers
 	// hole spacing 5300.1 µm, X angle 0.025°

@@ -10,7 +10,7 @@ import (
 	"gonum.org/v1/gonum/spatial/r2"
 
 	"github.com/mtgeo/mtgeo/geometry"
-	"github.com/mtgeo/mtgeo/internal/hdf5"
+	"github.com/mtgeo/mtgeo/geometry/internal/hdf5"
 )
 
 func init() {

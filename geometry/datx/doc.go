@@ -13,8 +13,8 @@
 //
 // # Structure read
 //
-// A .datx file is an HDF5 file (read by internal/hdf5). The decoder finds
-// the surface dataset by, in order:
+// A .datx file is an HDF5 file (read by geometry/internal/hdf5). The
+// decoder finds the surface dataset by, in order:
 //
 //	/MetaData             1-D compound dataset of strings (Source, Link,
 //	                      Destination); the chain Root -Measurement-> {M}
@@ -71,9 +71,10 @@
 // 2, and channels other than 0. Groups and datasets that keep their links or
 // attributes in dense storage (HDF5 1.8+ format files with more than 8 of
 // them, say several surfaces or many surface attributes) are read. HDF5
-// features outside internal/hdf5's subset (chunk indexes other than the
-// version-1 B-tree or a single chunk, szip and other filters, huge or
-// filtered fractal-heap objects) give an UnsupportedError naming them.
+// features outside geometry/internal/hdf5's subset (chunk indexes other
+// than the version-1 B-tree or a single chunk, szip and other filters,
+// huge or filtered fractal-heap objects) give an UnsupportedError naming
+// them.
 //
 // No real Mx file with a licence that allows copying it was found; the
 // test files are synthetic (testdata/README.md).

@@ -8,8 +8,8 @@ Run by hand (never by go test) from this directory:
 
 features.h5 (default format: superblock 0, version-1 object headers,
 symbol-table groups, layout message version 3) exercises the datatypes,
-layouts and filters that internal/hdf5 reads; the values are closed forms
-repeated in features_test.go. latest.h5 (libver='latest': superblock 3,
+layouts and filters that geometry/internal/hdf5 reads; the values are
+closed forms repeated in features_test.go. latest.h5 (libver='latest': superblock 3,
 version-2 object headers) holds structures that the package reports as
 unsupported (a fixed-array chunk index) and dense link and attribute
 storage, which it reads; dense.h5 (libver='latest') holds larger dense
