@@ -43,7 +43,7 @@ type Summary struct {
 	// Failures counts failed checks by name, most files first.
 	Failures []CheckFailures `json:"failures"`
 	// ErrorFiles lists the files that were not analysed, in input order.
-	ErrorFiles []FileError `json:"error_files"`
+	ErrorFiles []FailedFile `json:"error_files"`
 	// Parameters are the statistics of every gradable report field.
 	Parameters []Stats `json:"parameters"`
 }
@@ -57,8 +57,9 @@ type CheckFailures struct {
 	Checks int `json:"checks"`
 }
 
-// FileError is a file that could not be analysed.
-type FileError struct {
+// FailedFile is a file that could not be read or analysed, with the reason,
+// as summary.json lists it (a record, not an error value: see Result.Err).
+type FailedFile struct {
 	File  string `json:"file"`
 	Error string `json:"error"`
 }
@@ -149,7 +150,7 @@ func (z *Summarizer) Add(r Result) {
 		if r.Err != nil {
 			msg = r.Err.Error()
 		}
-		s.ErrorFiles = append(s.ErrorFiles, FileError{File: r.File, Error: msg})
+		s.ErrorFiles = append(s.ErrorFiles, FailedFile{File: r.File, Error: msg})
 		return
 	}
 	rep := r.Report
@@ -208,7 +209,7 @@ func (z *Summarizer) Summary(prof *ferrule.Profile) *Summary {
 	for k, v := range z.s.Layouts {
 		s.Layouts[k] = v
 	}
-	s.ErrorFiles = append([]FileError{}, z.s.ErrorFiles...)
+	s.ErrorFiles = append([]FailedFile{}, z.s.ErrorFiles...)
 	s.SkippedReasons = countReasons(z.skipped)
 	s.Profiles = []string{}
 	for p := range z.profiles {

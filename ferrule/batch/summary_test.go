@@ -77,7 +77,7 @@ func TestSummarize(t *testing.T) {
 	require.InDelta(t, 2.0/5, float64(s.Yield), 1e-15)
 	require.InDelta(t, 2.0/4, float64(s.YieldAnalysed), 1e-15)
 	require.Equal(t, "iec-style-pc-16", s.LimitsProfile)
-	require.Equal(t, []batch.FileError{{File: "c", Error: "c: unreadable"}}, s.ErrorFiles)
+	require.Equal(t, []batch.FailedFile{{File: "c", Error: "c: unreadable"}}, s.ErrorFiles)
 	// Most files first, then most checks, then by name.
 	require.Equal(t, []batch.CheckFailures{
 		{Check: "height_nm", Files: 2, Checks: 3},

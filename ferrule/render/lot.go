@@ -455,7 +455,7 @@ func (t intTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-func lotFiles(rs []*ferrule.Report, errs []batch.FileError, link func(string) string) []lotFile {
+func lotFiles(rs []*ferrule.Report, errs []batch.FailedFile, link func(string) string) []lotFile {
 	var out []lotFile
 	for k, r := range rs {
 		lf := lotFile{N: k + 1, File: r.File, Verdict: "not graded", Class: "",
