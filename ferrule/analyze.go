@@ -49,7 +49,7 @@ type Analyzer struct {
 	win        []float64   // cladding-edge window of one fiber
 	pairs      []edgePair  // cladding-edge pairs of one fiber
 	lins       []lin       // their linearised distances
-	wideDips   []float64   // single-mode analysis: depth just outside the core, per fiber
+	helpers    []*Analyzer // buffers of the goroutines that measure fibers beside this one
 	spikeIdx   []int       // isolated spikes of the map
 	res        []float64   // residuals of one fit
 	scratch    []float64   // their copy for a median
@@ -203,11 +203,9 @@ func (a *Analyzer) analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 
 	// Fibers, rows, summary.
 	rep.Fibers = make([]Fiber, an.layout.Fibers())
-	an.wideDips = an.wideDips[:0]
-	for i := range rep.Fibers {
-		rep.Fibers[i] = an.measureFiber(i + 1)
-	}
-	if d := median(an.wideDips); d > multimodeHintUM {
+	wide := make([]float64, len(rep.Fibers))
+	an.measureFibers(rep.Fibers, wide)
+	if d := median(wide); d > multimodeHintUM {
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("the fibers dip %.0f nm (median) 6–9.5 µm from their centres, outside a 9 µm single-mode core: a multimode part? analysed as single-mode (use the multimode option)", d*nmPerUM))
 	}
 	an.arrayResults(rep)

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/mtgeo/mtgeo/fit"
 	"gonum.org/v1/gonum/spatial/r2"
@@ -204,9 +207,71 @@ func (f *Fiber) fail(e *fiberError) Fiber {
 	return *f
 }
 
+// fibersPerWorker is the fewest fibers worth a goroutine of their own.
+const fibersPerWorker = 8
+
+// measureFibers measures every fiber into out (and their depth outside the
+// core into wide), on as many goroutines as there are processors, each
+// with buffers of its own; a fiber's result does not depend on which one
+// measures it. A panic in one is raised again here, for Analyze to turn
+// into an error.
+func (an *analysis) measureFibers(out []Fiber, wide []float64) {
+	for i := range wide {
+		wide[i] = math.NaN()
+	}
+	workers := min(runtime.GOMAXPROCS(0), (len(out)+fibersPerWorker-1)/fibersPerWorker)
+	if workers <= 1 {
+		for i := range out {
+			out[i] = an.measureFiber(i+1, &wide[i])
+		}
+		return
+	}
+	for len(an.helpers) < workers-1 {
+		an.helpers = append(an.helpers, &Analyzer{})
+	}
+	var (
+		next    atomic.Int64
+		wg      sync.WaitGroup
+		panicMu sync.Mutex
+		panicV  any
+	)
+	for w := 0; w < workers; w++ {
+		wa := an
+		if w > 0 {
+			c := *an
+			c.Analyzer = an.helpers[w-1]
+			wa = &c
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					panicMu.Lock()
+					panicV = r
+					panicMu.Unlock()
+				}
+			}()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(out) {
+					return
+				}
+				out[i] = wa.measureFiber(i+1, &wide[i])
+			}
+		}()
+	}
+	wg.Wait()
+	if panicV != nil {
+		panic(panicV)
+	}
+}
+
 // measureFiber measures fiber index (SPEC §5): its centre, then the tip
 // fitted around it, the apex height, tip radius, core dip and height.
-func (an *analysis) measureFiber(index int) Fiber {
+// For a single-mode analysis it sets *wide to the fiber's depth just
+// outside the core (wideDip), left NaN otherwise.
+func (an *analysis) measureFiber(index int, wide *float64) Fiber {
 	nom, row, col := an.layout.Nominal(index)
 	f := Fiber{Index: index, Row: row, Col: col,
 		XUM: nan, YUM: nan, DXUM: nan, DYUM: nan, ApexOffsetUM: nan, HeightNM: nan, ApexHeightNM: nan,
@@ -262,7 +327,7 @@ func (an *analysis) measureFiber(index int) Fiber {
 
 	dip, n := an.coreDip(centre, &t)
 	if !an.layout.Multimode {
-		an.wideDips = append(an.wideDips, an.wideDip(centre, &t))
+		*wide = an.wideDip(centre, &t)
 	}
 	f.CorePixels = n
 	if n > 0 {
