@@ -16,6 +16,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/mtgeo/mtgeo/geometry"
 	"gonum.org/v1/gonum/spatial/r2"
@@ -259,6 +260,7 @@ func openArchive(r io.Reader) (*archive, error) {
 		}
 		return nil, fmt.Errorf("x3p: %w: %w", geometry.FormatError("not a zip archive"), err)
 	}
+	zr.RegisterDecompressor(zip.Deflate, newInflater)
 	a := &archive{zr: zr, size: size, names: make(map[*zip.File]string, len(zr.File))}
 	for _, f := range zr.File {
 		a.names[f] = cleanName(f.Name)
@@ -487,6 +489,9 @@ func (a *archive) readAll(f *zip.File, n int, what string) ([]byte, error) {
 }
 
 // readPoints reads the binary point data member f into a new map.
+// A second goroutine inflates the member (and archive/zip checks its
+// CRC-32) into a few recycled chunk buffers while this one computes the
+// MD5 and converts the values, so that two cores share the work.
 func (a *archive) readPoints(f *zip.File, h *header) (*geometry.HeightMap, error) {
 	bpv := bytesPerValue(h.cz.dataType)
 	n := h.cols * h.rows
@@ -513,26 +518,38 @@ func (a *archive) readPoints(f *zip.File, h *header) (*geometry.HeightMap, error
 	if h.pointMD5 != nil {
 		sum = md5.New()
 	}
-	buf := make([]byte, chunkSize)
 	conv := converter(h.cz)
-	for i := 0; i < n; {
-		k := min(n-i, chunkSize/bpv)
-		b := buf[:k*bpv]
-		if _, err := io.ReadFull(rc, b); err != nil {
-			return nil, memberErr(f, fmt.Sprintf("point data (at value %d)", i), err)
+	// Every buffer is in free, in chunks or held by one goroutine; chunks
+	// has room for all and the last message, so the inflating goroutine
+	// never waits to send and, once it has sent the last, has returned.
+	free := make(chan []byte, pipeBuffers)
+	chunks := make(chan pointChunk, pipeBuffers+1)
+	bufLen := min(n, pipeChunkSize/bpv) * bpv
+	for range pipeBuffers {
+		free <- getPipeBuffer(bufLen)
+	}
+	defer putPipeBuffers(free)
+	go inflatePoints(rc, f, n, bpv, free, chunks)
+	i := 0
+	for {
+		c := <-chunks
+		if c.last {
+			if c.err != nil {
+				return nil, c.err
+			}
+			break
 		}
+		k := len(c.b) / bpv
 		if sum != nil {
-			sum.Write(b)
+			sum.Write(c.b)
 		}
 		if len(z)+k > cap(z) {
 			z = slices.Grow(z, min(n, max(2*cap(z), len(z)+k))-len(z))
 		}
 		z = z[:len(z)+k]
-		conv(z[i:i+k], b)
+		conv(z[i:i+k], c.b)
 		i += k
-	}
-	if err := finishEntry(rc, f, "point data"); err != nil {
-		return nil, err
+		free <- c.b
 	}
 	if sum != nil {
 		if got := sum.Sum(nil); !bytes.Equal(got, h.pointMD5) {
@@ -541,6 +558,70 @@ func (a *archive) readPoints(f *zip.File, h *header) (*geometry.HeightMap, error
 	}
 	m := newMap(h, z)
 	return m, nil
+}
+
+// The point data pipeline: pipeBuffers buffers of pipeChunkSize bytes.
+const (
+	pipeChunkSize = 256 << 10
+	pipeBuffers   = 4
+)
+
+// pipeBufferPool holds idle point data buffers of pipeChunkSize bytes
+// (*[]byte), so that decoding file after file reuses them.
+var pipeBufferPool sync.Pool
+
+// getPipeBuffer returns a buffer of n bytes, from the pool if n is
+// pipeChunkSize.
+func getPipeBuffer(n int) []byte {
+	if n == pipeChunkSize {
+		if p, ok := pipeBufferPool.Get().(*[]byte); ok {
+			return *p
+		}
+	}
+	return make([]byte, n)
+}
+
+// putPipeBuffers puts the full-sized buffers left in free back in the
+// pool. It must be called once the inflating goroutine has returned.
+func putPipeBuffers(free chan []byte) {
+	for {
+		select {
+		case b := <-free:
+			if cap(b) == pipeChunkSize {
+				b = b[:pipeChunkSize]
+				pipeBufferPool.Put(&b)
+			}
+		default:
+			return
+		}
+	}
+}
+
+// pointChunk is what inflatePoints hands over: inflated point data
+// (whole values), or, last, nil or the error that ended the member.
+type pointChunk struct {
+	b    []byte
+	err  error
+	last bool
+}
+
+// inflatePoints reads the n values of bpv bytes of point data member f
+// from rc into buffers taken from free and sends each on chunks, then
+// checks that rc ends there (archive/zip checks the CRC-32). Its last
+// message, sent just before it returns, carries nil or the error met.
+func inflatePoints(rc io.Reader, f *zip.File, n, bpv int, free <-chan []byte, chunks chan<- pointChunk) {
+	for i := 0; i < n; {
+		b := <-free
+		k := min(n-i, len(b)/bpv)
+		b = b[:k*bpv]
+		if _, err := io.ReadFull(rc, b); err != nil {
+			chunks <- pointChunk{err: memberErr(f, fmt.Sprintf("point data (at value %d)", i), err), last: true}
+			return
+		}
+		chunks <- pointChunk{b: b}
+		i += k
+	}
+	chunks <- pointChunk{err: finishEntry(rc, f, "point data"), last: true}
 }
 
 // checkInflates inflates member f to the end without keeping it and

@@ -112,7 +112,11 @@
 // ("damaged zip member: point data bin/data.bin: flate: corrupt input
 // ...", "CRC-32 mismatch: main.xml: zip: checksum error") and
 // still wraps the error of compress/flate or archive/zip
-// (flate.CorruptInputError, zip.ErrChecksum, zip.ErrFormat).
+// (flate.CorruptInputError, zip.ErrChecksum, zip.ErrFormat). Deflated
+// members are inflated by github.com/klauspost/compress/flate, about
+// twice as fast, whose corrupt-input error is reported as compress/flate's;
+// the point data are inflated on one goroutine while the MD5 and the
+// conversion to heights run on another.
 // An inline DataList must fit its main.xml (8 bytes per point at least).
 // main.xml is parsed as a stream, up to MaxMainXMLSize bytes. An input that
 // is not an io.ReaderAt is read into memory up to MaxArchiveSize bytes

@@ -1,0 +1,80 @@
+package x3p
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"hash/crc32"
+	"io"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestDecodeManyChunks checks point data that span several chunks of the
+// inflate pipeline (pipeChunkSize bytes) and end inside one: every data
+// type reads back, and a member truncated or with a wrong CRC-32 is
+// reported past the first chunk, with the next Decode unaffected.
+func TestDecodeManyChunks(t *testing.T) {
+	const cols, rows = 701, 499 // 349,799 values: 10.7 chunks of float64, 2.7 of int16
+	rnd := rand.New(rand.NewPCG(1, 1))
+	v := make([]float64, cols*rows)
+	for i := range v {
+		v[i] = math.Round(1000 * rnd.NormFloat64()) // raw values, exact in every type
+	}
+	require.NotZero(t, len(v)*2%pipeChunkSize, "the last chunk must be partial")
+	for _, typ := range []string{"D", "F", "L", "I"} {
+		t.Run(typ, func(t *testing.T) {
+			s := spec{cols: cols, rows: rows, zType: typ, zInc: "1e-9", data: raw(typ, v), method: zip.Deflate}
+			m, err := Decode(bytes.NewReader(s.build(t)), nil)
+			require.NoError(t, err)
+			require.Len(t, m.Z, len(v))
+			for i, r := range v {
+				if math.Abs(m.Z[i]-r*1e-3) > 1e-12 { // µm: r·1e-9 m
+					require.InDelta(t, r*1e-3, m.Z[i], 1e-12, "value %d", i)
+				}
+			}
+		})
+	}
+
+	noise := make([]float64, len(v))
+	for i := range noise {
+		noise[i] = 1e-8 * rnd.NormFloat64() // metres: deflates by a few per cent
+	}
+	data := raw("D", noise)
+	mainXML := []byte(spec{cols: cols, rows: rows, pointMD5: "-", checksum: "-"}.mainXML())
+	mainMember := rawMember{name: "main.xml", method: zip.Store, data: mainXML, size: uint64(len(mainXML)), crc: crc32.ChecksumIEEE(mainXML)}
+	var deflated bytes.Buffer
+	w, err := flate.NewWriter(&deflated, flate.BestSpeed)
+	require.NoError(t, err)
+	_, err = w.Write(data)
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	good := rawMember{name: "bin/data.bin", method: zip.Deflate, data: deflated.Bytes(), size: uint64(len(data)), crc: crc32.ChecksumIEEE(data)}
+	truncated := good
+	truncated.data = good.data[:len(good.data)/2]
+	badCRC := good
+	badCRC.crc ^= 1
+	for _, tc := range []struct {
+		name string
+		data rawMember
+		kind error
+		msg  string
+	}{
+		{name: "truncated", data: truncated, kind: io.ErrUnexpectedEOF, msg: "at value"},
+		{name: "bad CRC", data: badCRC, kind: zip.ErrChecksum, msg: "CRC-32 mismatch"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Decode(bytes.NewReader(rawZip(t, mainMember, tc.data)), nil)
+			require.ErrorIs(t, err, tc.kind)
+			require.Contains(t, err.Error(), tc.msg)
+			require.Contains(t, err.Error(), "bin/data.bin")
+
+			m, err := Decode(bytes.NewReader(rawZip(t, mainMember, good)), nil)
+			require.NoError(t, err)
+			require.InDelta(t, noise[len(v)-1]*1e6, m.Z[len(v)-1], 1e-12) // µm
+		})
+	}
+}
