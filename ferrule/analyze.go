@@ -206,7 +206,20 @@ func (a *Analyzer) analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 	wide := make([]float64, len(rep.Fibers))
 	an.measureFibers(rep.Fibers, wide)
 	if d := median(wide); d > multimodeHintUM {
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf("the fibers dip %.0f nm (median) 6–9.5 µm from their centres, outside a 9 µm single-mode core: a multimode part? analysed as single-mode (use the multimode option)", d*nmPerUM))
+		// The dips reach beyond a single-mode core: a multimode part. Unless
+		// the core was given by option, it is measured as one.
+		if opts.Regions.CoreDiameter != 0 || opts.Regions.CoreExclusionRadius != 0 {
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("the fibers dip %.0f nm (median) 6–9.5 µm from their centres, outside a 9 µm single-mode core: a multimode part? analysed with the core regions given", d*nmPerUM))
+		} else {
+			an.layout.Multimode, an.layout.CoreDiameter = true, multimodeCoreDiameter
+			an.reg = opts.Regions.withDefaults(an.layout)
+			if err := an.reg.validate(an.layout); err != nil {
+				return nil, err
+			}
+			rep.Regions = an.reg
+			an.measureFibers(rep.Fibers, wide)
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("the fibers dip %.0f nm (median) 6–9.5 µm from their centres, beyond a 9 µm single-mode core: measured as multimode (50 µm cores; give the multimode option to say so, or the core diameter to insist on another)", d*nmPerUM))
+		}
 	}
 	an.arrayResults(rep)
 	return rep, nil

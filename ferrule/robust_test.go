@@ -393,8 +393,10 @@ func TestEdgeRingAndInvisibleEdge(t *testing.T) {
 }
 
 // TestMultimodeHint: a multimode part (graded 200 nm dips over 50 µm
-// cores) analysed as single-mode says so in a warning; analysed as
-// multimode, or a single-mode part, does not.
+// cores) analysed without saying so is recognised and measured as
+// multimode, with a warning, exactly as with the option given; with the
+// core diameter given as an option it is only warned about; a single-mode
+// part is left alone.
 func TestMultimodeHint(t *testing.T) {
 	mmp := synth.Random("MT-12", 5)
 	mmp.Multimode, mmp.CoreDipProfile = true, synth.DipParabolic
@@ -405,27 +407,26 @@ func TestMultimodeHint(t *testing.T) {
 	require.NoError(t, err)
 	sm, _, err := synth.Generate(synth.Random("MT-12", 5))
 	require.NoError(t, err)
-	for _, tc := range []struct {
-		name      string
-		m         *geometry.HeightMap
-		multimode bool
-		warn      bool
-	}{
-		{"multimode as single-mode", mm, false, true},
-		{"multimode as multimode", mm, true, false},
-		{"single-mode", sm, false, false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			rep, err := ferrule.Analyze(tc.m, ferrule.Options{Multimode: tc.multimode})
-			require.NoError(t, err)
-			if tc.warn {
-				require.Len(t, rep.Warnings, 1)
-				require.Contains(t, rep.Warnings[0], "multimode part?")
-			} else {
-				require.Empty(t, rep.Warnings)
-			}
-		})
-	}
+
+	given, err := ferrule.Analyze(mm, ferrule.Options{Multimode: true})
+	require.NoError(t, err)
+	require.Empty(t, given.Warnings)
+	auto, err := ferrule.Analyze(mm, ferrule.Options{})
+	require.NoError(t, err)
+	require.Len(t, auto.Warnings, 1)
+	require.Contains(t, auto.Warnings[0], "measured as multimode")
+	require.Equal(t, given.Fibers, auto.Fibers)
+	require.Equal(t, given.Regions, auto.Regions)
+
+	insist, err := ferrule.Analyze(mm, ferrule.Options{Regions: ferrule.Regions{CoreDiameter: 9}})
+	require.NoError(t, err)
+	require.Len(t, insist.Warnings, 1)
+	require.Contains(t, insist.Warnings[0], "multimode part?")
+
+	rep, err := ferrule.Analyze(sm, ferrule.Options{})
+	require.NoError(t, err)
+	require.Empty(t, rep.Warnings)
+	require.Equal(t, 9.0, rep.Regions.CoreDiameter)
 }
 
 // TestOrientation: +X is the hole-to-hole direction nearest to the map's
