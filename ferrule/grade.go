@@ -377,8 +377,8 @@ func check(l Limit, f field, v reflect.Value, fiber *int) Check {
 	if l.Max != nil {
 		c.Max = Num(*l.Max)
 	}
-	if math.IsNaN(x) && strings.HasSuffix(f.key, "radius_mm") {
-		x = math.Inf(1) // reported flat
+	if math.IsNaN(x) && IsRadius(f.key) {
+		x = math.Inf(1) // reported flat (FlatRadius: an unmeasured fiber fails its checks apart)
 	}
 	if math.IsNaN(x) {
 		c.Pass, c.Reason = false, "not measured"

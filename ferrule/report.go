@@ -2,9 +2,12 @@ package ferrule
 
 import (
 	"math"
+	"slices"
+
+	"strconv"
+	"strings"
 
 	"github.com/mtgeo/mtgeo/fit"
-	"strconv"
 )
 
 // Num is a reported number. NaN (not measured, or flat where a radius is
@@ -179,3 +182,23 @@ type Summary struct {
 	MeasuredFibers   int `json:"measured_fibers"`
 	Fibers           int `json:"fibers"`
 }
+
+// IsRadius reports whether a report key is a radius (x_radius_mm,
+// radius_mm, line_radius_mm, ...): a value null when flat (SPEC §4).
+func IsRadius(key string) bool { return strings.HasSuffix(key, "radius_mm") }
+
+// FlatRadius reports whether a radius r, null in the report, means flat
+// (beyond the flat limit, or a tip too flat for a curvature) rather than
+// not measured: so it is when the part it belongs to was measured with a
+// curvature to speak of (Fiber.TipFlat, Surface.Fitted). It is the one rule
+// by which grading (as +Inf), the CSV tables (as inf) and the pages read a
+// null radius.
+func FlatRadius(r Num, measured bool) bool { return measured && !r.Valid() }
+
+// TipFlat reports whether the fiber was measured with a flat tip, so that
+// its null radius_mm means flat.
+func (f *Fiber) TipFlat() bool { return f.Measured() && slices.Contains(f.Flags, "flat_tip") }
+
+// Fitted reports whether the reference quadric was fitted, so that a null
+// x_radius_mm or y_radius_mm means flat.
+func (s *Surface) Fitted() bool { return s.QuadricFitRMSNM.Valid() }

@@ -5,7 +5,6 @@ import (
 	"io"
 	"math"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -63,26 +62,15 @@ func formatNum(x float64) string {
 // NumPy and Python read infinity.
 const flatCell = "inf"
 
-// isRadius reports whether a report key is a radius, which the report
-// gives as null when it is flat (as ferrule.Profile.Grade reads it).
-func isRadius(key string) bool { return strings.HasSuffix(key, "radius_mm") }
-
-// radiusCell formats a radius of a measured surface or fiber: flatCell when
-// it is null because it is flat, else as formatNum.
-func radiusCell(r ferrule.Num, flat bool) string {
-	if flat && math.IsNaN(float64(r)) {
+// radiusCell formats a radius of a surface or fiber: flatCell when it is
+// null because it is flat (ferrule.FlatRadius: measured says the part was
+// measured with a curvature), else as formatNum.
+func radiusCell(r ferrule.Num, measured bool) string {
+	if ferrule.FlatRadius(r, measured) {
 		return flatCell
 	}
 	return formatNum(float64(r))
 }
-
-// surfaceFlat reports whether the ferrule surface of rep was fitted, so
-// that a null radius of it means flat, not unmeasured.
-func surfaceFlat(rep *ferrule.Report) bool { return rep.Ferrule.QuadricFitRMSNM.Valid() }
-
-// fiberFlat reports whether f was measured with a flat tip: its null
-// radius means flat, not unmeasured.
-func fiberFlat(f *ferrule.Fiber) bool { return f.Measured() && slices.Contains(f.Flags, "flat_tip") }
 
 // validUTF8 makes, in place, row's cells readable (bytes of a file name
 // that is not UTF-8 as U+FFFD, as in results.jsonl's "file"), so that the
@@ -167,9 +155,9 @@ func buildFerruleColumns() []ferruleColumn {
 			}
 			get, index := sec.get, f.index
 			col := ferruleColumn{name, func(r *Result) string { return cell(get(r.Report).FieldByIndex(index)) }}
-			if sec.name == "ferrule" && isRadius(f.key) && reflect.TypeOf(ferrule.Surface{}).FieldByIndex(index).Type == numType {
+			if sec.name == "ferrule" && ferrule.IsRadius(f.key) && reflect.TypeOf(ferrule.Surface{}).FieldByIndex(index).Type == numType {
 				col.get = func(r *Result) string {
-					return radiusCell(ferrule.Num(get(r.Report).FieldByIndex(index).Float()), surfaceFlat(r.Report))
+					return radiusCell(ferrule.Num(get(r.Report).FieldByIndex(index).Float()), r.Report.Ferrule.Fitted())
 				}
 			}
 			cols = append(cols, col)
@@ -298,11 +286,11 @@ func (w *CSVWriter) writeFibers(r *Result) {
 		f := &rep.Fibers[i]
 		v := reflect.ValueOf(f).Elem()
 		row := append(w.row[:0], r.File, rep.Layout)
-		flat := fiberFlat(f)
+		measured := f.TipFlat()
 		for _, k := range fiberKeys {
 			fv := v.FieldByIndex(k.index)
-			if isRadius(k.key) && fv.Type() == numType {
-				row = append(row, radiusCell(ferrule.Num(fv.Float()), flat))
+			if ferrule.IsRadius(k.key) && fv.Type() == numType {
+				row = append(row, radiusCell(ferrule.Num(fv.Float()), measured))
 				continue
 			}
 			row = append(row, cell(fv))

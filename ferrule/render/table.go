@@ -51,7 +51,7 @@ func valueOf(v any, key string) (float64, bool) {
 // format writes a value with the precision its unit deserves.
 func format(key string, v float64, isInt bool) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		if strings.HasSuffix(key, "radius_mm") {
+		if ferrule.IsRadius(key) {
 			return "flat / —"
 		}
 		return "—"
