@@ -93,6 +93,8 @@ func (a *Analyzer) Analyze(m *geometry.HeightMap, opts Options) (*Report, error)
 		return own.Analyze(m, opts)
 	}
 	defer a.busy.Store(false)
+	running.Add(1)
+	defer running.Add(-1)
 	return a.analyze(m, opts)
 }
 

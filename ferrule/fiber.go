@@ -210,16 +210,22 @@ func (f *Fiber) fail(e *fiberError) Fiber {
 // fibersPerWorker is the fewest fibers worth a goroutine of their own.
 const fibersPerWorker = 8
 
+// running counts the analyses in progress in the process.
+var running atomic.Int32
+
 // measureFibers measures every fiber into out (and their depth outside the
 // core into wide), on as many goroutines as there are processors, each
 // with buffers of its own; a fiber's result does not depend on which one
-// measures it. A panic in one is raised again here, for Analyze to turn
-// into an error.
+// measures it. With several analyses running at once (batch -j N) the
+// processors are divided between them. A panic in one is raised again
+// here, for Analyze to turn into an error.
 func (an *analysis) measureFibers(out []Fiber, wide []float64) {
 	for i := range wide {
 		wide[i] = math.NaN()
 	}
-	workers := min(runtime.GOMAXPROCS(0), (len(out)+fibersPerWorker-1)/fibersPerWorker)
+	// The processors are shared with the analyses running beside this one
+	// (a batch's workers): parallel fibers only where cores are idle.
+	workers := min(runtime.GOMAXPROCS(0)/max(1, int(running.Load())), (len(out)+fibersPerWorker-1)/fibersPerWorker)
 	if workers <= 1 {
 		for i := range out {
 			out[i] = an.measureFiber(i+1, &wide[i])
