@@ -179,15 +179,28 @@ func (an *analysis) claddingEdge(c r2.Vec, t *tip, precise bool) (r2.Vec, bool) 
 					// inside the invalid one (and above the threshold when
 					// there is a step), the invalid one in the ring.
 					pv, pn, gv := offset(i, j), offset(i2, j2), g1
+					ni, nj := i2, j2
 					if g1 != g1 {
 						pv, pn, gv = pn, pv, g2
+						ni, nj = i, j
 					}
 					rn := r2.Norm(pn)
 					if rn < ringLo-pix || rn > ringHi+pix || r2.Norm(pv) >= rn || (stepVisible && !(gv > 0 && finite(gv))) {
 						continue
 					}
+					// A ring's pixel has invalid neighbours along the ring; a
+					// lone dropout by the edge has none.
+					lone := true
+					for _, d := range [4][2]int{{1, 0}, {-1, 0}, {0, 1}, {0, -1}} {
+						if a, b := ni+d[0], nj+d[1]; a >= 0 && a < nc && b >= 0 && b < nr && g[b*nc+a] != g[b*nc+a] {
+							lone = false
+						}
+					}
+					if lone {
+						continue
+					}
 					p = r2.Scale(0.5, r2.Add(pv, pn))
-					pair = edgePair{in: pv, out: pn}
+					pair = edgePair{in: pv, out: pn, ring: true}
 				default:
 					continue
 				}
@@ -205,11 +218,13 @@ func (an *analysis) claddingEdge(c r2.Vec, t *tip, precise bool) (r2.Vec, bool) 
 		lim := math.Max(1.5*pix, 3*circ.RMS)
 		kept := pairs[:0]
 		for _, p := range pairs {
-			if math.Abs(math.Hypot(p.mid.X-circ.X0, p.mid.Y-circ.Y0)-circ.R) <= lim {
+			if !p.ring && math.Abs(math.Hypot(p.mid.X-circ.X0, p.mid.Y-circ.Y0)-circ.R) <= lim {
 				kept = append(kept, p)
 			}
 		}
-		circ = an.widestCircle(kept, circ)
+		if len(kept) >= edgeMinPoints {
+			circ = an.widestCircle(kept, circ)
+		}
 	}
 	if err != nil || circ.N < edgeMinPoints || math.Abs(circ.R-rf) > 0.6*edgeSearchWidth {
 		return c, false
@@ -237,7 +252,12 @@ func linearise(p, c0 r2.Vec) lin {
 
 // edgePair is two neighbouring pixel centres on either side of the
 // cladding edge (in on the fiber's side) and the edge point between them.
-type edgePair struct{ in, out, mid r2.Vec }
+type edgePair struct {
+	in, out, mid r2.Vec
+	// ring: out is an invalid pixel of a ring, which a dropout inside the
+	// fiber can imitate: the pair gives a midpoint, not an interval.
+	ring bool
+}
 
 // widestCircle refines circ, the least-squares circle through the edge
 // points, with what the pixels themselves say: the edge passes between the
