@@ -6,6 +6,16 @@ import (
 	"io"
 )
 
+// UnexpectedEOF returns io.ErrUnexpectedEOF for io.EOF and err otherwise:
+// for decoders, an end of input met before the expected end of a file is
+// a truncated file.
+func UnexpectedEOF(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
 // readChunk is how much ReadFull reads at a time.
 const readChunk = 1 << 20
 

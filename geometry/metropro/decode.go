@@ -57,14 +57,6 @@ func unsupportedErr(format string, a ...any) error {
 	return fmt.Errorf("metropro: %w", geometry.UnsupportedError(fmt.Sprintf(format, a...)))
 }
 
-// wrapEOF turns io.EOF met before the expected end into io.ErrUnexpectedEOF.
-func wrapEOF(err error) error {
-	if err == io.EOF {
-		return io.ErrUnexpectedEOF
-	}
-	return err
-}
-
 // header holds the fields the decoder uses.
 type header struct {
 	format, size                 int
@@ -105,10 +97,10 @@ func readHeader(r io.Reader, opts *geometry.Options) (*header, error) {
 		return nil, formatErr("header size %d outside [%d, %d]", h.size, minHeaderSize, maxHeaderSize)
 	}
 	if _, err := io.ReadFull(r, b[10:]); err != nil {
-		return nil, fmt.Errorf("metropro: reading header: %w", wrapEOF(err))
+		return nil, fmt.Errorf("metropro: reading header: %w", geometry.UnexpectedEOF(err))
 	}
 	if _, err := io.CopyN(io.Discard, r, int64(h.size-minHeaderSize)); err != nil {
-		return nil, fmt.Errorf("metropro: reading header: %w", wrapEOF(err))
+		return nil, fmt.Errorf("metropro: reading header: %w", geometry.UnexpectedEOF(err))
 	}
 	f32 := func(off int) float64 { return float64(math.Float32frombits(be.Uint32(b[off:]))) }
 	i16 := func(off int) int { return int(int16(be.Uint16(b[off:]))) }
@@ -208,7 +200,7 @@ func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
 	}
 	intensity := 2 * int64(h.acBuckets) * int64(h.acWidth) * int64(h.acHeight)
 	if _, err := io.CopyN(io.Discard, r, intensity); err != nil {
-		return nil, fmt.Errorf("metropro: skipping %d bytes of intensity data: %w", intensity, wrapEOF(err))
+		return nil, fmt.Errorf("metropro: skipping %d bytes of intensity data: %w", intensity, geometry.UnexpectedEOF(err))
 	}
 	n := h.cols * h.rows
 	raw, err := geometry.ReadFull(r, 4*n)

@@ -55,14 +55,6 @@ func unsupportedErr(format string, a ...any) error {
 	return fmt.Errorf("opd: %w", geometry.UnsupportedError(fmt.Sprintf(format, a...)))
 }
 
-// wrapEOF turns io.EOF met before the expected end into io.ErrUnexpectedEOF.
-func wrapEOF(err error) error {
-	if err == io.EOF {
-		return io.ErrUnexpectedEOF
-	}
-	return err
-}
-
 // isHeight reports whether a block name is one of the height arrays.
 func isHeight(name string) bool {
 	switch name {
@@ -153,7 +145,7 @@ func read(r io.Reader, opts *geometry.Options, withData bool) (*file, error) {
 	var eb [entrySize]byte
 	for i := int64(1); i < n; i++ {
 		if _, err := io.ReadFull(r, eb[:]); err != nil {
-			return nil, fmt.Errorf("opd: reading directory entry %d of %d: %w", i, n, wrapEOF(err))
+			return nil, fmt.Errorf("opd: reading directory entry %d of %d: %w", i, n, geometry.UnexpectedEOF(err))
 		}
 		e := parseEntry(eb[:])
 		if e.typ == typeDirectory && e.size > 0 {
@@ -179,7 +171,7 @@ func read(r io.Reader, opts *geometry.Options, withData bool) (*file, error) {
 func (f *file) block(r io.Reader, e entry, channel int, withData bool) error {
 	skip := func(n int64) error {
 		if _, err := io.CopyN(io.Discard, r, n); err != nil {
-			return fmt.Errorf("opd: reading block %q: %w", e.name, wrapEOF(err))
+			return fmt.Errorf("opd: reading block %q: %w", e.name, geometry.UnexpectedEOF(err))
 		}
 		return nil
 	}
@@ -190,7 +182,7 @@ func (f *file) block(r io.Reader, e entry, channel int, withData bool) error {
 		}
 		var b [8]byte
 		if _, err := io.ReadFull(r, b[:e.size]); err != nil {
-			return fmt.Errorf("opd: reading block %q: %w", e.name, wrapEOF(err))
+			return fmt.Errorf("opd: reading block %q: %w", e.name, geometry.UnexpectedEOF(err))
 		}
 		v, ok := numeric(e, b[:e.size])
 		if !ok {
@@ -221,7 +213,7 @@ func (f *file) block(r io.Reader, e entry, channel int, withData bool) error {
 	}
 	var b [6]byte
 	if _, err := io.ReadFull(r, b[:]); err != nil {
-		return fmt.Errorf("opd: reading array %q: %w", e.name, wrapEOF(err))
+		return fmt.Errorf("opd: reading array %q: %w", e.name, geometry.UnexpectedEOF(err))
 	}
 	le := binary.LittleEndian
 	f.cols, f.rows, f.elem = int(le.Uint16(b[0:])), int(le.Uint16(b[2:])), int(le.Uint16(b[4:]))

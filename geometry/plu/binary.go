@@ -178,7 +178,7 @@ func (h *header) layer(r io.Reader, ch int) (cols, rows int, err error) {
 	for i := 0; ; i++ {
 		var d [layerHead]byte
 		if _, err := io.ReadFull(r, d[:]); err != nil {
-			return 0, 0, fmt.Errorf("plu: reading the size of layer %d: %w", i, wrapEOF(err))
+			return 0, 0, fmt.Errorf("plu: reading the size of layer %d: %w", i, geometry.UnexpectedEOF(err))
 		}
 		rows, cols = int(le.Uint32(d[0:])), int(le.Uint32(d[4:]))
 		if err := geometry.CheckSize(cols, rows); err != nil {
@@ -190,7 +190,7 @@ func (h *header) layer(r io.Reader, ch int) (cols, rows int, err error) {
 		n := int64(cols) * int64(rows)
 		skip := 4*n + layerTail + 3*n*int64(h.images)
 		if _, err := io.CopyN(io.Discard, r, skip); err != nil {
-			return 0, 0, fmt.Errorf("plu: reading through layer %d: %w", i, wrapEOF(err))
+			return 0, 0, fmt.Errorf("plu: reading through layer %d: %w", i, geometry.UnexpectedEOF(err))
 		}
 	}
 }
@@ -245,7 +245,7 @@ func decodePLU(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error)
 			return nil, what(err)
 		}
 		if _, err := io.CopyN(io.Discard, r, layerTail); err != nil {
-			return nil, what(wrapEOF(err))
+			return nil, what(geometry.UnexpectedEOF(err))
 		}
 	default: // a stream: read what is there before allocating the map
 		data, err := geometry.ReadFull(r, 4*n+layerTail)

@@ -45,14 +45,6 @@ func unsupportedErr(format string, a ...any) error {
 	return fmt.Errorf("plu: %w", geometry.UnsupportedError(fmt.Sprintf(format, a...)))
 }
 
-// wrapEOF turns io.EOF met before the expected end into io.ErrUnexpectedEOF.
-func wrapEOF(err error) error {
-	if err == io.EOF {
-		return io.ErrUnexpectedEOF
-	}
-	return err
-}
-
 // channel returns the layer that opts selects, 0 by default.
 func channel(opts *geometry.Options) (int, error) {
 	if opts == nil {
@@ -176,7 +168,7 @@ func readFloat32s(dst []float64, r io.Reader, bad float32) error {
 	for i := 0; i < len(dst); {
 		k := min(len(dst)-i, len(buf)/4)
 		if _, err := io.ReadFull(r, buf[:4*k]); err != nil {
-			return wrapEOF(err)
+			return geometry.UnexpectedEOF(err)
 		}
 		float32s(dst[i:i+k], buf[:4*k], bad)
 		i += k

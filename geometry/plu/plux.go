@@ -221,7 +221,7 @@ func (a *archive) find(name string) *zip.File {
 func (a *archive) open(f *zip.File) (io.ReadCloser, error) {
 	off, err := f.DataOffset()
 	if err != nil {
-		return nil, fmt.Errorf("plu: %w: %s: %w", geometry.FormatError("damaged zip member"), f.Name, wrapEOF(err))
+		return nil, fmt.Errorf("plu: %w: %s: %w", geometry.FormatError("damaged zip member"), f.Name, geometry.UnexpectedEOF(err))
 	}
 	comp, full := f.CompressedSize64, f.UncompressedSize64
 	if off < 0 || comp > uint64(a.size) || uint64(off) > uint64(a.size)-comp {
@@ -242,7 +242,7 @@ func (a *archive) open(f *zip.File) (io.ReadCloser, error) {
 		if errors.Is(err, zip.ErrAlgorithm) {
 			return nil, unsupportedErr("member %s: zip compression method %d", f.Name, f.Method)
 		}
-		return nil, fmt.Errorf("plu: opening %s: %w", f.Name, wrapEOF(err))
+		return nil, fmt.Errorf("plu: opening %s: %w", f.Name, geometry.UnexpectedEOF(err))
 	}
 	return rc, nil
 }
@@ -258,7 +258,7 @@ func memberErr(f *zip.File, err error) error {
 	case errors.As(err, &ce), errors.Is(err, zip.ErrFormat):
 		return fmt.Errorf("plu: %w: %s: %v", geometry.FormatError("damaged zip member"), f.Name, err)
 	}
-	return fmt.Errorf("plu: reading %s: %w", f.Name, wrapEOF(err))
+	return fmt.Errorf("plu: reading %s: %w", f.Name, geometry.UnexpectedEOF(err))
 }
 
 // drain reads rc to its end, which makes archive/zip check the CRC.

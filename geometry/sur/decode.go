@@ -55,14 +55,6 @@ func unsupportedErr(format string, a ...any) error {
 	return fmt.Errorf("sur: %w", geometry.UnsupportedError(fmt.Sprintf(format, a...)))
 }
 
-// wrapEOF turns io.EOF met before the expected end into io.ErrUnexpectedEOF.
-func wrapEOF(err error) error {
-	if err == io.EOF {
-		return io.ErrUnexpectedEOF
-	}
-	return err
-}
-
 // objectNames names the object types that are refused, for the message.
 var objectNames = map[int]string{
 	1: "profile", 3: "binary image", 4: "series of profiles", 5: "series of surfaces",
@@ -250,7 +242,7 @@ func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
 		return nil, err
 	}
 	if _, err := io.CopyN(io.Discard, r, int64(h.commentSize+h.privateSize)); err != nil {
-		return nil, fmt.Errorf("sur: reading comment and private zone: %w", wrapEOF(err))
+		return nil, fmt.Errorf("sur: reading comment and private zone: %w", geometry.UnexpectedEOF(err))
 	}
 	size := h.cols * h.rows * h.bits / 8
 	var raw []byte
@@ -287,7 +279,7 @@ func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
 func readCompressed(r io.Reader, size int) ([]byte, error) {
 	var b [8]byte
 	if _, err := io.ReadFull(r, b[:4]); err != nil {
-		return nil, fmt.Errorf("sur: reading stream count: %w", wrapEOF(err))
+		return nil, fmt.Errorf("sur: reading stream count: %w", geometry.UnexpectedEOF(err))
 	}
 	le := binary.LittleEndian
 	n := le.Uint32(b[:4])
@@ -299,7 +291,7 @@ func readCompressed(r io.Reader, size int) ([]byte, error) {
 	var total int64
 	for i := range streams {
 		if _, err := io.ReadFull(r, b[:]); err != nil {
-			return nil, fmt.Errorf("sur: reading stream directory: %w", wrapEOF(err))
+			return nil, fmt.Errorf("sur: reading stream directory: %w", geometry.UnexpectedEOF(err))
 		}
 		streams[i] = stream{int64(le.Uint32(b[:4])), int64(le.Uint32(b[4:]))}
 		total += streams[i].raw
@@ -327,7 +319,7 @@ func readCompressed(r io.Reader, size int) ([]byte, error) {
 		}
 		if lr.N > 0 {
 			if _, err := io.CopyN(io.Discard, lr, lr.N); err != nil {
-				return nil, fmt.Errorf("sur: reading stream %d: %w", i, wrapEOF(err))
+				return nil, fmt.Errorf("sur: reading stream %d: %w", i, geometry.UnexpectedEOF(err))
 			}
 		}
 		if len(streams) == 1 {

@@ -399,7 +399,7 @@ func (a *archive) openEntry(f *zip.File, want int64, what string) (io.ReadCloser
 func (a *archive) open(f *zip.File, what string) (io.ReadCloser, error) {
 	off, err := f.DataOffset()
 	if err != nil {
-		return nil, fmt.Errorf("x3p: %w: %s %s: %w", geometry.FormatError("damaged zip member"), what, f.Name, wrapEOF(err))
+		return nil, fmt.Errorf("x3p: %w: %s %s: %w", geometry.FormatError("damaged zip member"), what, f.Name, geometry.UnexpectedEOF(err))
 	}
 	comp, full := f.CompressedSize64, f.UncompressedSize64
 	if off < 0 || comp > uint64(a.size) || uint64(off) > uint64(a.size)-comp {
@@ -420,7 +420,7 @@ func (a *archive) open(f *zip.File, what string) (io.ReadCloser, error) {
 		if errors.Is(err, zip.ErrAlgorithm) {
 			return nil, unsupportedErr("%s %s: zip compression method %d", what, f.Name, f.Method)
 		}
-		return nil, fmt.Errorf("x3p: opening %s %s: %w", what, f.Name, wrapEOF(err))
+		return nil, fmt.Errorf("x3p: opening %s %s: %w", what, f.Name, geometry.UnexpectedEOF(err))
 	}
 	return rc, nil
 }
@@ -460,15 +460,7 @@ func memberErr(f *zip.File, what string, err error) error {
 	case errors.As(err, &ce), errors.Is(err, zip.ErrFormat):
 		return fmt.Errorf("x3p: %w: %s: %w", geometry.FormatError("damaged zip member"), member, err)
 	}
-	return fmt.Errorf("x3p: reading %s: %w", member, wrapEOF(err))
-}
-
-// wrapEOF turns io.EOF met before the expected end into io.ErrUnexpectedEOF.
-func wrapEOF(err error) error {
-	if err == io.EOF {
-		return io.ErrUnexpectedEOF
-	}
-	return err
+	return fmt.Errorf("x3p: reading %s: %w", member, geometry.UnexpectedEOF(err))
 }
 
 // readAll reads member f of n bytes through a limit.
