@@ -250,20 +250,15 @@ func buildFields() []field {
 		name string
 		t    reflect.Type
 	}{{"ferrule", reflect.TypeOf(Surface{})}, {"summary", reflect.TypeOf(Summary{})}, {"fibers", reflect.TypeOf(Fiber{})}} {
-		for i := 0; i < sec.t.NumField(); i++ {
-			f := sec.t.Field(i)
-			key := strings.Split(f.Tag.Get("json"), ",")[0]
-			if key == "" || key == "-" {
+		for _, c := range Columns(sec.t) {
+			if c.Type != reflect.TypeOf(Num(0)) && c.Type.Kind() != reflect.Int {
 				continue
 			}
-			if f.Type != reflect.TypeOf(Num(0)) && f.Type.Kind() != reflect.Int {
+			if c.Key == "index" || c.Key == "row" || c.Key == "col" {
 				continue
 			}
-			if key == "index" || key == "row" || key == "col" {
-				continue
-			}
-			fs = append(fs, field{section: sec.name, key: key, index: f.Index})
-			count[key]++
+			fs = append(fs, field{section: sec.name, key: c.Key, index: c.Index})
+			count[c.Key]++
 		}
 	}
 	for i := range fs {

@@ -25,16 +25,12 @@ var (
 	fiberKeys   = jsonFields(reflect.TypeOf(ferrule.Fiber{}))
 )
 
-// jsonFields lists the exported fields of t that are written to JSON.
+// jsonFields lists the fields of t that are written to JSON (the report's
+// one schema walk, ferrule.Columns).
 func jsonFields(t reflect.Type) []structField {
 	var fs []structField
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		key := strings.Split(f.Tag.Get("json"), ",")[0]
-		if !f.IsExported() || key == "-" || key == "" {
-			continue
-		}
-		fs = append(fs, structField{key: key, index: f.Index})
+	for _, c := range ferrule.Columns(t) {
+		fs = append(fs, structField{key: c.Key, index: c.Index})
 	}
 	return fs
 }

@@ -17,22 +17,20 @@ type field struct {
 	Int   bool
 }
 
-// fieldsOf lists the Num and int fields of the struct v by JSON key.
+// fieldsOf lists the numbers of the report struct v by JSON key (the
+// report's one schema walk, ferrule.Columns).
 func fieldsOf(v any) []field {
 	rv := reflect.ValueOf(v)
-	rt := rv.Type()
 	var out []field
-	for i := range rt.NumField() {
-		key := strings.Split(rt.Field(i).Tag.Get("json"), ",")[0]
-		if key == "" || key == "-" {
+	for _, c := range ferrule.Columns(rv.Type()) {
+		if !c.Number() {
 			continue
 		}
-		fv := rv.Field(i)
-		switch {
-		case fv.Type() == reflect.TypeOf(ferrule.Num(0)) || fv.Kind() == reflect.Float64:
-			out = append(out, field{Key: key, Value: fv.Float()})
-		case fv.Kind() == reflect.Int:
-			out = append(out, field{Key: key, Value: float64(fv.Int()), Int: true})
+		fv := rv.FieldByIndex(c.Index)
+		if fv.Kind() == reflect.Int {
+			out = append(out, field{Key: c.Key, Value: float64(fv.Int()), Int: true})
+		} else {
+			out = append(out, field{Key: c.Key, Value: fv.Float()})
 		}
 	}
 	return out
