@@ -1,6 +1,8 @@
 package ferrule
 
 import (
+	"encoding/json"
+	"math"
 	"reflect"
 	"strings"
 	"sync"
@@ -41,4 +43,30 @@ func Columns(t reflect.Type) []Column {
 	}
 	columnCache.Store(t, cs)
 	return cs
+}
+
+// UnmarshalJSON reads a row, with the numbers the JSON lacks (a report
+// written before they existed) NaN rather than 0.
+func (r *Row) UnmarshalJSON(b []byte) error {
+	type plain Row
+	return unmarshalNaN(b, (*plain)(r))
+}
+
+// UnmarshalJSON reads a fiber, with the numbers the JSON lacks NaN rather
+// than 0.
+func (f *Fiber) UnmarshalJSON(b []byte) error {
+	type plain Fiber
+	return unmarshalNaN(b, (*plain)(f))
+}
+
+// unmarshalNaN sets every Num field of the struct v points to to NaN, then
+// decodes b into it.
+func unmarshalNaN(b []byte, v any) error {
+	rv := reflect.ValueOf(v).Elem()
+	for _, c := range Columns(rv.Type()) {
+		if c.Type == reflect.TypeOf(Num(0)) {
+			rv.FieldByIndex(c.Index).SetFloat(math.NaN())
+		}
+	}
+	return json.Unmarshal(b, v)
 }

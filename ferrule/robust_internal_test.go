@@ -1,6 +1,7 @@
 package ferrule
 
 import (
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"sort"
@@ -41,4 +42,19 @@ func TestClipLimit(t *testing.T) {
 	// MAD of 1e5 normal draws: relative standard error about 0.4 %.
 	require.InEpsilon(t, clipSigmas*0.003, clipLimit(res, 0), 0.02)
 	require.Equal(t, 1.0, clipLimit([]float64{0, 0, 0}, 1))
+}
+
+// TestUnmarshalMissingNaN: numbers a report's JSON lacks (written before
+// they existed) read as NaN, not 0; those it has are kept.
+func TestUnmarshalMissingNaN(t *testing.T) {
+	var r Row
+	require.NoError(t, json.Unmarshal([]byte(`{"row": 2, "line_slope_nm_per_mm": 1.5}`), &r))
+	require.Equal(t, 2, r.Row)
+	require.Equal(t, Num(1.5), r.LineSlopeNMPerMM)
+	require.True(t, math.IsNaN(float64(r.LineInterceptNM)))
+	var f Fiber
+	require.NoError(t, json.Unmarshal([]byte(`{"index": 3, "height_nm": 2000, "flags": []}`), &f))
+	require.Equal(t, 3, f.Index)
+	require.Equal(t, Num(2000), f.HeightNM)
+	require.True(t, math.IsNaN(float64(f.ApexOffsetUM)))
 }
