@@ -51,6 +51,7 @@ type Analyzer struct {
 	lins       []lin       // their linearised distances
 	helpers    []*Analyzer // buffers of the goroutines that measure fibers beside this one
 	spikeIdx   []int       // isolated spikes of the map
+	spikeIdx2  []int       // those of its second half, found beside them
 	res        []float64   // residuals of one fit
 	scratch    []float64   // their copy for a median
 }

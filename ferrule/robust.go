@@ -2,6 +2,7 @@ package ferrule
 
 import (
 	"math"
+	"runtime"
 
 	"github.com/mtgeo/mtgeo/fit"
 	"github.com/mtgeo/mtgeo/geometry"
@@ -29,10 +30,42 @@ const maxSpikeFraction = 0.02
 // pixels must already be NaN. ok is false, and no index returned, when
 // more than maxSpikeFraction of the valid pixels are spikes.
 func (a *Analyzer) findSpikes(m *geometry.HeightMap, valid int) (idx []int, ok bool) {
-	out := a.spikeIdx[:0]
 	limit := int(maxSpikeFraction * float64(valid))
+	r0, r1 := m.Rect.Min.Y+1, m.Rect.Max.Y-1
+	// Two halves of the rows on two processors when they are idle: each
+	// reads its rows and their neighbours and writes a list of its own.
+	if r1-r0 < 64 || runtime.GOMAXPROCS(0) < 2 || running.Load() > 1 {
+		out, ok := spikesIn(m, r0, r1, limit, a.spikeIdx[:0])
+		a.spikeIdx = out[:0]
+		if !ok {
+			return nil, false
+		}
+		return out, true
+	}
+	mid := (r0 + r1) / 2
+	var second []int
+	var secondOK bool
+	done := make(chan struct{})
+	go func() {
+		second, secondOK = spikesIn(m, mid, r1, limit, a.spikeIdx2[:0])
+		close(done)
+	}()
+	first, firstOK := spikesIn(m, r0, mid, limit, a.spikeIdx[:0])
+	<-done
+	a.spikeIdx2 = second[:0]
+	out := append(first, second...)
+	a.spikeIdx = out[:0]
+	if !firstOK || !secondOK || len(out) > limit {
+		return nil, false
+	}
+	return out, true
+}
+
+// spikesIn appends to out the isolated spikes (see findSpikes) of rows
+// r0 ≤ r < r1 of m; ok is false once there are more than limit.
+func spikesIn(m *geometry.HeightMap, r0, r1, limit int, out []int) ([]int, bool) {
 	w := m.Rect.Dx()
-	for r := m.Rect.Min.Y + 1; r < m.Rect.Max.Y-1; r++ {
+	for r := r0; r < r1; r++ {
 		up, row, down := m.Row(r-1), m.Row(r), m.Row(r+1)
 		for c := 1; c < len(row)-1; c++ {
 			z := row[c]
@@ -55,14 +88,12 @@ func (a *Analyzer) findSpikes(m *geometry.HeightMap, valid int) (idx []int, ok b
 			}
 			if n >= 3 && (z > hi+spikeUM || z < lo-spikeUM) {
 				if len(out) >= limit {
-					a.spikeIdx = out[:0]
-					return nil, false
+					return out, false
 				}
 				out = append(out, (r-m.Rect.Min.Y)*w+c)
 			}
 		}
 	}
-	a.spikeIdx = out
 	return out, true
 }
 
