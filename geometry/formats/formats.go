@@ -8,6 +8,7 @@
 package formats
 
 import (
+	_ "github.com/mtgeo/mtgeo/geometry/al3d"     // Alicona Imaging .al3d
 	_ "github.com/mtgeo/mtgeo/geometry/datx"     // Zygo Mx .datx (HDF5)
 	_ "github.com/mtgeo/mtgeo/geometry/gsf"      // Gwyddion Simple Field .gsf
 	_ "github.com/mtgeo/mtgeo/geometry/gwy"      // Gwyddion native .gwy
