@@ -119,6 +119,9 @@ func (a *Analyzer) analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 	if valid < 1000 {
 		return nil, fmt.Errorf("%w: %d of %d", ErrNoData, valid, total)
 	}
+	if err := plausible(m, opts); err != nil {
+		return nil, err
+	}
 	// Infinite heights and isolated spikes are invalid pixels: they are
 	// cleared in a compact copy (the caller's map is never changed), made
 	// only when there is something to clear.
@@ -150,10 +153,6 @@ func (a *Analyzer) analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 	}
 	if !spikesOK {
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("more than %.0f %% of the valid pixels stand out from all their neighbours by over %g µm: a surface too rough or noisy to measure reliably; they were kept", 100*maxSpikeFraction, spikeUM))
-	}
-
-	if err := plausible(m, opts); err != nil {
-		return nil, err
 	}
 
 	// Frame and holes.

@@ -195,6 +195,11 @@ func brokenError(rms float64) *fiberError {
 	return &fiberError{"broken", fmt.Sprintf("tip surface too rough for a polished fiber end (fit RMS %.0f nm): broken, chipped or dirty", rms*nmPerUM)}
 }
 
+// setFit records the quality of the tip fit t in the fiber.
+func (f *Fiber) setFit(t *tip) {
+	f.ValidFraction, f.FitPoints, f.FitRMSNM, f.Outliers = Num(t.valid), t.points, Num(t.rms*nmPerUM), t.outliers
+}
+
 // fail marks the fiber unmeasured: a flag, the reason, and no geometry
 // (the valid fraction and fit RMS, which were measured, stay).
 func (f *Fiber) fail(e *fiberError) Fiber {
@@ -286,7 +291,7 @@ func (an *analysis) measureFiber(index int, wide *float64) Fiber {
 		return f.fail(&fiberError{"off_map", "the fiber's nominal position lies outside the map"})
 	}
 	t, ferr := an.fitTip(nom)
-	f.ValidFraction, f.FitPoints, f.FitRMSNM = Num(t.valid), t.points, Num(t.rms*nmPerUM)
+	f.setFit(&t)
 	if t.offMap {
 		f.Flags = append(f.Flags, "partly_off_map")
 	}
@@ -294,7 +299,7 @@ func (an *analysis) measureFiber(index int, wide *float64) Fiber {
 		return f.fail(ferr)
 	}
 	centre, method, ferr := an.fiberCentre(nom, &t)
-	f.ValidFraction, f.FitPoints, f.FitRMSNM, f.Outliers = Num(t.valid), t.points, Num(t.rms*nmPerUM), t.outliers
+	f.setFit(&t) // the tip refitted around the centre
 	if ferr != nil {
 		return f.fail(ferr)
 	}
@@ -315,16 +320,12 @@ func (an *analysis) measureFiber(index int, wide *float64) Fiber {
 		f.XUM, f.YUM = Num(centre.X), Num(centre.Y)
 		f.DXUM, f.DYUM = Num(centre.X-nom.X), Num(centre.Y-nom.Y)
 	}
-	if t.flat {
+	f.RadiusMM = an.tipRadius(&t)
+	if !f.RadiusMM.Valid() {
 		f.Flags = append(f.Flags, "flat_tip")
-	} else {
-		f.RadiusMM = an.tipRadius(&t)
-		if !f.RadiusMM.Valid() {
-			f.Flags = append(f.Flags, "flat_tip")
-		}
-		if method == CentreEdge {
-			f.ApexOffsetUM = Num(apexOffset(&t, centre))
-		}
+	}
+	if !t.flat && method == CentreEdge {
+		f.ApexOffsetUM = Num(apexOffset(&t, centre))
 	}
 	if t.rms*nmPerUM > highResidualNM {
 		f.Flags = append(f.Flags, "high_residual")

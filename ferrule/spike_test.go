@@ -52,16 +52,7 @@ func TestSpikes(t *testing.T) {
 			require.NoError(t, err)
 			rep, err := ferrule.Analyze(spike(m, 0.001, 5, 1), opts)
 			require.NoError(t, err)
-			require.InDelta(t, float64(clean.Ferrule.XAngleDeg), float64(rep.Ferrule.XAngleDeg), tolAngleDeg)
-			require.InDelta(t, float64(clean.Ferrule.YAngleDeg), float64(rep.Ferrule.YAngleDeg), tolAngleDeg)
-			for i, c := range clean.Fibers {
-				f := rep.Fibers[i]
-				require.True(t, f.Measured(), "fiber %d: %s", c.Index, f.Error)
-				require.InDelta(t, float64(c.HeightNM), float64(f.HeightNM), tolHeightNM, "fiber %d height", c.Index)
-				require.InDelta(t, float64(c.ApexHeightNM), float64(f.ApexHeightNM), tolHeightNM, "fiber %d apex height", c.Index)
-				require.InDelta(t, float64(c.CoreDipNM), float64(f.CoreDipNM), tolHeightNM, "fiber %d core dip", c.Index)
-				require.Less(t, math.Hypot(float64(c.XUM-f.XUM), float64(c.YUM-f.YUM)), tolCentreUM, "fiber %d centre", c.Index)
-			}
+			requireAsClean(t, clean, rep, true)
 		})
 	}
 }
@@ -89,11 +80,26 @@ func TestSpikeClusters(t *testing.T) {
 	rep, err := ferrule.Analyze(s, ferrule.Options{})
 	require.NoError(t, err)
 	require.Positive(t, rep.Ferrule.Outliers)
+	// Specks on a tip are there, so the disc mean and core dip may see
+	// them: only the fitted tip and the centre must not.
+	requireAsClean(t, clean, rep, false)
+}
+
+// requireAsClean checks rep against clean, the report of the same map
+// without spikes: angles within 0.002°, every fiber measured, apex heights
+// within 3 nm and centres within 0.5 µm, and with discs the averaged
+// height and the core dip within 3 nm too.
+func requireAsClean(t *testing.T, clean, rep *ferrule.Report, discs bool) {
+	t.Helper()
 	require.InDelta(t, float64(clean.Ferrule.XAngleDeg), float64(rep.Ferrule.XAngleDeg), tolAngleDeg)
 	require.InDelta(t, float64(clean.Ferrule.YAngleDeg), float64(rep.Ferrule.YAngleDeg), tolAngleDeg)
 	for i, c := range clean.Fibers {
 		f := rep.Fibers[i]
 		require.True(t, f.Measured(), "fiber %d: %s", c.Index, f.Error)
+		if discs {
+			require.InDelta(t, float64(c.HeightNM), float64(f.HeightNM), tolHeightNM, "fiber %d height", c.Index)
+			require.InDelta(t, float64(c.CoreDipNM), float64(f.CoreDipNM), tolHeightNM, "fiber %d core dip", c.Index)
+		}
 		require.InDelta(t, float64(c.ApexHeightNM), float64(f.ApexHeightNM), tolHeightNM, "fiber %d apex height", c.Index)
 		require.Less(t, math.Hypot(float64(c.XUM-f.XUM), float64(c.YUM-f.YUM)), tolCentreUM, "fiber %d centre", c.Index)
 	}

@@ -27,7 +27,6 @@ func TestSweep(t *testing.T) {
 	if *sweep == 0 {
 		t.Skip("run with -sweep N")
 	}
-	layouts := []string{"MT-12", "MT-16", "MT-24", "MT-32", "MT-48", "MT-64", "MT-72"}
 	var w worstCase
 	var n, dipOut int
 	var ss [5]float64 // height, apex, dip, radius (relative), centre

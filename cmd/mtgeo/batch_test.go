@@ -305,7 +305,7 @@ func testBatchAccounts(t *testing.T, src string) {
 	entries["run1"] = "output folder"
 	out2 := filepath.Join(lot, "run2")
 	for range 2 {
-		code, stdout, stderr = runBatchTest("--spec", "iec-style-pc-16", "--out", out2, lot)
+		code, _, stderr = runBatchTest("--spec", "iec-style-pc-16", "--out", out2, lot)
 		require.Equal(t, exitError, code, stderr)
 		require.Equal(t, wantRows, rows(out2))
 		require.Equal(t, entries, readSkipped(t, out2, lot))

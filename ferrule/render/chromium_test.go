@@ -64,19 +64,6 @@ func screenshot(t *testing.T, bin, file string, w, h int) (image.Image, []string
 	return img, console
 }
 
-func itoa(i int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + fmtInt(i)) }
-
-func fmtInt(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; i > 0; i /= 10 {
-		b = append([]byte{byte('0' + i%10)}, b...)
-	}
-	return string(b)
-}
-
 // greyStats returns the standard deviation of the grey levels of img and
 // the fraction of its pixels within tol levels of c.
 func greyStats(img image.Image, c color.NRGBA, tol int) (sd, frac float64) {

@@ -87,14 +87,14 @@ func readHeader(r io.Reader) (*header, error) {
 	if !bytes.Equal(head[:len(Magic)], []byte(Magic)) {
 		return nil, formatErr("no AL3D signature")
 	}
-	key, value, err := parseTag(head[len(Magic):], 0)
+	key, _, err := parseTag(head[len(Magic):], 0)
 	if err != nil {
 		return nil, err
 	}
 	if key != "Version" {
 		return nil, formatErr("first tag is %q, not Version", key)
 	}
-	key, value, err = parseTag(head[len(Magic)+tagSize:], 1)
+	key, value, err := parseTag(head[len(Magic)+tagSize:], 1)
 	if err != nil {
 		return nil, err
 	}

@@ -5,8 +5,6 @@ import (
 	"flag"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -232,15 +230,7 @@ func TestGwyddionLive(t *testing.T) {
 // 2.62's reading of every pixel to 1e-6 nm (the GwyddionLive comparison,
 // run when gwyddion is installed).
 func TestRealFile(t *testing.T) {
-	dir := os.Getenv("MTGEO_REAL_SAMPLES")
-	if dir == "" {
-		t.Skip("set MTGEO_REAL_SAMPLES to a folder holding al3d-1.al3d")
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "al3d-1.al3d"))
-	if os.IsNotExist(err) {
-		t.Skip("al3d-1.al3d not in " + dir)
-	}
-	require.NoError(t, err)
+	b := decodetest.RealSample(t, "al3d-1.al3d")
 	m, err := Decode(bytes.NewReader(b), nil)
 	require.NoError(t, err)
 	require.Equal(t, 200, m.Cols())

@@ -1,10 +1,10 @@
 package metropro
 
 import (
-	"os"
-	"path/filepath"
+	"bytes"
 	"testing"
 
+	"github.com/mtgeo/mtgeo/geometry/internal/decodetest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -25,10 +25,6 @@ import (
 //     removal, which leave this file's valid pixels unchanged); Gwyddion
 //     2.62: 425×432, 117.92420264 µm pixels, 47241 masked pixels.
 func TestRealSamples(t *testing.T) {
-	dir := os.Getenv("MTGEO_REAL_SAMPLES")
-	if dir == "" {
-		t.Skip("set MTGEO_REAL_SAMPLES to a folder holding metropro-1.dat, valid_zygo_dat_file.dat")
-	}
 	for _, tc := range []struct {
 		file                  string
 		cols, rows            int
@@ -44,13 +40,7 @@ func TestRealSamples(t *testing.T) {
 			-0.3307 + 0.08018144, 0.08018144, 0, 0.044591, 1e-5, 5e-5, 1e-4},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			f, err := os.Open(filepath.Join(dir, tc.file))
-			if os.IsNotExist(err) {
-				t.Skipf("%s not in %s", tc.file, dir)
-			}
-			require.NoError(t, err)
-			defer f.Close()
-			m, err := Decode(f, nil)
+			m, err := Decode(bytes.NewReader(decodetest.RealSample(t, tc.file)), nil)
 			require.NoError(t, err)
 			require.Empty(t, m.Warnings)
 			require.Equal(t, tc.cols, m.Cols())

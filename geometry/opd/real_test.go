@@ -1,10 +1,10 @@
 package opd
 
 import (
-	"os"
-	"path/filepath"
+	"bytes"
 	"testing"
 
+	"github.com/mtgeo/mtgeo/geometry/internal/decodetest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -20,10 +20,6 @@ import (
 //     mm.
 //   - test_1.opd, test_2.opd: surfalize tests/test_files (GPL-3).
 func TestRealSamples(t *testing.T) {
-	dir := os.Getenv("MTGEO_REAL_SAMPLES")
-	if dir == "" {
-		t.Skip("set MTGEO_REAL_SAMPLES to a folder holding opd-1.opd, test_1.opd, test_2.opd")
-	}
 	for _, tc := range []struct {
 		file                string
 		cols, rows          int
@@ -39,13 +35,7 @@ func TestRealSamples(t *testing.T) {
 			-5.21336048879837, 4.440081466395112, 0.000007480484569057534, 1.1646875508855496},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			f, err := os.Open(filepath.Join(dir, tc.file))
-			if os.IsNotExist(err) {
-				t.Skipf("%s not in %s", tc.file, dir)
-			}
-			require.NoError(t, err)
-			defer f.Close()
-			m, err := Decode(f, nil)
+			m, err := Decode(bytes.NewReader(decodetest.RealSample(t, tc.file)), nil)
 			require.NoError(t, err)
 			require.Empty(t, m.Warnings)
 			require.Equal(t, tc.cols, m.Cols())

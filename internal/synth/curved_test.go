@@ -25,6 +25,9 @@ func meanCapNumeric(h, r, e, dip, rc, a float64, profile string, n int) float64 
 			}
 			q := (x-e)*(x-e) + y*y
 			z := h - (r - math.Sqrt(r*r-q))
+			if math.IsInf(r, 1) {
+				z = h // a flat tip
+			}
 			if rho2 <= rc*rc {
 				if profile == DipParabolic {
 					z -= dip * (1 - rho2/(rc*rc))

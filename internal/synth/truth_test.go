@@ -15,29 +15,7 @@ import (
 // over the disc's bounding box, keeping the cells whose centre lies in the
 // disc, dividing by their count.
 func meanHeightNumeric(h, r, dip, rc, a float64, n int) float64 {
-	step := 2 * a / float64(n)
-	var sum float64
-	var k int
-	for i := range n {
-		x := -a + (float64(i)+0.5)*step
-		for j := range n {
-			y := -a + (float64(j)+0.5)*step
-			rho2 := x*x + y*y
-			if rho2 > a*a {
-				continue
-			}
-			z := h - (r - math.Sqrt(r*r-rho2))
-			if math.IsInf(r, 1) {
-				z = h
-			}
-			if rho2 <= rc*rc {
-				z -= dip
-			}
-			sum += z
-			k++
-		}
-	}
-	return sum / float64(k)
+	return meanCapNumeric(h, r, 0, dip, rc, a, DipStep, n)
 }
 
 func TestMeanHeight(t *testing.T) {

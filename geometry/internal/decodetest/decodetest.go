@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -102,4 +104,21 @@ func Patch(b []byte, off int, v ...byte) []byte {
 	c := append([]byte(nil), b...)
 	copy(c[off:], v)
 	return c
+}
+
+// RealSample returns the bytes of a real file too large to commit, from the
+// folder $MTGEO_REAL_SAMPLES, and skips the test where that is not set or
+// the file is not in it.
+func RealSample(t testing.TB, name string) []byte {
+	t.Helper()
+	dir := os.Getenv("MTGEO_REAL_SAMPLES")
+	if dir == "" {
+		t.Skipf("set MTGEO_REAL_SAMPLES to a folder holding %s", name)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if os.IsNotExist(err) {
+		t.Skipf("%s not in %s", name, dir)
+	}
+	require.NoError(t, err)
+	return b
 }
