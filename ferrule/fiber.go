@@ -207,6 +207,7 @@ func (f *Fiber) fail(e *fiberError) Fiber {
 	f.Error = e.msg
 	f.XUM, f.YUM, f.DXUM, f.DYUM, f.ApexOffsetUM = nan, nan, nan, nan, nan
 	f.HeightNM, f.ApexHeightNM, f.RadiusMM, f.CoreDipNM = nan, nan, nan, nan
+	f.UHeightNM, f.UApexHeightNM, f.URadiusMM, f.UCoreDipNM, f.UPositionUM, f.ILIdealDB = nan, nan, nan, nan, nan, nan
 	f.CorePixels = 0
 	f.CentreMethod = ""
 	return *f
@@ -286,7 +287,8 @@ func (an *analysis) measureFiber(index int, wide *float64) Fiber {
 	nom, row, col := an.layout.Nominal(index)
 	f := Fiber{Index: index, Row: row, Col: col,
 		XUM: nan, YUM: nan, DXUM: nan, DYUM: nan, ApexOffsetUM: nan, HeightNM: nan, ApexHeightNM: nan,
-		RadiusMM: nan, CoreDipNM: nan, FitRMSNM: nan, ValidFraction: nan, Flags: []string{}}
+		RadiusMM: nan, CoreDipNM: nan, FitRMSNM: nan, ValidFraction: nan,
+		UHeightNM: nan, UApexHeightNM: nan, URadiusMM: nan, UCoreDipNM: nan, UPositionUM: nan, ILIdealDB: nan, Flags: []string{}}
 	if pc, pr := an.m.MapToPixel(an.frame.ToMap(nom)); !(image.Point{X: int(math.Round(pc)), Y: int(math.Round(pr))}.In(an.m.Rect)) {
 		return f.fail(&fiberError{"off_map", "the fiber's nominal position lies outside the map"})
 	}

@@ -2,9 +2,12 @@ package ferrule
 
 // Grade is the verdict of a spec profile on a report (SPEC §7, §8).
 type Grade struct {
-	Profile string  `json:"profile"`
-	Pass    bool    `json:"pass"`
-	Checks  []Check `json:"checks"`
+	Profile string `json:"profile"`
+	Pass    bool   `json:"pass"`
+	// Marginal is true when no check failed but one was marginal (a
+	// guard-banded grade, SPEC §11): then Pass is false.
+	Marginal bool    `json:"marginal"`
+	Checks   []Check `json:"checks"`
 }
 
 // Check is one limit applied to one value. Fiber is the fiber index for a
@@ -17,5 +20,8 @@ type Check struct {
 	Max    Num    `json:"max"`
 	Margin Num    `json:"margin"`
 	Pass   bool   `json:"pass"`
-	Reason string `json:"reason,omitempty"`
+	// Marginal is true when the value lies within the guard band (k·u) of
+	// a limit: neither passed nor failed (Pass is false).
+	Marginal bool   `json:"marginal"`
+	Reason   string `json:"reason,omitempty"`
 }

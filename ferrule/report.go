@@ -105,6 +105,10 @@ type Surface struct {
 	YAngleDeg Num `json:"y_angle_deg"`
 	XRadiusMM Num `json:"x_radius_mm"` // null when flat
 	YRadiusMM Num `json:"y_radius_mm"` // null when flat
+	// UXAngleDeg and UYAngleDeg are the standard uncertainties of the
+	// angles (SPEC §11).
+	UXAngleDeg Num `json:"u_x_angle_deg"`
+	UYAngleDeg Num `json:"u_y_angle_deg"`
 	// FitRMSNM is the RMS residual of the reference plane.
 	FitRMSNM Num `json:"fit_rms_nm"`
 	// QuadricFitRMSNM is the RMS residual of the quadric.
@@ -139,9 +143,20 @@ type Fiber struct {
 	FitRMSNM     Num `json:"fit_rms_nm"`
 	FitPoints    int `json:"fit_points"`
 	// Outliers is how many valid annulus pixels the robust tip fit left out.
-	Outliers      int      `json:"outliers"`
-	ValidFraction Num      `json:"valid_fraction"`
-	Flags         []string `json:"flags"`
+	Outliers      int `json:"outliers"`
+	ValidFraction Num `json:"valid_fraction"`
+	// Standard uncertainties (SPEC §11) of height_nm, apex_height_nm,
+	// radius_mm and core_dip_nm, and of each centre coordinate (x and y
+	// alike) from the centre fit alone.
+	UHeightNM     Num `json:"u_height_nm"`
+	UApexHeightNM Num `json:"u_apex_height_nm"`
+	URadiusMM     Num `json:"u_radius_mm"`
+	UCoreDipNM    Num `json:"u_core_dip_nm"`
+	UPositionUM   Num `json:"u_position_um"`
+	// ILIdealDB is the insertion loss against an ideal mate from the
+	// position error (SPEC §10), dB.
+	ILIdealDB Num      `json:"il_ideal_db"`
+	Flags     []string `json:"flags"`
 	// Error says why the fiber could not be measured; empty when measured.
 	Error string `json:"error,omitempty"`
 }
@@ -174,6 +189,9 @@ type Summary struct {
 	MinHeightNM            Num `json:"min_height_nm"`
 	MaxHeightNM            Num `json:"max_height_nm"`
 	MaxPositionErrorUM     Num `json:"max_position_error_um"`
+	// The worst and mean insertion loss against an ideal mate (SPEC §10).
+	MaxILIdealDB  Num `json:"max_il_ideal_db"`
+	MeanILIdealDB Num `json:"mean_il_ideal_db"`
 	// Array shift and rotation: the rigid least-squares fit of the measured
 	// fiber centres to the nominal grid, relative to the hole axis.
 	ArrayDXUM        Num `json:"array_dx_um"`

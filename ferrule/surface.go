@@ -219,6 +219,8 @@ func (an *analysis) setSurface(plane fit.Plane, quad fit.Quadric, rep *Report) {
 		YAngleDeg:       Num(math.Atan(pf.C)/degree + an.fixture),
 		XRadiusMM:       an.radiusMM(-1 / (2 * qf.D)),
 		YRadiusMM:       an.radiusMM(-1 / (2 * qf.E)),
+		UXAngleDeg:      nan,
+		UYAngleDeg:      nan,
 		FitRMSNM:        Num(plane.RMS * nmPerUM),
 		QuadricFitRMSNM: Num(quad.RMS * nmPerUM),
 		FitPoints:       plane.N,
