@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"reflect"
-	"sort"
 	"strings"
 )
 
@@ -29,6 +27,10 @@ type Profile struct {
 	Polish          string   `json:"polish,omitempty"`
 	AngleConvention string   `json:"angle_convention,omitempty"`
 	Layouts         []string `json:"layouts,omitempty"`
+	// GuardBand is the guard-band factor k of SPEC §11: a check whose value
+	// lies within k standard uncertainties of a limit, on either side, is
+	// marginal (neither passed nor failed). 0 grades without a guard band.
+	GuardBand float64 `json:"guard_band,omitempty"`
 	// Limits in the order the profile lists them.
 	Limits []Limit `json:"-"`
 }
@@ -114,7 +116,7 @@ func ParseProfile(b []byte) (*Profile, error) {
 		return nil, fmt.Errorf("ferrule: profile %s has no limits", p.Name)
 	}
 	for i, l := range p.Limits {
-		f, err := lookupField(l.Field)
+		f, err := LookupField(l.Field)
 		if err != nil {
 			return nil, fmt.Errorf("ferrule: profile %s: %w", p.Name, err)
 		}
@@ -124,7 +126,7 @@ func ParseProfile(b []byte) (*Profile, error) {
 		if l.Min != nil && l.Max != nil && *l.Min > *l.Max {
 			return nil, fmt.Errorf("ferrule: profile %s: limit %s has min %g above max %g", p.Name, l.Field, *l.Min, *l.Max)
 		}
-		p.Limits[i].Field = f.name // canonical: bare when unique
+		p.Limits[i].Field = f.Name // canonical: bare when unique
 	}
 	// Layout names are not checked against the built-in ones: users load
 	// their own layouts. Grade rejects a map of another layout.
@@ -209,96 +211,6 @@ func LoadProfile(nameOrPath string) (*Profile, error) {
 	return p, nil
 }
 
-// field is a gradable number of the report.
-type field struct {
-	name    string // as a limit names it: bare when unique, else section.key
-	section string // "ferrule", "summary" or "fibers"
-	key     string // JSON key
-	index   []int  // reflect field index in the section's struct
-}
-
-var gradable = buildFields()
-
-// Field is a number of the report that a profile can limit.
-type Field struct {
-	// Name is how a limit names it: the JSON key, qualified with its
-	// section ("ferrule.fit_rms_nm") where the key is in several.
-	Name string
-	// Section is "ferrule", "summary" or "fibers" (one value per fiber).
-	Section string
-	// Key is the JSON key.
-	Key string
-	// Index is the reflect field index in Surface, Summary or Fiber.
-	Index []int
-}
-
-// Fields returns the gradable fields of the report, in report order.
-func Fields() []Field {
-	out := make([]Field, len(gradable))
-	for i, f := range gradable {
-		out[i] = Field{Name: f.name, Section: f.section, Key: f.key, Index: f.index}
-	}
-	return out
-}
-
-// buildFields lists the Num fields of Surface, Summary and Fiber by their
-// JSON keys; a key found in more than one section must be qualified.
-func buildFields() []field {
-	var fs []field
-	count := map[string]int{}
-	for _, sec := range []struct {
-		name string
-		t    reflect.Type
-	}{{"ferrule", reflect.TypeOf(Surface{})}, {"summary", reflect.TypeOf(Summary{})}, {"fibers", reflect.TypeOf(Fiber{})}} {
-		for _, c := range Columns(sec.t) {
-			if c.Type != reflect.TypeOf(Num(0)) && c.Type.Kind() != reflect.Int {
-				continue
-			}
-			if c.Key == "index" || c.Key == "row" || c.Key == "col" {
-				continue
-			}
-			fs = append(fs, field{section: sec.name, key: c.Key, index: c.Index})
-			count[c.Key]++
-		}
-	}
-	for i := range fs {
-		fs[i].name = fs[i].key
-		if count[fs[i].key] > 1 {
-			fs[i].name = fs[i].section + "." + fs[i].key
-		}
-	}
-	return fs
-}
-
-// lookupField finds the field a limit names: a bare key found in one
-// section only, or section.key ("fibers[]." and "fiber." are accepted for
-// the fibers section).
-func lookupField(name string) (field, error) {
-	n := strings.Replace(strings.Replace(name, "fibers[].", "fibers.", 1), "fiber.", "fibers.", 1)
-	var hits []field
-	for _, f := range gradable {
-		if f.key == n || f.section+"."+f.key == n {
-			hits = append(hits, f)
-		}
-	}
-	switch {
-	case len(hits) == 1:
-		return hits[0], nil
-	case len(hits) > 1:
-		var q []string
-		for _, h := range hits {
-			q = append(q, h.section+"."+h.key)
-		}
-		return field{}, fmt.Errorf("limit %q is ambiguous: use one of %s", name, strings.Join(q, ", "))
-	}
-	var all []string
-	for _, f := range gradable {
-		all = append(all, f.name)
-	}
-	sort.Strings(all)
-	return field{}, fmt.Errorf("limit %q names no report field (fields: %s)", name, strings.Join(all, ", "))
-}
-
 // ErrLayout is returned by Grade when the profile does not apply to the
 // report's layout.
 var ErrLayout = errors.New("ferrule: profile does not apply to this layout")
@@ -307,9 +219,15 @@ var ErrLayout = errors.New("ferrule: profile does not apply to this layout")
 // verdict; it also sets rep.Grade. A per-fiber field gives one check per
 // fiber. An unmeasured value fails its check ("not measured"), except a
 // radius reported as flat (null), which is taken as infinite: it passes a
-// min and fails a max. Every fiber must be measured: the check
-// "measured_fibers" (min = the layout's fiber count) fails otherwise, with
-// the unmeasured fibers' reasons.
+// min and fails a max (Field.Value). Every fiber must be measured: the
+// check "measured_fibers" (min = the layout's fiber count) fails
+// otherwise, with the unmeasured fibers' reasons.
+//
+// With a guard band (GuardBand k > 0), a check whose value lies within k·u
+// of a limit (u its standard uncertainty, SPEC §11), on either side, is
+// marginal: Pass false and Marginal true. The grade is then marginal when
+// no check failed outright, and passes only with no failed or marginal
+// check.
 func (p *Profile) Grade(rep *Report) (*Grade, error) {
 	if len(p.Layouts) > 0 {
 		ok := false
@@ -320,9 +238,14 @@ func (p *Profile) Grade(rep *Report) (*Grade, error) {
 			return nil, fmt.Errorf("%w: profile %s is for %s, the map is %s", ErrLayout, p.Name, strings.Join(p.Layouts, ", "), rep.Layout)
 		}
 	}
-	g := &Grade{Profile: p.Name, Pass: true, Checks: []Check{}}
+	if !(p.GuardBand >= 0) || math.IsInf(p.GuardBand, 0) {
+		return nil, fmt.Errorf("ferrule: profile %s: guard band %g must be a finite factor ≥ 0", p.Name, p.GuardBand)
+	}
+	g := &Grade{Profile: p.Name, Pass: true, GuardBand: p.GuardBand, Checks: []Check{}}
+	failed, marginal := false, false
 	add := func(c Check) {
-		g.Pass = g.Pass && c.Pass
+		failed = failed || (!c.Pass && !c.Marginal)
+		marginal = marginal || c.Marginal
 		g.Checks = append(g.Checks, c)
 	}
 	// Every fiber measured.
@@ -336,44 +259,42 @@ func (p *Profile) Grade(rep *Report) (*Grade, error) {
 	add(Check{Name: "measured_fibers", Value: Num(rep.Summary.MeasuredFibers), Min: Num(n), Max: nan,
 		Margin: Num(float64(rep.Summary.MeasuredFibers) - n), Pass: len(reasons) == 0, Reason: strings.Join(reasons, "; ")})
 	for _, l := range p.Limits {
-		f, _ := lookupField(l.Field)
-		switch f.section {
-		case "ferrule":
-			add(check(l, f, reflect.ValueOf(rep.Ferrule), nil))
-		case "summary":
-			add(check(l, f, reflect.ValueOf(rep.Summary), nil))
-		case "fibers":
-			for i := range rep.Fibers {
-				idx := rep.Fibers[i].Index
-				c := check(l, f, reflect.ValueOf(rep.Fibers[i]), &idx)
-				if !rep.Fibers[i].Measured() {
-					c.Pass, c.Reason = false, "fiber not measured: "+rep.Fibers[i].Error
-				}
-				add(c)
+		f, _ := LookupField(l.Field)
+		if f.Section != "fibers" {
+			add(p.check(l, f, rep, -1))
+			continue
+		}
+		for i := range rep.Fibers {
+			c := p.check(l, f, rep, i)
+			if !rep.Fibers[i].Measured() {
+				c.Pass, c.Marginal, c.Reason = false, false, "fiber not measured: "+rep.Fibers[i].Error
 			}
+			add(c)
 		}
 	}
+	g.Pass = !failed && !marginal
+	g.Marginal = !failed && marginal
 	rep.Grade = g
 	return g, nil
 }
 
-func check(l Limit, f field, v reflect.Value, fiber *int) Check {
-	fv := v.FieldByIndex(f.index)
-	var x float64
-	if fv.Kind() == reflect.Int {
-		x = float64(fv.Int())
-	} else {
-		x = fv.Float()
+// check applies limit l to field f of rep (of fiber rep.Fibers[i] for a
+// fibers field).
+func (p *Profile) check(l Limit, f Field, rep *Report, i int) Check {
+	x := f.Value(rep, i)
+	c := Check{Name: l.Field, Value: Num(x), Min: nan, Max: nan, Margin: nan, Pass: true}
+	if f.Section == "fibers" {
+		idx := rep.Fibers[i].Index
+		c.Fiber = &idx
 	}
-	c := Check{Name: l.Field, Fiber: fiber, Value: Num(x), Min: nan, Max: nan, Margin: nan, Pass: true}
+	if math.IsInf(x, 1) {
+		c.Value = nan // a flat radius is reported as null
+	}
 	if l.Min != nil {
 		c.Min = Num(*l.Min)
 	}
 	if l.Max != nil {
 		c.Max = Num(*l.Max)
-	}
-	if math.IsNaN(x) && IsRadius(f.key) {
-		x = math.Inf(1) // reported flat (FlatRadius: an unmeasured fiber fails its checks apart)
 	}
 	if math.IsNaN(x) {
 		c.Pass, c.Reason = false, "not measured"
@@ -389,5 +310,9 @@ func check(l Limit, f field, v reflect.Value, fiber *int) Check {
 	}
 	c.Margin = Num(margin)
 	c.Pass = margin >= 0
+	if u := f.U(rep, i); p.GuardBand > 0 && u > 0 && math.Abs(margin) <= p.GuardBand*u {
+		c.Pass, c.Marginal = false, true
+		c.Reason = fmt.Sprintf("within %g·u = %.4g of a limit (u = %.4g)", p.GuardBand, p.GuardBand*u, u)
+	}
 	return c
 }

@@ -6,8 +6,10 @@ type Grade struct {
 	Pass    bool   `json:"pass"`
 	// Marginal is true when no check failed but one was marginal (a
 	// guard-banded grade, SPEC §11): then Pass is false.
-	Marginal bool    `json:"marginal"`
-	Checks   []Check `json:"checks"`
+	Marginal bool `json:"marginal"`
+	// GuardBand is the profile's guard-band factor k (0: none).
+	GuardBand float64 `json:"guard_band"`
+	Checks    []Check `json:"checks"`
 }
 
 // Check is one limit applied to one value. Fiber is the fiber index for a

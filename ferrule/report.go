@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"strconv"
-	"strings"
 
 	"github.com/mtgeo/mtgeo/fit"
 )
@@ -200,10 +199,6 @@ type Summary struct {
 	MeasuredFibers   int `json:"measured_fibers"`
 	Fibers           int `json:"fibers"`
 }
-
-// IsRadius reports whether a report key is a radius (x_radius_mm,
-// radius_mm, line_radius_mm, ...): a value null when flat (SPEC §4).
-func IsRadius(key string) bool { return strings.HasSuffix(key, "radius_mm") }
 
 // FlatRadius reports whether a radius r, null in the report, means flat
 // (beyond the flat limit, or a tip too flat for a curvature) rather than

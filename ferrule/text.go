@@ -13,8 +13,11 @@ func WriteText(w io.Writer, rep *Report) error {
 	verdict := ""
 	if rep.Grade != nil {
 		verdict = "  FAIL"
-		if rep.Grade.Pass {
+		switch {
+		case rep.Grade.Pass:
 			verdict = "  PASS"
+		case rep.Grade.Marginal:
+			verdict = "  MARGINAL"
 		}
 		verdict += " (" + rep.Grade.Profile + ")"
 	}
@@ -74,20 +77,32 @@ func WriteText(w io.Writer, rep *Report) error {
 	fmt.Fprintf(&b, "fiber plane X angle %s°; array shift (%s, %s) µm, rotation %s°, max position error %s µm\n",
 		fmtSigned(s.FiberPlaneXAngleDeg, 4), fmtSigned(s.ArrayDXUM, 2), fmtSigned(s.ArrayDYUM, 2), fmtSigned(s.ArrayRotationDeg, 4), fmtNum(s.MaxPositionErrorUM, 2))
 	if rep.Grade != nil {
-		var failed []string
+		var failed, marginal []string
 		for _, c := range rep.Grade.Checks {
-			if !c.Pass {
-				name := c.Name
-				if c.Fiber != nil {
-					name = fmt.Sprintf("%s[fiber %d]", c.Name, *c.Fiber)
-				}
-				failed = append(failed, fmt.Sprintf("%s = %s (limits %s…%s)", name, fmtG(c.Value), fmtG(c.Min), fmtG(c.Max)))
+			if c.Pass {
+				continue
+			}
+			name := c.Name
+			if c.Fiber != nil {
+				name = fmt.Sprintf("%s[fiber %d]", c.Name, *c.Fiber)
+			}
+			line := fmt.Sprintf("%s = %s (limits %s…%s)", name, fmtG(c.Value), fmtG(c.Min), fmtG(c.Max))
+			if c.Marginal {
+				marginal = append(marginal, line)
+			} else {
+				failed = append(failed, line)
 			}
 		}
-		if len(failed) == 0 {
-			fmt.Fprintf(&b, "grade: PASS against %s (%d checks)\n", rep.Grade.Profile, len(rep.Grade.Checks))
-		} else {
+		switch {
+		case len(failed) > 0:
 			fmt.Fprintf(&b, "grade: FAIL against %s: %s\n", rep.Grade.Profile, strings.Join(failed, "; "))
+		case len(marginal) > 0:
+			fmt.Fprintf(&b, "grade: MARGINAL against %s (guard band %g·u): %s\n", rep.Grade.Profile, rep.Grade.GuardBand, strings.Join(marginal, "; "))
+		default:
+			fmt.Fprintf(&b, "grade: PASS against %s (%d checks)\n", rep.Grade.Profile, len(rep.Grade.Checks))
+		}
+		if len(failed) > 0 && len(marginal) > 0 {
+			fmt.Fprintf(&b, "       marginal: %s\n", strings.Join(marginal, "; "))
 		}
 	}
 	b.WriteString("\n")

@@ -26,6 +26,8 @@ type analyzeFlags struct {
 	orient  float64
 	mm      bool
 	regions ferrule.Regions
+	// guardBand is the guard-band factor k (SPEC §11) given to the profile.
+	guardBand float64
 }
 
 func (a *analyzeFlags) register(fs *flag.FlagSet) {
@@ -36,6 +38,7 @@ func (a *analyzeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&a.frame, "frame", "", "ferrule frame given as X,Y,DEG (origin in map µm, rotation of +X in degrees) instead of from the guide holes")
 	fs.BoolVar(&a.mm, "multimode", false, "multimode fibers: 50 µm cores and a 30 µm core exclusion")
 	fs.Float64Var(&a.orient, "orientation", 0, "direction of the ferrule's +X in the map, degrees from +x (0; 90, 180 or 270 for instruments that store maps turned): +X is the hole-to-hole direction nearest to it")
+	fs.Float64Var(&a.guardBand, "guard-band", 0, "grade with a guard band of K standard uncertainties: a check whose value lies within K·u of a limit is marginal, neither pass nor fail (0: none)")
 	fs.Float64Var(&a.flatMM, "flat-radius", 0, "radius in mm above which a radius is reported as flat (null); 0 = 1e5")
 	r := &a.regions
 	fs.Float64Var(&r.FitRadius, "fit-radius", 0, "outer radius of the tip-fit annulus, µm (default 50)")
@@ -96,6 +99,12 @@ func (a *analyzeFlags) config() (batch.Config, error) {
 		return batch.Config{}, err
 	}
 	cfg := batch.Config{Read: a.read.options(), Analysis: opts}
+	if !(a.guardBand >= 0) || math.IsInf(a.guardBand, 0) {
+		return cfg, fmt.Errorf("--guard-band %g must be a finite factor ≥ 0", a.guardBand)
+	}
+	if a.guardBand > 0 && a.spec == "" {
+		return cfg, fmt.Errorf("--guard-band needs a profile to grade with (--spec)")
+	}
 	switch {
 	case a.spec == "":
 	case strings.EqualFold(a.spec, "auto"):
@@ -103,10 +112,22 @@ func (a *analyzeFlags) config() (batch.Config, error) {
 		if a.fixture != 0 {
 			polish = "APC"
 		}
-		cfg.ProfileFor = batch.AutoProfile(polish)
+		auto, k := batch.AutoProfile(polish), a.guardBand
+		cfg.ProfileFor = func(rep *ferrule.Report) (*ferrule.Profile, error) {
+			p, err := auto(rep)
+			if p != nil && k > 0 {
+				c := *p // the limits are shared, never changed
+				c.GuardBand = k
+				p = &c
+			}
+			return p, err
+		}
 	default:
 		if cfg.Profile, err = ferrule.LoadProfile(a.spec); err != nil {
 			return cfg, err
+		}
+		if a.guardBand > 0 {
+			cfg.Profile.GuardBand = a.guardBand
 		}
 	}
 	return cfg, nil

@@ -23,6 +23,17 @@ var (
 	surfaceKeys = jsonFields(reflect.TypeOf(ferrule.Surface{}))
 	summaryKeys = jsonFields(reflect.TypeOf(ferrule.Summary{}))
 	fiberKeys   = jsonFields(reflect.TypeOf(ferrule.Fiber{}))
+	// fiberFields[j] is the registry field of fiberKeys[j], nil for a
+	// column that is not a value (index, flags, ...).
+	fiberFields = func() []*ferrule.Field {
+		out := make([]*ferrule.Field, len(fiberKeys))
+		for j, k := range fiberKeys {
+			if f, ok := ferrule.SectionField("fibers", k.key); ok {
+				out[j] = &f
+			}
+		}
+		return out
+	}()
 )
 
 // jsonFields lists the fields of t that are written to JSON (the report's
@@ -58,14 +69,13 @@ func formatNum(x float64) string {
 // NumPy and Python read infinity.
 const flatCell = "inf"
 
-// radiusCell formats a radius of a surface or fiber: flatCell when it is
-// null because it is flat (ferrule.FlatRadius: measured says the part was
-// measured with a curvature), else as formatNum.
-func radiusCell(r ferrule.Num, measured bool) string {
-	if ferrule.FlatRadius(r, measured) {
+// valueCell formats the value of a report field (ferrule.Field.Value):
+// flatCell for a radius measured flat (+Inf), else as formatNum.
+func valueCell(x float64) string {
+	if math.IsInf(x, 1) {
 		return flatCell
 	}
-	return formatNum(float64(r))
+	return formatNum(x)
 }
 
 // validUTF8 makes, in place, row's cells readable (bytes of a file name
@@ -151,10 +161,8 @@ func buildFerruleColumns() []ferruleColumn {
 			}
 			get, index := sec.get, f.index
 			col := ferruleColumn{name, func(r *Result) string { return cell(get(r.Report).FieldByIndex(index)) }}
-			if sec.name == "ferrule" && ferrule.IsRadius(f.key) && reflect.TypeOf(ferrule.Surface{}).FieldByIndex(index).Type == numType {
-				col.get = func(r *Result) string {
-					return radiusCell(ferrule.Num(get(r.Report).FieldByIndex(index).Float()), r.Report.Ferrule.Fitted())
-				}
+			if fld, ok := ferrule.SectionField(sec.name, f.key); ok {
+				col.get = func(r *Result) string { return valueCell(fld.Value(r.Report, -1)) }
 			}
 			cols = append(cols, col)
 		}
@@ -282,14 +290,12 @@ func (w *CSVWriter) writeFibers(r *Result) {
 		f := &rep.Fibers[i]
 		v := reflect.ValueOf(f).Elem()
 		row := append(w.row[:0], r.File, rep.Layout)
-		measured := f.TipFlat()
-		for _, k := range fiberKeys {
-			fv := v.FieldByIndex(k.index)
-			if ferrule.IsRadius(k.key) && fv.Type() == numType {
-				row = append(row, radiusCell(ferrule.Num(fv.Float()), measured))
+		for j, k := range fiberKeys {
+			if fld := fiberFields[j]; fld != nil && f.Measured() {
+				row = append(row, valueCell(fld.Value(rep, i)))
 				continue
 			}
-			row = append(row, cell(fv))
+			row = append(row, cell(v.FieldByIndex(k.index)))
 		}
 		pass := ""
 		if rep.Grade != nil {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"reflect"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -25,10 +24,13 @@ type Summary struct {
 	// Count.
 	Skipped        int           `json:"skipped"`
 	SkippedReasons []ReasonCount `json:"skipped_reasons"`
-	// Graded, Passed and Failed count the graded reports.
-	Graded int `json:"graded"`
-	Passed int `json:"passed"`
-	Failed int `json:"failed"`
+	// Graded, Passed, Marginal and Failed count the graded reports: a
+	// marginal one (a guard-banded grade with a marginal check and no failed
+	// one, SPEC §11) is neither passed nor failed.
+	Graded   int `json:"graded"`
+	Passed   int `json:"passed"`
+	Marginal int `json:"marginal"`
+	Failed   int `json:"failed"`
 	// Yield is Passed/Count, YieldAnalysed Passed/Analysed; null when
 	// nothing was graded.
 	Yield         ferrule.Num `json:"yield"`
@@ -69,9 +71,11 @@ type Stats struct {
 	// Name is the field as a profile limit names it (SPEC §7).
 	Name string `json:"name"`
 	// Section is "ferrule", "summary" or "fibers" (pooled over fibers).
-	Section string      `json:"section"`
-	N       int         `json:"n"`
-	Mean    ferrule.Num `json:"mean"`
+	Section string `json:"section"`
+	// Unit is the field's unit (ferrule.Unit).
+	Unit string      `json:"unit"`
+	N    int         `json:"n"`
+	Mean ferrule.Num `json:"mean"`
 	// Std is the sample standard deviation (n − 1 in the denominator).
 	Std ferrule.Num `json:"std"`
 	Min ferrule.Num `json:"min"`
@@ -84,22 +88,16 @@ type Stats struct {
 	Cpk ferrule.Num `json:"cpk"`
 }
 
-// param is one gradable field and its running statistics (Welford).
+// param is one report field and its running statistics (Welford).
 type param struct {
-	name, section string
-	index         []int
-	n             int
-	mean, m2      float64
-	min, max      float64
+	ferrule.Field
+	n        int
+	mean, m2 float64
+	min, max float64
 }
 
-func (p *param) add(v reflect.Value) {
-	var x float64
-	if v.Kind() == reflect.Int {
-		x = float64(v.Int())
-	} else {
-		x = v.Float()
-	}
+// add counts the value x, unless it is not measured or flat (infinite).
+func (p *param) add(x float64) {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return
 	}
@@ -129,7 +127,7 @@ func NewSummarizer() *Summarizer {
 	z := &Summarizer{skipped: map[string]int{}, profiles: map[string]bool{}, failures: map[string]*CheckFailures{}}
 	z.s.Layouts = map[string]int{}
 	for _, f := range ferrule.Fields() {
-		z.params = append(z.params, param{name: f.Name, section: f.Section, index: f.Index})
+		z.params = append(z.params, param{Field: f})
 	}
 	return z
 }
@@ -159,14 +157,17 @@ func (z *Summarizer) Add(r Result) {
 	if g := rep.Grade; g != nil {
 		s.Graded++
 		z.profiles[g.Profile] = true
-		if g.Pass {
+		switch {
+		case g.Pass:
 			s.Passed++
-		} else {
+		case g.Marginal:
+			s.Marginal++
+		default:
 			s.Failed++
 		}
 		seen := map[string]bool{}
 		for _, c := range g.Checks {
-			if c.Pass {
+			if c.Pass || c.Marginal {
 				continue
 			}
 			cf := z.failures[c.Name]
@@ -181,20 +182,14 @@ func (z *Summarizer) Add(r Result) {
 			}
 		}
 	}
-	surface, summary := reflect.ValueOf(&rep.Ferrule).Elem(), reflect.ValueOf(&rep.Summary).Elem()
 	for i := range z.params {
 		p := &z.params[i]
-		switch p.section {
-		case "ferrule":
-			p.add(surface.FieldByIndex(p.index))
-		case "summary":
-			p.add(summary.FieldByIndex(p.index))
-		case "fibers":
-			for j := range rep.Fibers {
-				if rep.Fibers[j].Measured() { // an unmeasured fiber has no statistics
-					p.add(reflect.ValueOf(&rep.Fibers[j]).Elem().FieldByIndex(p.index))
-				}
-			}
+		if p.Section != "fibers" {
+			p.add(p.Value(rep, -1))
+			continue
+		}
+		for j := range rep.Fibers { // an unmeasured fiber's values are NaN
+			p.add(p.Value(rep, j))
 		}
 	}
 }
@@ -247,7 +242,7 @@ func (z *Summarizer) Summary(prof *ferrule.Profile) *Summary {
 	})
 	s.Parameters = make([]Stats, len(z.params))
 	for i, p := range z.params {
-		st := Stats{Name: p.name, Section: p.section, N: p.n, Mean: nan, Std: nan, Min: nan, Max: nan, LSL: nan, USL: nan, Cpk: nan}
+		st := Stats{Name: p.Name, Section: p.Section, Unit: p.Unit, N: p.n, Mean: nan, Std: nan, Min: nan, Max: nan, LSL: nan, USL: nan, Cpk: nan}
 		if p.n > 0 {
 			st.Mean, st.Min, st.Max = ferrule.Num(p.mean), ferrule.Num(p.min), ferrule.Num(p.max)
 		}
@@ -256,7 +251,7 @@ func (z *Summarizer) Summary(prof *ferrule.Profile) *Summary {
 		}
 		if prof != nil {
 			for _, l := range prof.Limits {
-				if l.Field != p.name && l.Field != p.section+"."+p.name {
+				if l.Field != p.Name {
 					continue
 				}
 				if l.Min != nil {
@@ -320,7 +315,11 @@ func (s *Summary) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "files     %d\nanalysed  %d\nerrors    %d\n", s.Count, s.Analysed, s.Errors)
 	fmt.Fprintf(&b, "%s\n", skipLine(s.Skipped, s.SkippedReasons))
 	if s.Graded > 0 {
-		fmt.Fprintf(&b, "graded    %d (%s)\npassed    %d\nfailed    %d\n", s.Graded, strings.Join(s.Profiles, ", "), s.Passed, s.Failed)
+		fmt.Fprintf(&b, "graded    %d (%s)\npassed    %d\n", s.Graded, strings.Join(s.Profiles, ", "), s.Passed)
+		if s.Marginal > 0 {
+			fmt.Fprintf(&b, "marginal  %d\n", s.Marginal)
+		}
+		fmt.Fprintf(&b, "failed    %d\n", s.Failed)
 	} else {
 		b.WriteString("graded    0 (no spec profile)\n")
 	}

@@ -151,3 +151,26 @@ func TestSummarize(t *testing.T) {
 	require.Equal(t, 0, s.Count)
 	require.False(t, s.Yield.Valid())
 }
+
+// A marginal grade (guard band, SPEC §11) is counted on its own: neither
+// passed nor failed, and its marginal checks are not failures.
+func TestSummaryMarginal(t *testing.T) {
+	prof, err := ferrule.ParseProfile([]byte(`{"name": "gb", "guard_band": 2, "limits": {"height_nm": {"min": 1000}}}`))
+	require.NoError(t, err)
+	var results []batch.Result
+	for i, h := range []float64{1100, 1004, 900} { // pass, marginal (4 ≤ 2·3 nm), fail
+		rep := &ferrule.Report{Layout: "MT-12", Summary: ferrule.Summary{MeasuredFibers: 1, Fibers: 1}, Fibers: []ferrule.Fiber{
+			{Index: 1, HeightNM: ferrule.Num(h), UHeightNM: 3, Flags: []string{}}}}
+		_, err := prof.Grade(rep)
+		require.NoError(t, err)
+		results = append(results, batch.Result{File: string(rune('a' + i)), Report: rep})
+	}
+	s := batch.Summarize(results, prof)
+	require.Equal(t, 3, s.Graded)
+	require.Equal(t, 1, s.Passed)
+	require.Equal(t, 1, s.Marginal)
+	require.Equal(t, 1, s.Failed)
+	require.Len(t, s.Failures, 1)
+	require.Equal(t, 1, s.Failures[0].Files, "the marginal check is not a failure")
+	require.InDelta(t, 1.0/3, float64(s.Yield), 1e-15)
+}

@@ -291,6 +291,8 @@ func (fm *fiberMarks) Plot(c draw.Canvas, p *plot.Plot) {
 		switch r.verdict[i] {
 		case passed:
 			clr = chartPass
+		case marginal:
+			clr = marginalColour
 		case failed:
 			clr = chartFail
 		}

@@ -54,8 +54,11 @@ var (
 	invalidColour = color.NRGBA{R: 0xa6, G: 0xa6, B: 0xa6, A: 0xff}
 	passColour    = color.NRGBA{R: 0x00, G: 0xe6, B: 0x76, A: 0xff} // bright green
 	failColour    = color.NRGBA{R: 0xff, G: 0x30, B: 0x30, A: 0xff} // red
-	neutralColour = color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xff} // not graded
-	haloColour    = color.NRGBA{A: 0xff}                            // black outline under marks
+	// marginalColour marks a guard-banded check that neither passed nor
+	// failed (SPEC §11), on pictures and charts alike.
+	marginalColour = color.NRGBA{R: 0xf0, G: 0x90, B: 0x00, A: 0xff} // amber
+	neutralColour  = color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xff} // not graded
+	haloColour     = color.NRGBA{A: 0xff}                            // black outline under marks
 	// chart colours (white background)
 	chartPass = color.NRGBA{R: 0x1a, G: 0x80, B: 0x3a, A: 0xff}
 	chartFail = color.NRGBA{R: 0xd0, G: 0x10, B: 0x10, A: 0xff}

@@ -150,9 +150,12 @@ func defaultTitle(rep *ferrule.Report) string {
 	}
 	t += fmt.Sprintf(" · %d/%d fibers measured", rep.Summary.MeasuredFibers, len(rep.Fibers))
 	if g := rep.Grade; g != nil {
-		if g.Pass {
+		switch {
+		case g.Pass:
 			t += fmt.Sprintf(" · %s: PASS", g.Profile)
-		} else {
+		case g.Marginal:
+			t += fmt.Sprintf(" · %s: MARGINAL (%d of %d checks within the guard band)", g.Profile, marginalChecks(g), len(g.Checks))
+		default:
 			t += fmt.Sprintf(" · %s: FAIL (%d of %d checks)", g.Profile, failedChecks(g), len(g.Checks))
 		}
 	}
@@ -396,6 +399,8 @@ func (mp mapPlotter) Plot(c draw.Canvas, p *plot.Plot) {
 		switch e.verdicts[i] {
 		case passed:
 			clr = passColour
+		case marginal:
+			clr = marginalColour
 		case failed:
 			clr = failColour
 		}

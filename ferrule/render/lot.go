@@ -80,6 +80,7 @@ type lotData struct {
 	Title                   string
 	Files, Analysed, Errors int
 	Graded, Passed, Failed  int
+	Marginal                int
 	Ungraded                int
 	Yield                   string
 	Profiles                string
@@ -123,7 +124,7 @@ func WriteLotPageOptions(w io.Writer, s *batch.Summary, reps []*ferrule.Report, 
 		return fmt.Errorf("render: lot page: %d reports for a summary of %d analysed files", len(rs), s.Analysed)
 	}
 	d := lotData{CSS: template.CSS(styleCSS), Title: opts.Title, Files: s.Count, Analysed: s.Analysed, Errors: s.Errors,
-		Graded: s.Graded, Passed: s.Passed, Failed: s.Failed, Ungraded: s.Analysed - s.Graded,
+		Graded: s.Graded, Passed: s.Passed, Failed: s.Failed, Marginal: s.Marginal, Ungraded: s.Analysed - s.Graded,
 		Profiles: strings.Join(s.Profiles, ", ")}
 	if d.Title == "" {
 		d.Title = "Lot summary"
@@ -187,10 +188,9 @@ func paramList(rs []*ferrule.Report) []struct{ section, key string } {
 			have[n] = true
 			sec := section(c)
 			if sec == "" {
-				if _, ok := valueOf(r.Ferrule, n); ok {
+				sec = "summary"
+				if _, ok := ferrule.SectionField("ferrule", n); ok {
 					sec = "ferrule"
-				} else {
-					sec = "summary"
 				}
 			}
 			out = append(out, struct{ section, key string }{sec, n})
@@ -217,6 +217,10 @@ func collect(rs []*ferrule.Report, st *batch.Stats, sec, key string) lotValues {
 	if st != nil {
 		lv.lo, lv.hi = float64(st.LSL), float64(st.USL)
 	}
+	fl, ok := ferrule.SectionField(sec, key)
+	if !ok {
+		return lv
+	}
 	for k, r := range rs {
 		ci := newCheckIndex(r.Grade)
 		add := func(v float64, c *ferrule.Check) {
@@ -225,28 +229,14 @@ func collect(rs []*ferrule.Report, st *batch.Stats, sec, key string) lotValues {
 				return
 			}
 			lv.file, lv.v = append(lv.file, k+1), append(lv.v, v)
-			lv.fail = append(lv.fail, c != nil && !c.Pass)
+			lv.fail = append(lv.fail, c != nil && !c.Pass && !c.Marginal)
 		}
-		switch sec {
-		case "fibers":
-			for i := range r.Fibers {
-				f := &r.Fibers[i]
-				if !f.Measured() {
-					lv.nan++
-					continue
-				}
-				if v, ok := valueOf(*f, key); ok {
-					add(v, ci.fiber(key, f.Index))
-				}
-			}
-		case "ferrule", "summary":
-			var src any = r.Ferrule
-			if sec == "summary" {
-				src = r.Summary
-			}
-			if v, ok := valueOf(src, key); ok {
-				add(v, ci.section(sec, key))
-			}
+		if sec != "fibers" {
+			add(fl.Value(r, -1), ci.section(sec, key))
+			continue
+		}
+		for i := range r.Fibers {
+			add(fl.Value(r, i), ci.fiber(key, r.Fibers[i].Index))
 		}
 	}
 	return lv
@@ -469,6 +459,9 @@ func lotFiles(rs []*ferrule.Report, errs []batch.FailedFile, link func(string) s
 			lf.Verdict, lf.Class = "pass", "pass"
 			if !g.Pass {
 				lf.Verdict, lf.Class = "FAIL", "fail"
+				if g.Marginal {
+					lf.Verdict, lf.Class = "marginal", "marginal"
+				}
 				var names []string
 				seen := map[string]bool{}
 				for _, c := range g.Checks {

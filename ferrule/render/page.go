@@ -92,7 +92,10 @@ func WritePage(w io.Writer, m *geometry.HeightMap, rep *ferrule.Report, opts Pag
 	if g := rep.Grade; g != nil {
 		d.Profile = g.Profile
 		d.Verdict, d.VerdictClass = "PASS", "pass"
-		if !g.Pass {
+		switch {
+		case g.Marginal:
+			d.Verdict, d.VerdictClass = "MARGINAL", "marginal"
+		case !g.Pass:
 			d.Verdict, d.VerdictClass = "FAIL", "fail"
 		}
 	}
@@ -195,27 +198,29 @@ func verdictCell(c *ferrule.Check) cell {
 	if c.Pass {
 		return cell{Text: "pass", Class: "pass"}
 	}
+	if c.Marginal {
+		return cell{Text: "marginal", Class: "marginal", Title: c.Reason}
+	}
 	return cell{Text: "FAIL", Class: "fail", Title: c.Reason}
 }
 
-// paramRows lists every ferrule and summary value with its check.
+// paramRows lists every ferrule and summary value (the report's fields,
+// ferrule.Fields) with its check.
 func paramRows(rep *ferrule.Report, ci *checkIndex) [][]cell {
 	var out [][]cell
-	for _, sec := range []struct {
-		name string
-		v    any
-	}{{"ferrule", rep.Ferrule}, {"summary", rep.Summary}} {
-		for _, f := range fieldsOf(sec.v) {
-			row := []cell{{Text: sec.name}, {Text: f.Key}, {Text: format(f.Key, f.Value, f.Int)}, {}, {}, {}, {}}
-			if c := ci.section(sec.name, f.Key); c != nil {
-				lo, hi := limitString(c)
-				row[3].Text, row[4].Text = lo, hi
-				row[5].Text = format(f.Key, float64(c.Margin), f.Int)
-				row[6] = verdictCell(c)
-				row[2].Class = row[6].Class
-			}
-			out = append(out, row)
+	for _, f := range ferrule.Fields() {
+		if f.Section == "fibers" {
+			continue
 		}
+		row := []cell{{Text: f.Section}, {Text: f.Key}, {Text: f.Format(f.Value(rep, -1))}, {}, {}, {}, {}}
+		if c := ci.section(f.Section, f.Key); c != nil {
+			lo, hi := limitString(c)
+			row[3].Text, row[4].Text = lo, hi
+			row[5].Text = f.Format(float64(c.Margin))
+			row[6] = verdictCell(c)
+			row[2].Class = row[6].Class
+		}
+		out = append(out, row)
 	}
 	return out
 }
@@ -306,9 +311,13 @@ func fiberTable(rep *ferrule.Report, ci *checkIndex) ([]string, [][]cell) {
 	if len(rep.Fibers) == 0 {
 		return nil, nil
 	}
-	var head []string
-	for _, f := range fieldsOf(rep.Fibers[0]) {
-		head = append(head, f.Key)
+	head := []string{"index", "row", "col"}
+	var fields []ferrule.Field
+	for _, f := range ferrule.Fields() {
+		if f.Section == "fibers" {
+			fields = append(fields, f)
+			head = append(head, f.Key)
+		}
 	}
 	graded := rep.Grade != nil
 	head = append(head, "flags")
@@ -319,13 +328,14 @@ func fiberTable(rep *ferrule.Report, ci *checkIndex) ([]string, [][]cell) {
 	var out [][]cell
 	for i := range rep.Fibers {
 		f := &rep.Fibers[i]
-		var row []cell
-		for _, fl := range fieldsOf(*f) {
-			c := cell{Text: format(fl.Key, fl.Value, fl.Int)}
+		row := []cell{{Text: fmt.Sprint(f.Index)}, {Text: fmt.Sprint(f.Row)}, {Text: fmt.Sprint(f.Col)}}
+		for _, fl := range fields {
+			c := cell{Text: fl.Format(fl.Value(rep, i))}
 			if chk := ci.fiber(fl.Key, f.Index); chk != nil {
 				c.Title = checkTitle(chk)
-				if !chk.Pass {
-					c.Class = "fail"
+				c.Class = verdictCell(chk).Class
+				if chk.Pass {
+					c.Class = ""
 				}
 			}
 			row = append(row, c)
@@ -337,7 +347,10 @@ func fiberTable(rep *ferrule.Report, ci *checkIndex) ([]string, [][]cell) {
 		row = append(row, cell{Text: flags})
 		if graded {
 			v := cell{Text: "pass", Class: "pass"}
-			if verdicts[i] == failed {
+			switch verdicts[i] {
+			case marginal:
+				v = cell{Text: "marginal", Class: "marginal"}
+			case failed:
 				v = cell{Text: "FAIL", Class: "fail"}
 			}
 			row = append(row, v)

@@ -5,7 +5,6 @@ import (
 	"math"
 	"reflect"
 	"strconv"
-	"strings"
 
 	"github.com/mtgeo/mtgeo/ferrule"
 )
@@ -36,39 +35,14 @@ func fieldsOf(v any) []field {
 	return out
 }
 
-// valueOf returns the field of v named key.
-func valueOf(v any, key string) (float64, bool) {
-	for _, f := range fieldsOf(v) {
-		if f.Key == key {
-			return f.Value, true
-		}
-	}
-	return math.NaN(), false
-}
-
-// format writes a value with the precision its unit deserves.
+// format writes a value as the report's tables do (ferrule.FormatValue);
+// a radius null in a section without a flat rule (a row's line radius) may
+// be flat or unmeasured.
 func format(key string, v float64, isInt bool) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		if ferrule.IsRadius(key) {
-			return "flat / —"
-		}
-		return "—"
+	if math.IsNaN(v) && ferrule.IsRadius(key) {
+		return "flat / —"
 	}
-	if isInt {
-		return strconv.FormatFloat(v, 'f', 0, 64)
-	}
-	prec := 3
-	switch {
-	case strings.HasSuffix(key, "_nm"), strings.HasSuffix(key, "_nm_per_mm"):
-		prec = 1
-	case strings.HasSuffix(key, "_deg"):
-		prec = 4
-	case strings.HasSuffix(key, "_mm"):
-		prec = 2
-	case strings.HasSuffix(key, "_um"):
-		prec = 2
-	}
-	return strconv.FormatFloat(v, 'f', prec, 64)
+	return ferrule.FormatValue(key, v, isInt)
 }
 
 // checkIndex finds the checks of a grade by name and fiber.

@@ -245,6 +245,8 @@ func (t *tiles) draw(c draw.Canvas) {
 		switch t.verdicts[i] {
 		case passed:
 			clr = chartPass
+		case marginal:
+			clr = marginalColour
 		case failed:
 			clr = chartFail
 		}

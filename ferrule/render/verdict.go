@@ -13,6 +13,7 @@ type verdict int
 const (
 	notGraded verdict = iota
 	passed
+	marginal // a guard-banded check neither passed nor failed (SPEC §11)
 	failed
 )
 
@@ -20,6 +21,8 @@ func (v verdict) String() string {
 	switch v {
 	case passed:
 		return "pass"
+	case marginal:
+		return "marginal"
 	case failed:
 		return "fail"
 	}
@@ -53,7 +56,8 @@ func section(c *ferrule.Check) string {
 
 // fiberVerdicts returns the verdict of every fiber of rep, in the order of
 // rep.Fibers: failed when a check of that fiber fails or, with a grade,
-// when the fiber was not measured.
+// when the fiber was not measured; marginal when one is marginal and none
+// fails.
 func fiberVerdicts(rep *ferrule.Report) []verdict {
 	out := make([]verdict, len(rep.Fibers))
 	if rep.Grade == nil {
@@ -72,7 +76,11 @@ func fiberVerdicts(rep *ferrule.Report) []verdict {
 			continue
 		}
 		if i, ok := pos[*c.Fiber]; ok {
-			out[i] = failed
+			v := failed
+			if c.Marginal {
+				v = marginal
+			}
+			out[i] = max(out[i], v)
 		}
 	}
 	return out
@@ -97,7 +105,18 @@ func limits(g *ferrule.Grade, name string, perFiber bool) (lo, hi float64, ok bo
 func failedChecks(g *ferrule.Grade) int {
 	n := 0
 	for _, c := range g.Checks {
-		if !c.Pass {
+		if !c.Pass && !c.Marginal {
+			n++
+		}
+	}
+	return n
+}
+
+// marginalChecks counts the marginal checks of g.
+func marginalChecks(g *ferrule.Grade) int {
+	n := 0
+	for _, c := range g.Checks {
+		if c.Marginal {
 			n++
 		}
 	}
