@@ -32,6 +32,9 @@ func init() {
 		{"batch", "analyse and grade folders: CSV tables, JSONL, yield and Cpk", runBatch},
 		{"render", "draw an end face (PNG/SVG), its fiber-height chart and tip close-ups", runRender},
 		{"report", "HTML report pages per ferrule and for the lot", runReport},
+		{"grr", "gauge R&R study (AIAG ANOVA) from a manifest of part, operator, trial, file", runGRR},
+		{"reversal", "orientation reversal: the part's angles and the instrument's bias from A and B turned 180°", runReversal},
+		{"sweep", "every summary result and the verdict over a range of region options", runSweep},
 		{"version", "the program's version and VCS revision", runVersion},
 	}
 }
