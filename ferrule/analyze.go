@@ -224,6 +224,7 @@ func (a *Analyzer) analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 		}
 	}
 	an.arrayResults(rep)
+	an.idealLoss(rep, opts)
 	return rep, nil
 }
 

@@ -165,6 +165,18 @@
 // fiber pitch]; hole and array margins (0, 1000] µm; fixture angle within
 // ±15°; orientation within ±360°; flat-radius limit positive.
 //
+// # Loss against an ideal mate
+//
+// il_ideal_db (SPEC §10) is 4.343·(d/w)² dB for the fiber's position error
+// d = |(dx_um, dy_um)| against its nominal place in the hole frame (no
+// array refit) and w = MFD/2, Options.MFDUM (default 9.2 µm); a fiber
+// without a measured centre has none. A multimode part has no Gaussian
+// mode: its il_ideal_db is d × Options.MMLossDBPerUM when that calibration
+// is given, NaN otherwise. Report.Loss records the model. The formulas are
+// in loss.go, shared with the mated-pair prediction (ferrule/mate).
+// Validate refuses an MFD outside [1, 100] µm, a wavelength outside
+// [400, 2000] nm and a multimode factor outside [0, 10] dB/µm.
+//
 // # Warnings
 //
 // Report.Warnings carries the decoder's warnings (geometry.HeightMap:

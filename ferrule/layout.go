@@ -26,6 +26,42 @@ type Layout struct {
 	CoreDiameter    float64 `json:"core_diameter_um"`
 	Multimode       bool    `json:"multimode,omitempty"`
 	MirrorNumbering bool    `json:"mirror_numbering,omitempty"`
+	// Interface is how the ferrule meets its mate: "PC" or "APC" (physical
+	// contact of the fibers), "lensed" (lenses in front of the fibers, no
+	// fiber contact: offset loss only). Empty, as in the built-in layouts,
+	// means a physical-contact ferrule whose polish decides between PC and
+	// APC (an APC part is measured with a fixture angle): the same MT body
+	// is polished either way, while a lensed part is another ferrule.
+	Interface string `json:"interface,omitempty"`
+	// Key is the side of the ferrule frame the key is on: "top" (+Y, the
+	// built-in layouts' and the default) or "bottom" (−Y, for instruments
+	// or fixtures that show the end face key-down). Mating (SPEC §10) turns
+	// a part whose key is on the other side than its mate's by 180° before
+	// pairing the fibers.
+	Key string `json:"key,omitempty"`
+	// Source says where the dimensions come from (free text).
+	Source string `json:"source,omitempty"`
+}
+
+// Interfaces of Layout.Interface.
+const (
+	InterfacePC     = "PC"
+	InterfaceAPC    = "APC"
+	InterfaceLensed = "lensed"
+)
+
+// Key sides of Layout.Key.
+const (
+	KeyTop    = "top"
+	KeyBottom = "bottom"
+)
+
+// KeySide returns the layout's key side, KeyTop when none is given.
+func (l Layout) KeySide() string {
+	if l.Key == "" {
+		return KeyTop
+	}
+	return l.Key
 }
 
 //go:embed layouts.json
@@ -100,6 +136,10 @@ func (l Layout) Validate() error {
 		return fmt.Errorf("layout %s: bad fiber diameter %g µm or core diameter %g µm", l.Name, l.FiberDiameter, l.CoreDiameter)
 	case float64(l.FibersPerRow-1)*l.Pitch+l.FiberDiameter >= l.HoleSpacing-l.HoleDiameter:
 		return fmt.Errorf("layout %s: fiber row overlaps the guide holes", l.Name)
+	case l.Interface != "" && l.Interface != InterfacePC && l.Interface != InterfaceAPC && l.Interface != InterfaceLensed:
+		return fmt.Errorf("layout %s: interface %q is not PC, APC or lensed", l.Name, l.Interface)
+	case l.Key != "" && l.Key != KeyTop && l.Key != KeyBottom:
+		return fmt.Errorf("layout %s: key %q is not top or bottom", l.Name, l.Key)
 	}
 	return nil
 }

@@ -125,6 +125,9 @@ func (o Options) Validate() error {
 	if !(o.FlatRadiusMM >= 0) || math.IsInf(o.FlatRadiusMM, 0) {
 		return fmt.Errorf("ferrule: flat-radius limit %g mm (--flat-radius) must be positive and finite (0 for the default)", o.FlatRadiusMM)
 	}
+	if err := o.validateLoss(); err != nil {
+		return err
+	}
 	if f := o.Frame; f != nil && (math.IsNaN(f.Origin.X+f.Origin.Y+f.Rotation) || math.IsInf(f.Origin.X+f.Origin.Y+f.Rotation, 0)) {
 		return fmt.Errorf("ferrule: the given frame is not finite: %+v", *f)
 	}
@@ -185,6 +188,16 @@ type Options struct {
 	// hole axis: 0 (the default) for maps stored with the ferrule's X along
 	// the map's x, 90, 180 or 270 for instruments that store them turned.
 	OrientationDeg float64
+	// MFDUM is the fibers' mode-field diameter for il_ideal_db (SPEC §10),
+	// µm; zero means 9.2 (G.652 at 1310 nm).
+	MFDUM float64
+	// WavelengthNM is the wavelength of the loss prediction, nm; zero means
+	// 1310. il_ideal_db does not depend on it (the MFD does); it is
+	// recorded with the report for the mated-pair prediction.
+	WavelengthNM float64
+	// MMLossDBPerUM is a plant's calibration of multimode loss per µm of
+	// offset; zero means none, and a multimode part's il_ideal_db is null.
+	MMLossDBPerUM float64
 }
 
 const defaultFlatRadiusMM = 1e5

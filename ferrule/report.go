@@ -66,6 +66,9 @@ type Report struct {
 	Summary         Summary    `json:"summary"`
 	Grade           *Grade     `json:"grade,omitempty"`
 
+	// Loss is the optical model il_ideal_db was computed with (SPEC §10).
+	Loss LossModel `json:"loss"`
+
 	// Plane is the reference plane in map coordinates (z = A + B·x + C·y,
 	// µm), for levelling the map in pictures. Not part of the JSON.
 	Plane fit.Plane `json:"-"`

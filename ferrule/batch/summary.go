@@ -48,6 +48,8 @@ type Summary struct {
 	ErrorFiles []FailedFile `json:"error_files"`
 	// Parameters are the statistics of every gradable report field.
 	Parameters []Stats `json:"parameters"`
+	// Pairs sums up the mated pairs of --mate-pairs (pairs.go).
+	Pairs *PairSummary `json:"pairs,omitempty"`
 }
 
 // CheckFailures counts the failures of one check.
