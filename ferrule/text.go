@@ -50,16 +50,16 @@ func WriteText(w io.Writer, rep *Report) error {
 		g.ArrayMarginY, g.FiberExclusionDiameter, g.HoleMargin, g.CoreExclusionRadius, g.FitRadius, g.CoreDiameter, g.AveragingDiameter)
 	b.WriteString("\n")
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "fiber\trow\tcol\theight nm\tapex nm\tradius mm\tcore dip nm\tdx µm\tdy µm\tcentre\tapex off µm\tRMS nm\tvalid %\tflags\t")
+	fmt.Fprintln(tw, "fiber\trow\tcol\theight nm\tapex nm\tradius mm\tcore dip nm\tdx µm\tdy µm\tcentre\tapex off µm\tIL dB\tRMS nm\tvalid %\tflags\t")
 	for _, fb := range rep.Fibers {
 		flags := strings.Join(fb.Flags, ",")
 		method := fb.CentreMethod
 		if method == "" {
 			method = "–"
 		}
-		fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", fb.Index, fb.Row, fb.Col,
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", fb.Index, fb.Row, fb.Col,
 			fmtNum(fb.HeightNM, 1), fmtNum(fb.ApexHeightNM, 1), fmtRadius(fb.RadiusMM, fb.Measured()), fmtNum(fb.CoreDipNM, 1),
-			fmtSigned(fb.DXUM, 2), fmtSigned(fb.DYUM, 2), method, fmtNum(fb.ApexOffsetUM, 2), fmtNum(fb.FitRMSNM, 1), fmtNum(100*fb.ValidFraction, 0), flags)
+			fmtSigned(fb.DXUM, 2), fmtSigned(fb.DYUM, 2), method, fmtNum(fb.ApexOffsetUM, 2), fmtNum(fb.ILIdealDB, 3), fmtNum(fb.FitRMSNM, 1), fmtNum(100*fb.ValidFraction, 0), flags)
 	}
 	tw.Flush()
 	b.WriteString("\n")
@@ -76,6 +76,9 @@ func WriteText(w io.Writer, rep *Report) error {
 		fmtNum(s.AdjacentDifferentialNM, 1), fmtNum(s.MinusCoplanarityNM, 1))
 	fmt.Fprintf(&b, "fiber plane X angle %s°; array shift (%s, %s) µm, rotation %s°, max position error %s µm\n",
 		fmtSigned(s.FiberPlaneXAngleDeg, 4), fmtSigned(s.ArrayDXUM, 2), fmtSigned(s.ArrayDYUM, 2), fmtSigned(s.ArrayRotationDeg, 4), fmtNum(s.MaxPositionErrorUM, 2))
+	if s.MaxILIdealDB.Valid() {
+		fmt.Fprintf(&b, "predicted loss against an ideal mate (MFD %g µm): max %s dB, mean %s dB\n", rep.Loss.MFDUM, fmtNum(s.MaxILIdealDB, 3), fmtNum(s.MeanILIdealDB, 3))
+	}
 	if rep.Grade != nil {
 		var failed, marginal []string
 		for _, c := range rep.Grade.Checks {

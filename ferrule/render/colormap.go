@@ -99,3 +99,18 @@ func (v *scaleMap) Palette(n int) palette.Palette {
 type plainPalette []color.Color
 
 func (p plainPalette) Colors() []color.Color { return p }
+
+// ilGradeColour is the colour of a predicted insertion loss (dB) on the
+// end-face picture, by the maximum losses commonly quoted for the random-
+// mate attenuation grades of IEC 61755-1: A 0.15 dB, B 0.25 dB, C 0.5 dB.
+func ilGradeColour(db float64) color.Color {
+	switch {
+	case db <= 0.15:
+		return color.NRGBA{R: 0x00, G: 0xc8, B: 0x50, A: 0xff} // green
+	case db <= 0.25:
+		return color.NRGBA{R: 0xf0, G: 0xe0, B: 0x00, A: 0xff} // yellow
+	case db <= 0.5:
+		return color.NRGBA{R: 0xff, G: 0x90, B: 0x00, A: 0xff} // orange
+	}
+	return color.NRGBA{R: 0xe0, G: 0x10, B: 0x10, A: 0xff} // red
+}

@@ -222,6 +222,12 @@ func (e *endFace) captionLines() []string {
 		fmt.Sprintf("Drawn in the ferrule frame, +X right, +Y up (row 1 at the bottom, fiber 1 at the left): the map seen with its +y up, turned by %+.2f°.", -rot),
 		fmt.Sprintf("Circles: fibers, Ø %.0f µm, numbered; white rings: guide-hole rims with centres (+); dashed box: reference-surface region.", 2*e.fiberR),
 	}
+	for _, f := range e.rep.Fibers {
+		if f.ILIdealDB.Valid() {
+			lines = append(lines, "Square below each fiber: predicted loss against an ideal mate (il_ideal_db): green ≤ 0.15 dB, yellow ≤ 0.25, orange ≤ 0.5, red above (the max. of IEC 61755-1 grades A, B, C).")
+			break
+		}
+	}
 	return lines
 }
 
@@ -413,6 +419,14 @@ func (mp mapPlotter) Plot(c draw.Canvas, p *plot.Plot) {
 		sty := sans(size, clr)
 		sty.YAlign = draw.YBottom
 		haloText(c, sty, vg.Point{X: ctr.X, Y: ctr.Y + r + 2}, fmt.Sprint(f.Index))
+		if f.ILIdealDB.Valid() {
+			// A chip below the fiber, coloured by its loss against an ideal mate.
+			h := size * 0.8
+			x0, y0 := ctr.X-h/2, ctr.Y-r-3-h
+			chip := []vg.Point{{X: x0, Y: y0}, {X: x0 + h, Y: y0}, {X: x0 + h, Y: y0 + h}, {X: x0, Y: y0 + h}}
+			c.FillPolygon(haloColour, []vg.Point{{X: x0 - 1, Y: y0 - 1}, {X: x0 + h + 1, Y: y0 - 1}, {X: x0 + h + 1, Y: y0 + h + 1}, {X: x0 - 1, Y: y0 + h + 1}})
+			c.FillPolygon(ilGradeColour(float64(f.ILIdealDB)), chip)
+		}
 	}
 
 	e.drawScaleBar(c, scale)

@@ -34,7 +34,7 @@ func ExampleWriteEndFace() {
 	}
 	fmt.Printf("PNG %d×%d px\n", c.Width, c.Height)
 	// Output:
-	// PNG 800×269 px
+	// PNG 800×278 px
 }
 
 // A Figure has a nominal size in points and rasterises at any width; the
@@ -55,6 +55,6 @@ func ExampleEndFace() {
 	fmt.Printf("nominal %.0f×%.0f pt\n", float64(f.Width), float64(f.Height))
 	fmt.Println("image bounds", f.Image(400).Bounds())
 	// Output:
-	// nominal 1200×403 pt
-	// image bounds (0,0)-(400,134)
+	// nominal 1200×417 pt
+	// image bounds (0,0)-(400,139)
 }
