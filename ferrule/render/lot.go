@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/mtgeo/mtgeo/ferrule"
@@ -36,7 +37,14 @@ type LotOptions struct {
 //go:embed lot.tmpl
 var lotTmpl string
 
-var lotTemplate = template.Must(template.New("lot").Parse(lotTmpl))
+var lotTemplate = template.Must(template.New("lot").Funcs(template.FuncMap{
+	"num": func(n ferrule.Num, prec int) string { // fixed decimals, "—" when null
+		if !n.Valid() {
+			return "—"
+		}
+		return strconv.FormatFloat(float64(n), 'f', prec, 64)
+	},
+}).Parse(lotTmpl))
 
 // lotParams are the parameters the lot page always charts; every other
 // parameter a grade checks is charted after them.
@@ -88,6 +96,8 @@ type lotData struct {
 	Failures                []failCount
 	Params                  []lotParam
 	List                    []lotFile
+	// Pairs is the summary of the predicted connectors (--mate-pairs).
+	Pairs *batch.PairSummary
 }
 
 // WriteLotPage writes a self-contained HTML summary of a lot from its
@@ -125,7 +135,7 @@ func WriteLotPageOptions(w io.Writer, s *batch.Summary, reps []*ferrule.Report, 
 	}
 	d := lotData{CSS: template.CSS(styleCSS), Title: opts.Title, Files: s.Count, Analysed: s.Analysed, Errors: s.Errors,
 		Graded: s.Graded, Passed: s.Passed, Failed: s.Failed, Marginal: s.Marginal, Ungraded: s.Analysed - s.Graded,
-		Profiles: strings.Join(s.Profiles, ", ")}
+		Profiles: strings.Join(s.Profiles, ", "), Pairs: s.Pairs}
 	if d.Title == "" {
 		d.Title = "Lot summary"
 	}

@@ -178,6 +178,23 @@ func TestWriteLotPage(t *testing.T) {
 		}
 	}
 
+	require.NotContains(t, page, "Mated connectors", "no pairs, no section")
+
+	// With predicted connectors (batch --mate-pairs): their IL
+	// distribution, as the summary has it (mean of 0.1, 0.2, 0.6 = 0.3 dB).
+	withPairs := *sum
+	withPairs.Pairs = &batch.PairSummary{Connectors: 2, Predicted: 1, Errors: 1, FiberPairs: 3, FibersInContact: 2, OpenFiberPairs: 1,
+		LargestGapNM: 12.5, ILDB: batch.Distribute([]float64{0.1, 0.2, 0.6}), ConnectorWorstILDB: batch.Distribute([]float64{0.6}),
+		ErrorPairs: []batch.PairError{{A: "x.x3p", B: "y.x3p", Error: "cannot mate"}}}
+	b.Reset()
+	require.NoError(t, WriteLotPage(&b, &withPairs, reps))
+	page = b.String()
+	requireSelfContained(t, page, 0)
+	require.Contains(t, page, "Mated connectors (predicted)")
+	require.Contains(t, page, `<td class="text">every fiber pair</td><td>3</td><td>0.300</td>`)
+	require.Contains(t, page, "<td>2 of 3</td>")
+	require.Contains(t, page, "x.x3p × y.x3p: cannot mate")
+
 	// Only the file that could not be analysed.
 	b.Reset()
 	only := batch.Summarize([]batch.Result{{File: "d/broken.x3p", Err: errors.New("x3p: unexpected EOF")}}, nil)
