@@ -13,9 +13,16 @@ import (
 // core dip by dip/n (SPEC §9).
 const coreCentreTolerance = 0.5
 
-// corePixel is a valid pixel near the core: its depth below the tip (µm)
-// and its distance from the fiber centre.
-type corePixel struct{ depth, rho float64 }
+// corePixel is a valid pixel near the core: its depth below the tip (µm),
+// its distance from the fiber centre, its map coordinates and ferrule-frame
+// offset from the tip's centre, and its weight in the core dip (set by
+// coreDip: the dip is Σ coef·depth), for the dip's uncertainty.
+type corePixel struct {
+	depth, rho float64
+	x, y       float64
+	dX, dY     float64
+	coef       float64
+}
 
 // coreDip returns SPEC §5's core dip at the fiber centre c, µm: the mean of
 // (fitted tip − z) over the core disc, and how many pixels it used.
@@ -37,10 +44,11 @@ func (an *analysis) coreDip(c r2.Vec, t *tip) (float64, int) {
 	rc := an.reg.CoreDiameter / 2
 	pix := math.Max(an.m.Pitch.X, an.m.Pitch.Y)
 	an.core = an.core[:0]
+	off := r2.Sub(c, t.at)
 	an.pixelVisit(c, rc+1.5*pix, func(x, y, dX, dY, z float64) {
 		if z == z {
 			d := t.height(r2.Add(c, r2.Vec{X: dX, Y: dY})) - (z - an.planeM.At(x, y))
-			an.core = append(an.core, corePixel{d, math.Hypot(dX, dY)})
+			an.core = append(an.core, corePixel{depth: d, rho: math.Hypot(dX, dY), x: x, y: y, dX: off.X + dX, dY: off.Y + dY})
 		}
 	})
 	inner, outer := rc-coreCentreTolerance, rc+coreCentreTolerance
@@ -105,7 +113,15 @@ func (an *analysis) coreDip(c r2.Vec, t *tip) (float64, int) {
 	} else if ssStep < ssGraded-margin {
 		useGraded = false
 	}
+	stepCoefs := func() {
+		for i := range an.core {
+			if inStep(an.core[i]) {
+				an.core[i].coef = 1 / float64(nStep)
+			}
+		}
+	}
 	if !useGraded {
+		stepCoefs()
 		return dStep, nStep
 	}
 	var n int
@@ -118,7 +134,16 @@ func (an *analysis) coreDip(c r2.Vec, t *tip) (float64, int) {
 		}
 	}
 	if n == 0 {
+		stepCoefs()
 		return dStep, nStep
+	}
+	// dip = sum/n + amp·(0.5 − sumW/n), amp = Σ graded·depth / smm.
+	k := (0.5 - sumW/float64(n)) / smm
+	for i, p := range an.core {
+		if p.rho <= rc {
+			an.core[i].coef = 1 / float64(n)
+		}
+		an.core[i].coef += k * graded(p.rho)
 	}
 	return sum/float64(n) + amp*(0.5-sumW/float64(n)), n
 }

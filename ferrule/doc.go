@@ -150,6 +150,55 @@
 //
 // Radii beyond Options.FlatRadiusMM (default 1e5 mm) are flat: NaN.
 //
+// # Uncertainty
+//
+// Every fitted result carries a standard uncertainty (SPEC §11; the
+// u_* fields), the repeatability a re-measurement of the same part would
+// show, from its own fit (docs/uncertainty.md has the derivations):
+//
+//   - Noise: each fit's covariance σ²·(AᵀA)⁻¹ (fit.Covariance), σ² its
+//     residual variance. Residuals correlated over several pixels make
+//     that optimistic, so each tip fit's residuals are correlated on the
+//     pixel grid (fit.GridCorrelation: lags 1…12 along rows and columns,
+//     separable, a baseline from the longest lags for the noise the fit
+//     absorbed, lags kept while above 2/√n). Where they are correlated the
+//     tip's covariance is the sandwich M⁻¹(JᵀRJ)M⁻¹·σ² with
+//     σ² = RSS/(N − tr(HR)) (fit.Covariance.Correlated), and sums of
+//     pixels get σ²·aᵀRa (fit.Correlation.QuadForm).
+//   - Height: the height is, to first order, a weighted sum of pixels
+//     (the core pixels through the dip's share, the rest of the disc with
+//     its area weights) plus the tip's parameters through the difference
+//     of the tip's exact and pixel-weighted disc means, which nearly
+//     vanishes; plus the reference plane's variance at the centre.
+//   - Apex height: the tip at the centre through its gradient, the plane
+//     there, and for an edge centre the tip's slope times its position
+//     uncertainty. Tip radius: the sphere's R, whose covariance comes from
+//     that of the curvature 1/R (u_R = R²·u_(1/R)).
+//   - Core dip: Σ c·(tip − z) over the core pixels with the dip's own
+//     weights c (a step's 1/n, a graded profile's correction), so the
+//     tip's variance through Σ c·∇tip plus σ²·cᵀRc (the core pixels are
+//     not in the tip fit).
+//   - Position, each coordinate: from the apex, the sphere's (X0, Y0) plus
+//     R² times the plane's slope variance; from the edge, what the pixels
+//     leave open to the widest circle: the centres whose circles still
+//     pass between every pair have the density of their clearance (the
+//     part's placement on the grid and the cladding's radius unknown),
+//     and its second moment about the widest centre is the variance (the
+//     step is far above the noise: the pixels, not the noise, limit it);
+//     from a ring of invalid pixels, the least-squares circle's covariance
+//     (its midpoints' scatter); nominal: null.
+//   - Angles: the reference plane's slopes, σ² the quadric's residual
+//     variance (the plane's own residuals hold the ferrule's curvature),
+//     inflated by Correlation.Factor of the quadric's residuals in two
+//     bands of rows; in degrees through d(atan s)/ds = 1/(1 + s²).
+//
+// Unmeasured values have null uncertainties; a flat tip's radius has none.
+// Not included: the guide-hole frame's own uncertainty (SPEC §11; about
+// 0.08 µm per coordinate on synthetic maps, twice a centre's own), and
+// errors of the model (a tip that is no sphere). TestUncertaintyHonest
+// checks the figures against the scatter over 40 re-measurements,
+// TestUncertaintyZScores against the truth over production parts.
+//
 // # Plausibility
 //
 // Before anything is searched for, a map must be able to hold an MT end

@@ -41,7 +41,7 @@ const (
 // reports false when the edge does not show: no
 // step or ring, too few points, points on too small an arc, or a circle
 // far from the cladding's size.
-func (an *analysis) claddingEdge(c r2.Vec, t *tip, precise bool) (r2.Vec, bool) {
+func (an *analysis) claddingEdge(c r2.Vec, t *tip, precise bool) (r2.Vec, edgeFit, bool) {
 	m := an.m
 	rf := an.layout.FiberDiameter / 2
 	lo, hi := rf-edgeSearchWidth, rf+edgeSearchWidth
@@ -56,7 +56,7 @@ func (an *analysis) claddingEdge(c r2.Vec, t *tip, precise bool) (r2.Vec, bool) 
 	})
 	level, ok := robustPlane(an.xs, an.ys, an.zs)
 	if !ok {
-		return c, false
+		return c, edgeFit{}, false
 	}
 	// The step at the cladding radius, averaged over 16 directions.
 	var step float64
@@ -148,7 +148,7 @@ func (an *analysis) claddingEdge(c r2.Vec, t *tip, precise bool) (r2.Vec, bool) 
 	}
 	ring := ringLo < ringHi
 	if !stepVisible && !ring {
-		return c, false
+		return c, edgeFit{}, false
 	}
 
 	xs, ys, pairs := an.xs[:0], an.ys[:0], an.pairs[:0]
@@ -211,9 +211,10 @@ func (an *analysis) claddingEdge(c r2.Vec, t *tip, precise bool) (r2.Vec, bool) 
 	}
 	an.xs, an.ys, an.pairs = xs, ys, pairs
 	if len(xs) < edgeMinPoints {
-		return c, false
+		return c, edgeFit{}, false
 	}
 	circ, err := robustCircle(xs, ys, 1.5*pix)
+	open := math.NaN()
 	if err == nil && precise {
 		lim := math.Max(1.5*pix, 3*circ.RMS)
 		kept := pairs[:0]
@@ -223,11 +224,11 @@ func (an *analysis) claddingEdge(c r2.Vec, t *tip, precise bool) (r2.Vec, bool) 
 			}
 		}
 		if len(kept) >= edgeMinPoints {
-			circ = an.widestCircle(kept, circ)
+			circ, open = an.widestCircle(kept, circ)
 		}
 	}
 	if err != nil || circ.N < edgeMinPoints || math.Abs(circ.R-rf) > 0.6*edgeSearchWidth {
-		return c, false
+		return c, edgeFit{}, false
 	}
 	// The points must go round the fiber: 12 of 16 sectors.
 	var sectors uint16
@@ -236,9 +237,18 @@ func (an *analysis) claddingEdge(c r2.Vec, t *tip, precise bool) (r2.Vec, bool) 
 		sectors |= 1 << (int(math.Floor((a+math.Pi)/(math.Pi/8))) & 15)
 	}
 	if n := popcount16(sectors); n < 12 {
-		return c, false
+		return c, edgeFit{}, false
 	}
-	return r2.Add(c, r2.Vec{X: circ.X0, Y: circ.Y0}), true
+	return r2.Add(c, r2.Vec{X: circ.X0, Y: circ.Y0}), edgeFit{circ: circ, open: open}, true
+}
+
+// edgeFit is what the centre's uncertainty needs of the cladding edge: its
+// circle, offsets from the centre estimate it was found around.
+type edgeFit struct {
+	circ fit.Circle
+	// open is the variance of each centre coordinate that the pixels leave
+	// open to the widest circle (widestCircle), NaN where it was not used.
+	open float64
 }
 
 // lin is the distance of a point from c0 + δ, linear in δ: r − u·δ.
@@ -277,9 +287,13 @@ type edgePair struct {
 // maximum.
 // Where no circle passes between all pairs (gap < 0 at best), the widest
 // still has the least overlap.
-func (an *analysis) widestCircle(pairs []edgePair, circ fit.Circle) fit.Circle {
+//
+// It also returns the variance of each centre coordinate that the pixels
+// leave open (NaN where no circle passes between all pairs): see
+// clearanceVar.
+func (an *analysis) widestCircle(pairs []edgePair, circ fit.Circle) (fit.Circle, float64) {
 	if len(pairs) < 4 {
-		return circ
+		return circ, math.NaN()
 	}
 	c0 := r2.Vec{X: circ.X0, Y: circ.Y0}
 	if cap(an.lins) < 2*len(pairs) {
@@ -318,8 +332,109 @@ func (an *analysis) widestCircle(pairs []edgePair, circ fit.Circle) fit.Circle {
 		}
 	}
 	circ.X0, circ.Y0, circ.R = c0.X+bx, c0.Y+by, bestR
-	return circ
+	return circ, clearanceVar(best, bx, by, func(x, y float64) float64 { g, _ := gap(x, y); return g })
 }
+
+// clearanceVar returns the mean squared error of each coordinate of the
+// widest circle's centre (best clearance at offset bx, by) that the pixels
+// leave: every centre whose circles still pass between the pixels of the
+// pairs (gap > 0) explains them, and for each such centre the radii that
+// do span an interval as long as gap. With the part's placement on the
+// grid and the cladding's exact radius unknown (uniform priors), the true
+// (centre, radius) is uniformly distributed over that set, so the centre
+// has the density gap(c)₊. Per coordinate that is
+//
+//	½·∫∫ |c − c*|²·gap dA / ∫∫ gap dA,
+//
+// about the widest centre c* (so the estimate's offset from the mean is
+// included), integrated in polar coordinates along eight directions. Along
+// each, gap is concave and piecewise linear, and falls by at most twice
+// the step (every distance moves by at most the centre's step), so it is
+// still ≥ 0 at r = best/2; the edge ρ where it reaches 0 follows by a
+// secant from there (which, gap being concave, lands beyond it) and four
+// Illinois steps, and gap is integrated as the broken line through
+// (0, best), (best/2, g), (ρ, 0). It is NaN when no circle clears every
+// pair.
+func clearanceVar(best, bx, by float64, gap func(x, y float64) float64) float64 {
+	if !(best > 0) {
+		return math.NaN()
+	}
+	var i1, i3 float64
+	a := best / 2
+	for k := 0; k < 8; k++ {
+		s, c := math.Sincos(float64(k) * math.Pi / 4)
+		g := func(r float64) float64 { return gap(bx+r*c, by+r*s) }
+		ga := math.Max(g(a), 0)
+		// Secant through (0, best) and (a, ga), extended to 0.
+		b := 2 * a
+		if ga < best {
+			b = a * best / (best - ga)
+		}
+		gb := g(b)
+		for gb > 0 && b < 4 { // only where gap is flat: widen
+			b *= 2
+			gb = g(b)
+		}
+		lo, glo, hi, ghi := a, ga, b, gb
+		side := 0
+		for range 4 {
+			m := hi - ghi*(hi-lo)/(ghi-glo)
+			if !(m > lo && m < hi) {
+				m = (lo + hi) / 2
+			}
+			gm := g(m)
+			if gm > 0 {
+				lo, glo = m, gm
+				if side == 1 {
+					ghi /= 2
+				}
+				side = 1
+			} else {
+				hi, ghi = m, gm
+				if side == -1 {
+					glo /= 2
+				}
+				side = -1
+			}
+		}
+		rho := lo
+		if ghi != glo {
+			rho = lo - glo*(hi-lo)/(ghi-glo)
+		}
+		rho = math.Max(rho, a)
+		// ∫ r·gap dr and ∫ r³·gap dr over the broken line, segment by
+		// segment: on [u, v] with gap linear from p to q.
+		seg := func(u, v, p, q float64) {
+			w := v - u
+			if w <= 0 {
+				return
+			}
+			// r = u + w·t, gap = p + (q − p)·t, t ∈ [0, 1]; the integrands
+			// have degree ≤ 4, which three Gauss–Legendre points integrate
+			// exactly.
+			for i, x := range gl3x {
+				t := (x + 1) / 2
+				r := u + w*t
+				f := gl3w[i] / 2 * w * (p + (q-p)*t) * r
+				i1 += f
+				i3 += f * r * r
+			}
+		}
+		seg(0, a, best, ga)
+		seg(a, rho, ga, 0)
+	}
+	if !(i1 > 0) {
+		return math.NaN()
+	}
+	return i3 / i1 / 2
+}
+
+// gl3x, gl3w are the three-point Gauss–Legendre nodes and weights on
+// [−1, 1]: exact for polynomials up to degree 5.
+var (
+	gl3x = [3]float64{-0.7745966692414834, 0, 0.7745966692414834}
+	gl3w = [3]float64{5.0 / 9, 8.0 / 9, 5.0 / 9}
+)
 
 func popcount16(v uint16) int {
 	n := 0

@@ -69,6 +69,14 @@ type tip struct {
 	outliers int     // valid annulus pixels left out as outliers
 	valid    float64 // valid fraction of the annulus
 	offMap   bool    // the fit disc is cut by the map's edge
+	// clip is the residual (µm) beyond which the last pass of the robust
+	// fit left points out, +Inf if it left none.
+	clip float64
+	// corr is the correlation of the fit's residuals on the pixel grid and
+	// covc the covariance of the tip's parameters allowing for it, set by
+	// tipNoise for the uncertainties.
+	corr fit.Correlation
+	covc *fit.Covariance
 }
 
 // height is the tip's height above the reference plane at ferrule-frame
@@ -123,7 +131,7 @@ func (an *analysis) gatherAnnulus(c r2.Vec) (total, off int) {
 // an apex.
 func (an *analysis) fitTip(c r2.Vec) (tip, *fiberError) {
 	total, off := an.gatherAnnulus(c)
-	t := tip{at: c, points: len(an.zs), offMap: off > 0}
+	t := tip{at: c, points: len(an.zs), offMap: off > 0, clip: math.Inf(1)}
 	if total > 0 {
 		t.valid = float64(len(an.zs)) / float64(total)
 	}
@@ -160,6 +168,7 @@ func (an *analysis) fitTip(c r2.Vec) (tip, *fiberError) {
 		an.res = res
 		an.scratch = append(an.scratch[:0], res...)
 		lim := clipLimit(an.scratch, tipClipFloorUM)
+		t.clip = lim
 		n := 0
 		for i := range an.zs {
 			if math.Abs(res[i]) <= lim {
@@ -300,7 +309,7 @@ func (an *analysis) measureFiber(index int, wide *float64) Fiber {
 	if ferr != nil {
 		return f.fail(ferr)
 	}
-	centre, method, ferr := an.fiberCentre(nom, &t)
+	centre, method, edge, ferr := an.fiberCentre(nom, &t)
 	f.setFit(&t) // the tip refitted around the centre
 	if ferr != nil {
 		return f.fail(ferr)
@@ -355,6 +364,7 @@ func (an *analysis) measureFiber(index int, wide *float64) Fiber {
 		return f.fail(ferr)
 	}
 	f.HeightNM = Num(h * nmPerUM)
+	an.uncertainties(&f, &t, centre, method, edge, dip)
 	return f
 }
 
@@ -378,53 +388,53 @@ func apexOffset(t *tip, c r2.Vec) float64 { return r2.Norm(r2.Sub(t.apex(), c)) 
 // fiberCentre finds the fiber's geometric centre (SPEC §5), starting from
 // its nominal position with the tip t fitted there, and leaves in t the tip
 // fitted around the centre found: the cladding edge's circle where the
-// edge shows; else the apex of the tip above the reference plane; else,
-// for a flat tip, the nominal position.
-func (an *analysis) fiberCentre(nom r2.Vec, t *tip) (r2.Vec, string, *fiberError) {
-	if c, ok := an.claddingEdge(nom, t, false); ok {
+// edge shows (returned too, for its uncertainty); else the apex of the tip
+// above the reference plane; else, for a flat tip, the nominal position.
+func (an *analysis) fiberCentre(nom r2.Vec, t *tip) (r2.Vec, string, edgeFit, *fiberError) {
+	if c, _, ok := an.claddingEdge(nom, t, false); ok {
 		// Refit around the edge's centre and find the edge again with that
 		// tip's better threshold, to the pixels' precision; if it does not
 		// show then, it was too faint to trust, and the apex decides.
 		nt, ferr := an.fitTip(c)
 		if ferr != nil {
-			return c, CentreEdge, ferr
+			return c, CentreEdge, edgeFit{}, ferr
 		}
 		*t = nt
-		if c2, ok := an.claddingEdge(c, t, true); ok {
+		if c2, e, ok := an.claddingEdge(c, t, true); ok {
 			if r2.Norm(r2.Sub(c2, c)) > 0.02 {
 				if nt, ferr = an.fitTip(c2); ferr != nil {
-					return c2, CentreEdge, ferr
+					return c2, CentreEdge, e, ferr
 				}
 				*t = nt
 			}
-			return c2, CentreEdge, nil
+			return c2, CentreEdge, e, nil
 		}
 	}
 	if t.rms*nmPerUM > brokenResidualNM {
-		return nom, "", brokenError(t.rms)
+		return nom, "", edgeFit{}, brokenError(t.rms)
 	}
 	if t.flat {
-		return nom, CentreNominal, nil
+		return nom, CentreNominal, edgeFit{}, nil
 	}
 	// The apex, with the annulus moved onto it until it stays.
 	for iter := 0; iter < 4; iter++ {
 		a := t.apex()
 		if r2.Norm(r2.Sub(a, nom)) > an.reg.FitRadius/2 {
-			return nom, "", &fiberError{"centre_not_found", "the fitted tip apex lies far from the nominal fiber position"}
+			return nom, "", edgeFit{}, &fiberError{"centre_not_found", "the fitted tip apex lies far from the nominal fiber position"}
 		}
 		if r2.Norm(r2.Sub(a, t.at)) < 0.02 {
 			break
 		}
 		nt, ferr := an.fitTip(a)
 		if ferr != nil {
-			return a, CentreApex, ferr
+			return a, CentreApex, edgeFit{}, ferr
 		}
 		if nt.flat {
 			break
 		}
 		*t = nt
 	}
-	return t.apex(), CentreApex, nil
+	return t.apex(), CentreApex, edgeFit{}, nil
 }
 
 // fiberHeight returns SPEC §5's fiber height at centre c, µm: the mean of
@@ -445,17 +455,9 @@ func (an *analysis) fiberHeight(c r2.Vec, t *tip, dip float64) (float64, *fiberE
 		coreShare = math.Min(1, sq(rc/a))
 	}
 	var valid, sw, swr float64
-	an.pixelVisit(c, a+pix, func(x, y, dX, dY, z float64) {
-		if z != z {
-			return
-		}
-		rho := math.Hypot(dX, dY)
-		w := math.Min(1, (a-rho)/pix+0.5)
-		if w <= 0 {
-			return
-		}
+	an.discVisit(c, coreShare, func(x, y, dX, dY, z, w float64, inCore bool) {
 		valid += w
-		if coreShare > 0 && rho <= rc+coreCentreTolerance {
+		if inCore {
 			return // counted through the core dip
 		}
 		sw += w
@@ -472,6 +474,28 @@ func (an *analysis) fiberHeight(c r2.Vec, t *tip, dip float64) (float64, *fiberE
 		h += (1 - coreShare) * swr / sw
 	}
 	return h, nil
+}
+
+// discVisit calls fn for every valid pixel of the averaging disc about
+// centre c with the fraction w of its area inside the disc (linear edge
+// approximation, w > 0) and whether it lies in the core, whose share of the
+// disc the height takes through the core dip (only when coreShare > 0): the
+// pixels of fiberHeight's mean.
+func (an *analysis) discVisit(c r2.Vec, coreShare float64, fn func(x, y, dX, dY, z, w float64, inCore bool)) {
+	a := an.reg.AveragingDiameter / 2
+	rc := an.reg.CoreDiameter / 2
+	pix := math.Sqrt(an.m.Pitch.X * an.m.Pitch.Y)
+	an.pixelVisit(c, a+pix, func(x, y, dX, dY, z float64) {
+		if z != z {
+			return
+		}
+		rho := math.Hypot(dX, dY)
+		w := math.Min(1, (a-rho)/pix+0.5)
+		if w <= 0 {
+			return
+		}
+		fn(x, y, dX, dY, z, w, coreShare > 0 && rho <= rc+coreCentreTolerance)
+	})
 }
 
 // meanSag returns the mean over a disc of radius a, centred on the apex, of

@@ -125,7 +125,7 @@ func (an *analysis) fitSurface(l Layout) (fit.Plane, fit.Quadric, error) {
 			return plane, quad, fmt.Errorf("ferrule: reference surface: %w", err)
 		}
 	}
-	return plane, quad, nil
+	return an.surfaceCov(sub, mask, plane, quad), quad, nil
 }
 
 // surfaceClipFloorUM is the least residual (µm) the reference-surface fit
@@ -214,13 +214,20 @@ func (an *analysis) setSurface(plane fit.Plane, quad fit.Quadric, rep *Report) {
 	rep.Plane = plane
 	pf := plane.Transform(an.frame.Origin.X, an.frame.Origin.Y, an.frame.Rotation)
 	qf := quad.Transform(an.frame.Origin.X, an.frame.Origin.Y, an.frame.Rotation)
+	// The angles' uncertainties: the slopes' (surfaceCov) through
+	// d(atan s)/ds = 1/(1 + s²).
+	ux, uy := nan, nan
+	if pf.Cov != nil {
+		ux = Num(pf.Cov.Std(1) / (1 + pf.B*pf.B) / degree)
+		uy = Num(pf.Cov.Std(2) / (1 + pf.C*pf.C) / degree)
+	}
 	rep.Ferrule = Surface{
 		XAngleDeg:       Num(math.Atan(pf.B) / degree),
 		YAngleDeg:       Num(math.Atan(pf.C)/degree + an.fixture),
 		XRadiusMM:       an.radiusMM(-1 / (2 * qf.D)),
 		YRadiusMM:       an.radiusMM(-1 / (2 * qf.E)),
-		UXAngleDeg:      nan,
-		UYAngleDeg:      nan,
+		UXAngleDeg:      ux,
+		UYAngleDeg:      uy,
 		FitRMSNM:        Num(plane.RMS * nmPerUM),
 		QuadricFitRMSNM: Num(quad.RMS * nmPerUM),
 		FitPoints:       plane.N,

@@ -81,3 +81,37 @@ func BenchmarkCirclePoints600(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(x))*float64(b.N)/b.Elapsed().Seconds(), "pt/s")
 }
+
+// BenchmarkGridCorrelation is the per-fiber cost of the tip residuals'
+// correlation: the ~37×37 window of a fit annulus (10–50 µm at 3 µm),
+// white (two lag passes) and correlated over 3 pixels (all lags).
+func BenchmarkGridCorrelation(b *testing.B) {
+	const n = 37
+	for _, tc := range []struct {
+		name  string
+		sigma float64
+	}{{"white", 0}, {"corr3px", 3 / math.Sqrt2}} {
+		b.Run(tc.name, func(b *testing.B) {
+			rng := newRand(11)
+			r := make([]float64, n*n)
+			if tc.sigma == 0 {
+				for i := range r {
+					r[i] = rng.NormFloat64()
+				}
+			} else {
+				r = filtered(rng, n, n, gaussKernel(tc.sigma))
+			}
+			for j := 0; j < n; j++ {
+				for i := 0; i < n; i++ {
+					if d := math.Hypot(float64(i-n/2), float64(j-n/2)); d < 10.0/3 || d > 50.0/3 {
+						r[j*n+i] = math.NaN() // outside the annulus
+					}
+				}
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				fit.GridCorrelation(r, n, n, n)
+			}
+		})
+	}
+}

@@ -110,6 +110,8 @@ func CirclePoints(x, y []float64) (Circle, error) {
 	if err != nil {
 		return Circle{Quality: q}, fmt.Errorf("%w: circle", err)
 	}
+	t := jacobian{0: l, maxParams + 1: l, 2*maxParams + 2: math.Copysign(l, p[2])}
+	q.Cov = newCovariance(&m, 3, n, cost, l*l, 3, &t)
 	return Circle{X0: xc + l*p[0], Y0: yc + l*p[1], R: l * math.Abs(p[2]), Quality: q}, nil
 }
 

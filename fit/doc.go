@@ -45,6 +45,28 @@
 // 1e-8 of the height range of the fitted pixels (0.03 nm on 3 µm), far
 // below any measured roughness; the tests check it against a residual pass.
 //
+// # Covariance and correlated residuals
+//
+// Every result carries in Quality.Cov the covariance of its parameters
+// (nil where the fit failed or had no residual degrees of freedom), in the
+// caller's units and in the order of the result's fields:
+// σ²·(AᵀA)⁻¹ for the linear fits, σ²·(JᵀJ)⁻¹ at the solution for the
+// sphere and circle (J the derivative of the residuals with respect to the
+// parameters, carried from the scaled frame to the caller's by the
+// parameters' own derivatives, e.g. dR/d(1/R) = −R²), with σ² = RSS/(N−p).
+// Transform carries it to the new frame. Covariance.Var propagates it to
+// any function of the parameters through its gradient.
+//
+// That covariance assumes independent residuals. Residuals correlated over
+// several pixels (an instrument's filtering, air turbulence) carry less
+// information than their number says: GridCorrelation estimates their
+// autocorrelation on the pixel grid, separable in x and y, with a baseline
+// for what the fit itself absorbed; Correlation.Factor is the variance
+// inflation n/n_eff for a parameter of a fit over a region much wider than
+// the correlation, Covariance.Correlated the exact sandwich
+// M⁻¹(JᵀRJ)M⁻¹·σ² (with σ² = RSS/(N − tr(HR))) for a smaller one, and
+// Correlation.QuadForm the variance of any weighted sum of pixels.
+//
 // # Errors
 //
 // Bad data gives an error that wraps one of ErrTooFewPoints (fewer valid

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 
 	"github.com/mtgeo/mtgeo/fit"
 	"github.com/mtgeo/mtgeo/geometry"
@@ -150,4 +151,48 @@ func ExampleQuadraticPoints() {
 	fmt.Printf("line radius %.3f m\n", 1/(2*q.C)/1e6)
 	// Output:
 	// line radius 2.000 m
+}
+
+func ExampleCovariance() {
+	// A line through 11 points 10 µm apart with residuals of ±1 nm: σ² is
+	// RSS/(n − 2) ≈ 11/9 nm², the slope's standard error σ/√Σ(x − x̄)²
+	// with Σ(x − x̄)² = 11 000 µm², the value's at the centroid σ/√11.
+	x := []float64{0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100}
+	y := make([]float64, len(x))
+	for i := range x {
+		y[i] = 2 + 0.001*x[i] + 0.001*float64(1-2*(i%2)) // µm
+	}
+	l, err := fit.LinePoints(x, y)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("slope %.5f ± %.2e, σ %.2f nm\n", l.B, l.Cov.Std(1), math.Sqrt(l.Cov.Sigma2)*1000)
+	// The value at x = 50 (the centroid): σ/√n.
+	fmt.Printf("y(50) = %.4f ± %.5f µm\n", l.At(50), math.Sqrt(l.Cov.Var(1, 50)))
+	// Output:
+	// slope 0.00100 ± 1.05e-05, σ 1.10 nm
+	// y(50) = 2.0501 ± 0.00033 µm
+}
+
+func ExampleGridCorrelation() {
+	// Residuals on a 60×40 grid that repeat in pairs along each row: a
+	// correlation of ~0.5 at lag 1 along x and none along y.
+	rng := rand.New(rand.NewPCG(1, 1))
+	const cols, rows = 60, 40
+	r := make([]float64, cols*rows)
+	for j := 0; j < rows; j++ {
+		prev := rng.NormFloat64()
+		for i := 0; i < cols; i++ {
+			cur := rng.NormFloat64()
+			r[j*cols+i] = (prev + cur) / math.Sqrt2 // a moving sum of two
+			prev = cur
+		}
+	}
+	c := fit.GridCorrelation(r, cols, rows, cols)
+	fmt.Printf("lags kept: %d along x, %d along y\n", c.KX, c.KY)
+	fmt.Printf("ρx(1) = %.1f, n/n_eff = %.0f\n", c.X[1], c.Factor())
+	// Output:
+	// lags kept: 1 along x, 0 along y
+	// ρx(1) = 0.5, n/n_eff = 2
 }

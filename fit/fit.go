@@ -40,6 +40,11 @@ type Quality struct {
 	// centred and scaled problem (for the iterative fits: of JᵀJ at the
 	// solution). A fit with Cond > MaxCond returns ErrIllConditioned.
 	Cond float64
+	// Cov is the covariance of the fitted parameters, σ²·(AᵀA)⁻¹ with σ²
+	// the residual variance (see Covariance); nil when the fit failed or
+	// had no residual degrees of freedom. It is held by pointer so that
+	// the results stay small values (their At methods copy them).
+	Cov *Covariance
 }
 
 func tooFew(what string, n, need int) error {

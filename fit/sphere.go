@@ -195,6 +195,9 @@ func SpherePoints(x, y, z []float64) (Sphere, error) {
 	if err != nil {
 		return Sphere{Quality: q}, fmt.Errorf("%w: sphere", err)
 	}
+	// The parameters are X0, Y0, Z0 = centre + l·p and R = l/p₃.
+	t := jacobian{0: l, maxParams + 1: l, 2*maxParams + 2: l, 3*maxParams + 3: -l / (p[3] * p[3])}
+	q.Cov = newCovariance(&a, 4, n, cost, l*l, 4, &t)
 	return Sphere{
 		X0:      xc + l*p[0],
 		Y0:      yc + l*p[1],

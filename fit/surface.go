@@ -18,15 +18,25 @@ func (p Plane) At(x, y float64) float64 { return p.A + p.B*x + p.C*y }
 //	x = x0 + X·cosθ − Y·sinθ,  y = y0 + X·sinθ + Y·cosθ,
 //
 // so that p.Transform(x0, y0, theta).At(X, Y) == p.At(x, y). The algebra is
-// exact; Quality is copied.
+// exact.
+//
+// The covariance (Quality.Cov) is carried to the new frame, the rest of
+// Quality copied.
 func (p Plane) Transform(x0, y0, theta float64) Plane {
 	s, c := math.Sincos(theta)
-	return Plane{
+	out := Plane{
 		A:       p.A + p.B*x0 + p.C*y0,
 		B:       p.B*c + p.C*s,
 		C:       -p.B*s + p.C*c,
 		Quality: p.Quality,
 	}
+	t := jacobian{
+		0: 1, 1: x0, 2: y0,
+		maxParams + 1: c, maxParams + 2: s,
+		2*maxParams + 1: -s, 2*maxParams + 2: c,
+	}
+	out.Cov = p.Cov.transform(&t)
+	return out
 }
 
 // Quadric is the surface z = A + B·x + C·y + D·x² + E·y² + F·x·y.
@@ -47,9 +57,31 @@ func (q Quadric) At(x, y float64) float64 {
 //	x = x0 + X·cosθ − Y·sinθ,  y = y0 + X·sinθ + Y·cosθ,
 //
 // so that q.Transform(x0, y0, theta).At(X, Y) == q.At(x, y). The algebra is
-// exact; Quality is copied. In the new frame the curvature along X is 2·D'
-// and along Y is 2·E'.
+// exact; the covariance (Quality.Cov) is carried to the new frame, the rest
+// of Quality copied. In the new frame the curvature along X is 2·D' and
+// along Y is 2·E'.
 func (q Quadric) Transform(x0, y0, theta float64) Quadric {
+	out := q.transformCoeffs(x0, y0, theta)
+	out.Quality = q.Quality
+	if q.Cov != nil {
+		// The map is linear in the coefficients: its columns are the
+		// transforms of the unit quadrics.
+		var t jacobian
+		for k := 0; k < maxParams; k++ {
+			var e [maxParams]float64
+			e[k] = 1
+			col := quadricCoeffs(quadricFrom(&e).transformCoeffs(x0, y0, theta))
+			for i := range col {
+				t[i*maxParams+k] = col[i]
+			}
+		}
+		out.Cov = q.Cov.transform(&t)
+	}
+	return out
+}
+
+// transformCoeffs is Transform without Quality.
+func (q Quadric) transformCoeffs(x0, y0, theta float64) Quadric {
 	// Shift the origin: x = x0 + p, y = y0 + q.
 	a := q.A + q.B*x0 + q.C*y0 + q.D*x0*x0 + q.E*y0*y0 + q.F*x0*y0
 	b := q.B + 2*q.D*x0 + q.F*y0
@@ -57,13 +89,12 @@ func (q Quadric) Transform(x0, y0, theta float64) Quadric {
 	// Rotate: p = X·c − Y·s, q = X·s + Y·c.
 	s, c := math.Sincos(theta)
 	return Quadric{
-		A:       a,
-		B:       b*c + cc*s,
-		C:       -b*s + cc*c,
-		D:       q.D*c*c + q.E*s*s + q.F*c*s,
-		E:       q.D*s*s + q.E*c*c - q.F*c*s,
-		F:       2*(q.E-q.D)*c*s + q.F*(c*c-s*s),
-		Quality: q.Quality,
+		A: a,
+		B: b*c + cc*s,
+		C: -b*s + cc*c,
+		D: q.D*c*c + q.E*s*s + q.F*c*s,
+		E: q.D*s*s + q.E*c*c - q.F*c*s,
+		F: 2*(q.E-q.D)*c*s + q.F*(c*c-s*s),
 	}
 }
 
@@ -82,7 +113,38 @@ func fromScaled(beta *[maxParams]float64, xc, yc, zc, sx, sy float64) Quadric {
 	}
 	// q is in p = x − xc, q = y − yc; x = p + xc, i.e. the frame x whose
 	// origin sits at p = −xc.
-	return q.Transform(-xc, -yc, 0)
+	return q.transformCoeffs(-xc, -yc, 0)
+}
+
+// surfaceCov returns the covariance of the caller's coefficients of a
+// surface fitted in the scaled frame of fromScaled, from its normal matrix
+// a (order p) and residual sum of squares.
+//
+// fromScaled is affine in β: with qₖ = βₖ·sₖ, s = (1, 1/sx, 1/sy, 1/sx²,
+// 1/sy², 1/(sx·sy)), and the origin moved back by (xc, yc),
+//
+//	A = q₀ − xc·q₁ − yc·q₂ + xc²·q₃ + yc²·q₄ + xc·yc·q₅ (+ zc)
+//	B = q₁ − 2xc·q₃ − yc·q₅,  C = q₂ − 2yc·q₄ − xc·q₅,  D, E, F = q₃, q₄, q₅,
+//
+// whose coefficients are the jacobian's (the tests check it against the
+// transform itself).
+func surfaceCov(a *symMat, p, n int, rss, xc, yc, zc, sx, sy float64) *Covariance {
+	sc := [maxParams]float64{1, 1 / sx, 1 / sy, 1 / (sx * sx), 1 / (sy * sy), 1 / (sx * sy)}
+	shift := [maxParams][maxParams]float64{
+		{1, -xc, -yc, xc * xc, yc * yc, xc * yc},
+		{0, 1, 0, -2 * xc, 0, -yc},
+		{0, 0, 1, 0, -2 * yc, -xc},
+		{0, 0, 0, 1, 0, 0},
+		{0, 0, 0, 0, 1, 0},
+		{0, 0, 0, 0, 0, 1},
+	}
+	var t jacobian
+	for i := 0; i < maxParams; i++ {
+		for k := 0; k < maxParams; k++ {
+			t[i*maxParams+k] = shift[i][k] * sc[k]
+		}
+	}
+	return newCovariance(a, p, n, rss, 1, p, &t)
 }
 
 // PlanePoints fits the plane z = A + B·x + C·y to the points (x[i], y[i],
@@ -155,6 +217,6 @@ func surfacePoints(what string, p int, x, y, z []float64) (Quadric, error) {
 		rss += r * r
 	}
 	q := fromScaled(&beta, xc, yc, zc, hx, hy)
-	q.Quality = Quality{N: n, RMS: math.Sqrt(rss / fn), Cond: cond}
+	q.Quality = Quality{N: n, RMS: math.Sqrt(rss / fn), Cond: cond, Cov: surfaceCov(&ne.a, p, n, rss, xc, yc, zc, hx, hy)}
 	return q, nil
 }

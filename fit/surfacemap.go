@@ -219,8 +219,9 @@ func surfaceMap(hm *geometry.HeightMap, mask []bool, want int) (Plane, Quadric, 
 			return plane, quadric, err
 		}
 		pq := fromScaled(&beta, xc, yc, z0, sx, sy)
+		rss := pe.rss(&beta, mm.ww)
 		plane = Plane{A: pq.A, B: pq.B, C: pq.C,
-			Quality: Quality{N: n, RMS: math.Sqrt(pe.rss(&beta, mm.ww) / fn), Cond: cond}}
+			Quality: Quality{N: n, RMS: math.Sqrt(rss / fn), Cond: cond, Cov: surfaceCov(&pe.a, 3, n, rss, xc, yc, z0, sx, sy)}}
 	}
 	if want&wantQuadric != 0 {
 		if n < 6 {
@@ -234,7 +235,8 @@ func surfaceMap(hm *geometry.HeightMap, mask []bool, want int) (Plane, Quadric, 
 			return plane, quadric, err
 		}
 		quadric = fromScaled(&beta, xc, yc, z0, sx, sy)
-		quadric.Quality = Quality{N: n, RMS: math.Sqrt(qe.rss(&beta, mm.ww) / fn), Cond: cond}
+		rss := qe.rss(&beta, mm.ww)
+		quadric.Quality = Quality{N: n, RMS: math.Sqrt(rss / fn), Cond: cond, Cov: surfaceCov(&qe.a, 6, n, rss, xc, yc, z0, sx, sy)}
 	}
 	return plane, quadric, nil
 }

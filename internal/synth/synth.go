@@ -83,6 +83,13 @@ type Params struct {
 	// NoiseUm is the RMS of the Gaussian noise added to every valid pixel,
 	// µm (realistic: 0.002).
 	NoiseUm float64
+	// NoiseCorrelationUm, when positive, makes the noise spatially
+	// correlated with autocorrelation ρ(d) = exp(−d²/(2L²)) between pixels
+	// d µm apart, L = NoiseCorrelationUm: white Gaussian noise drawn over
+	// the map and a margin, filtered with a Gaussian kernel of σ = L/√2 and
+	// rescaled to NoiseUm RMS. 0 keeps independent noise, the same draws as
+	// without the field. At most 50 pixels.
+	NoiseCorrelationUm float64
 	// DropoutFraction is the probability that a pixel is set to NaN after
 	// the noise (realistic: 0.01).
 	DropoutFraction float64
@@ -327,7 +334,7 @@ func resolve(p Params) (*model, error) {
 	}{
 		{"x angle", p.XAngleDeg}, {"y angle", p.YAngleDeg}, {"rotation", p.RotationDeg},
 		{"x shift", p.ShiftUm[0]}, {"y shift", p.ShiftUm[1]}, {"core dip", p.CoreDipUm},
-		{"noise", p.NoiseUm}, {"dropout fraction", p.DropoutFraction},
+		{"noise", p.NoiseUm}, {"noise correlation", p.NoiseCorrelationUm}, {"dropout fraction", p.DropoutFraction},
 		{"hole spacing", p.HoleSpacingUm}, {"hole diameter", p.HoleDiameterUm}, {"pit depth", p.BrokenDepthUm},
 	} {
 		if math.IsNaN(v.x) || math.IsInf(v.x, 0) {
@@ -340,6 +347,9 @@ func resolve(p Params) (*model, error) {
 	if p.NoiseUm < 0 || p.DropoutFraction < 0 || p.DropoutFraction > 1 || p.HoleSpacingUm < 0 ||
 		p.HoleDiameterUm < 0 || p.BrokenDepthUm < 0 || p.Dust < 0 {
 		return nil, errors.New("synth: negative noise, spacing, diameter, pit depth or dust count, or dropout fraction above 1")
+	}
+	if p.NoiseCorrelationUm < 0 || p.NoiseCorrelationUm > maxNoiseCorrelationPx*m.pitch {
+		return nil, fmt.Errorf("synth: noise correlation length %g µm is outside 0…%d pixels", p.NoiseCorrelationUm, maxNoiseCorrelationPx)
 	}
 	if p.HoleSpacingUm > 0 {
 		m.holeSpacing = p.HoleSpacingUm
@@ -743,9 +753,17 @@ func (m *model) addDust(hm *geometry.HeightMap) {
 	}
 }
 
-// addNoise adds Gaussian noise to every valid pixel, in row-major order.
+// maxNoiseCorrelationPx bounds Params.NoiseCorrelationUm, pixels.
+const maxNoiseCorrelationPx = 50
+
+// addNoise adds Gaussian noise to every valid pixel, in row-major order;
+// correlated noise when Params.NoiseCorrelationUm is set.
 func (m *model) addNoise(hm *geometry.HeightMap) {
 	if m.p.NoiseUm == 0 {
+		return
+	}
+	if m.p.NoiseCorrelationUm > 0 {
+		m.addCorrelatedNoise(hm)
 		return
 	}
 	rng := rand.New(rand.NewPCG(m.p.Seed, streamNoise))
@@ -753,6 +771,64 @@ func (m *model) addNoise(hm *geometry.HeightMap) {
 	for i, z := range hm.Z {
 		if z == z {
 			hm.Z[i] = z + s*rng.NormFloat64()
+		}
+	}
+}
+
+// addCorrelatedNoise adds Gaussian noise of RMS NoiseUm whose
+// autocorrelation between pixels d µm apart is exp(−d²/(2L²)),
+// L = NoiseCorrelationUm: white noise w drawn, row-major, over the map
+// padded by the kernel's reach (so that pixels at the map's edge are
+// filtered like the others), convolved along rows and then columns with
+// the 1-D kernel g(k) ∝ exp(−k²p²/(2σ²)), σ = L/√2, p the pitch, |k| ≤ 4σ/p,
+// scaled to Σg² = 1. The 2-D kernel g(i)·g(j) then has unit energy, so the
+// filtered noise has unit variance exactly, and its autocorrelation is the
+// kernel's, Σ g(i)g(i+k), which for a Gaussian of σ is the Gaussian of
+// √2·σ = L (to the kernel's truncation at 4σ and its sampling).
+func (m *model) addCorrelatedNoise(hm *geometry.HeightMap) {
+	sig := m.p.NoiseCorrelationUm / math.Sqrt2 / m.pitch // kernel σ, pixels
+	reach := int(math.Ceil(4 * sig))
+	g := make([]float64, 2*reach+1)
+	var e float64
+	for k := -reach; k <= reach; k++ {
+		v := math.Exp(-float64(k*k) / (2 * sig * sig))
+		g[k+reach] = v
+		e += v * v
+	}
+	for k := range g {
+		g[k] /= math.Sqrt(e)
+	}
+	rng := rand.New(rand.NewPCG(m.p.Seed, streamNoise))
+	pc, pr := m.cols+2*reach, m.rows+2*reach
+	w := make([]float64, pc*pr)
+	for i := range w {
+		w[i] = rng.NormFloat64()
+	}
+	// Along rows: pr rows of m.cols filtered values.
+	h := make([]float64, pr*m.cols)
+	for r := 0; r < pr; r++ {
+		src, dst := w[r*pc:(r+1)*pc], h[r*m.cols:(r+1)*m.cols]
+		for c := range dst {
+			var v float64
+			for k, gk := range g {
+				v += gk * src[c+k]
+			}
+			dst[c] = v
+		}
+	}
+	// Along columns, into the map's valid pixels.
+	s := m.p.NoiseUm
+	for r := 0; r < m.rows; r++ {
+		row := hm.Row(r)
+		for c := range row {
+			if row[c] != row[c] {
+				continue
+			}
+			var v float64
+			for k, gk := range g {
+				v += gk * h[(r+k)*m.cols+c]
+			}
+			row[c] += s * v
 		}
 	}
 }
