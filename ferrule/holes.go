@@ -201,17 +201,22 @@ func refineHole(m *geometry.HeightMap, hc holeCandidate, hole holeTest) (Hole, e
 // The holes are returned in order of increasing map x.
 func (a *Analyzer) findHoles(m *geometry.HeightMap, l *Layout) ([2]Hole, error) {
 	var spacings, diams []float64
-	if l != nil {
-		spacings, diams = []float64{l.HoleSpacing}, []float64{l.HoleDiameter}
-	} else {
-		for _, bl := range builtinLayouts {
-			spacings = append(spacings, bl.HoleSpacing)
-			diams = append(diams, bl.HoleDiameter)
-		}
-	}
+	// The blobs are searched for over the diameters of every built-in
+	// layout (and of l), whatever layout is given: the search grid's cell
+	// size follows the smallest diameter, and the rim scans start from the
+	// blob's centroid on that grid, so a window narrowed to l's diameter
+	// would move the rim points and give a layout named explicitly other
+	// numbers than the same layout identified automatically.
 	dLo, dHi := math.Inf(1), 0.0
-	for _, d := range diams {
-		dLo, dHi = math.Min(dLo, d), math.Max(dHi, d)
+	for _, bl := range builtinLayouts {
+		spacings = append(spacings, bl.HoleSpacing)
+		diams = append(diams, bl.HoleDiameter)
+		dLo, dHi = math.Min(dLo, bl.HoleDiameter), math.Max(dHi, bl.HoleDiameter)
+	}
+	if l != nil {
+		// Only l's pair is taken.
+		spacings, diams = []float64{l.HoleSpacing}, []float64{l.HoleDiameter}
+		dLo, dHi = math.Min(dLo, l.HoleDiameter), math.Max(dHi, l.HoleDiameter)
 	}
 	type pair struct {
 		i, j  int

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"time"
 
 	"gonum.org/v1/gonum/spatial/r2"
 )
@@ -24,6 +25,21 @@ type HeightMap struct {
 	// each (a stale checksum, a non-standard element, an assumed unit).
 	// Empty for a clean file; Options.Strict turns them into errors.
 	Warnings []string
+	// Meta is what the file says about the measurement itself, where its
+	// format carries it (X3P Record2); zero fields where it does not.
+	Meta Metadata
+}
+
+// Metadata is what a file says about how it was measured.
+type Metadata struct {
+	// Time is when the map was measured (X3P Record2/Date); zero when the
+	// file does not say.
+	Time time.Time
+	// Instrument names the instrument: manufacturer, model and serial
+	// number as the file gives them ("Zygo NewView 9000, serial 123").
+	Instrument string
+	// Creator is who or what made the file (X3P Record2/Creator).
+	Creator string
 }
 
 // Warn adds a warning to m (see Warnings), formatted as fmt.Sprintf.
@@ -94,13 +110,13 @@ func (m *HeightMap) SubMap(rect image.Rectangle) *HeightMap {
 	}
 	i := m.Index(rect.Min.X, rect.Min.Y)
 	n := (rect.Dy()-1)*m.Stride + rect.Dx()
-	return &HeightMap{Z: m.Z[i : i+n : i+n], Stride: m.Stride, Rect: rect, Pitch: m.Pitch, Offset: m.Offset, Warnings: m.Warnings[:len(m.Warnings):len(m.Warnings)]}
+	return &HeightMap{Z: m.Z[i : i+n : i+n], Stride: m.Stride, Rect: rect, Pitch: m.Pitch, Offset: m.Offset, Warnings: m.Warnings[:len(m.Warnings):len(m.Warnings)], Meta: m.Meta}
 }
 
 // Clone returns a compact deep copy of m with the same Rect.
 func (m *HeightMap) Clone() *HeightMap {
 	c := &HeightMap{Z: make([]float64, m.Rect.Dx()*m.Rect.Dy()), Stride: m.Rect.Dx(), Rect: m.Rect, Pitch: m.Pitch, Offset: m.Offset,
-		Warnings: append([]string(nil), m.Warnings...)}
+		Warnings: append([]string(nil), m.Warnings...), Meta: m.Meta}
 	for r := m.Rect.Min.Y; r < m.Rect.Max.Y; r++ {
 		copy(c.Row(r), m.Row(r))
 	}

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"slices"
 
 	"strconv"
 	"strings"
@@ -28,6 +31,8 @@ type analyzeFlags struct {
 	regions ferrule.Regions
 	// guardBand is the guard-band factor k (SPEC §11) given to the profile.
 	guardBand float64
+	// The loss model of il_ideal_db (SPEC §10).
+	mfd, wavelength, mmLoss float64
 }
 
 func (a *analyzeFlags) register(fs *flag.FlagSet) {
@@ -40,6 +45,9 @@ func (a *analyzeFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&a.orient, "orientation", 0, "direction of the ferrule's +X in the map, degrees from +x (0; 90, 180 or 270 for instruments that store maps turned): +X is the hole-to-hole direction nearest to it")
 	fs.Float64Var(&a.guardBand, "guard-band", 0, "grade with a guard band of K standard uncertainties: a check whose value lies within K·u of a limit is marginal, neither pass nor fail (0: none)")
 	fs.Float64Var(&a.flatMM, "flat-radius", 0, "radius in mm above which a radius is reported as flat (null); 0 = 1e5")
+	fs.Float64Var(&a.mfd, "mfd-um", ferrule.DefaultMFDUM, "mode-field diameter of the fibers for the predicted insertion loss, µm (9.2 for G.652 at 1310 nm, 10.4 at 1550 nm)")
+	fs.Float64Var(&a.wavelength, "wavelength-nm", ferrule.DefaultWavelengthNM, "wavelength of the loss prediction, nm")
+	fs.Float64Var(&a.mmLoss, "mm-loss-db-per-um", 0, "multimode: the plant's loss per µm of fiber offset, dB/µm (0: none, il_ideal_db null for multimode parts)")
 	r := &a.regions
 	fs.Float64Var(&r.FitRadius, "fit-radius", 0, "outer radius of the tip-fit annulus, µm (default 50)")
 	fs.Float64Var(&r.CoreExclusionRadius, "core-exclusion", 0, "inner radius of the tip-fit annulus, µm (default 10 single-mode, 30 multimode)")
@@ -51,7 +59,8 @@ func (a *analyzeFlags) register(fs *flag.FlagSet) {
 }
 
 func (a *analyzeFlags) options() (ferrule.Options, error) {
-	opts := ferrule.Options{Regions: a.regions, FixtureAngleDeg: a.fixture, FlatRadiusMM: a.flatMM, OrientationDeg: a.orient, Multimode: a.mm}
+	opts := ferrule.Options{Regions: a.regions, FixtureAngleDeg: a.fixture, FlatRadiusMM: a.flatMM, OrientationDeg: a.orient, Multimode: a.mm,
+		MFDUM: a.mfd, WavelengthNM: a.wavelength, MMLossDBPerUM: a.mmLoss}
 	switch {
 	case a.layout == "" || strings.EqualFold(a.layout, "auto"):
 	case strings.HasSuffix(strings.ToLower(a.layout), ".json"):
@@ -133,10 +142,25 @@ func (a *analyzeFlags) config() (batch.Config, error) {
 	return cfg, nil
 }
 
+// stdin is what "mtgeo analyze -" reads (a variable for tests).
+var stdin io.Reader = os.Stdin
+
+// analyzeStdin analyses the height map on stdin, named "stdin" in the
+// report and errors; its format is recognised from the content.
+func analyzeStdin(an *ferrule.Analyzer, cfg *batch.Config) batch.Result {
+	data, err := io.ReadAll(stdin)
+	if err != nil {
+		return batch.Result{File: "stdin", Err: fmt.Errorf("stdin: %w", err)}
+	}
+	return batch.AnalyzeBytes(an, "stdin", data, cfg)
+}
+
 func runAnalyze(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("analyze", "FILE...", stderr)
+	fs := newFlagSet("analyze", "FILE...|-", stderr)
 	var af analyzeFlags
 	af.register(fs)
+	var sf storeFlags
+	sf.register(fs)
 	format := fs.String("format", "text", "output format: json (one SPEC §8 object per line) or text")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -144,6 +168,10 @@ func runAnalyze(args []string, stdout, stderr io.Writer) int {
 	}
 	if len(files) == 0 {
 		fs.Usage()
+		return exitError
+	}
+	if slices.Contains(files, "-") && len(files) > 1 {
+		fmt.Fprintln(stderr, "mtgeo analyze: - (stdin) is one file: give it alone")
 		return exitError
 	}
 	if *format != "json" && *format != "text" {
@@ -155,11 +183,30 @@ func runAnalyze(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mtgeo analyze:", err)
 		return exitError
 	}
+	ctx := context.Background()
+	st, err := sf.open(ctx, cfg) // before any file: a bad database stops here
+	if err != nil {
+		fmt.Fprintln(stderr, "mtgeo analyze:", err)
+		return exitError
+	}
+	if st != nil {
+		defer st.Close()
+	}
 	var an ferrule.Analyzer
 	enc := json.NewEncoder(stdout)
 	status := exitOK
 	for _, path := range files {
-		res := batch.AnalyzeFile(&an, path, &cfg)
+		var res batch.Result
+		if path == "-" {
+			res = analyzeStdin(&an, &cfg)
+			path = res.File
+		} else {
+			res = batch.AnalyzeFile(&an, path, &cfg)
+		}
+		if err := sf.save(ctx, st, res); err != nil {
+			fmt.Fprintln(stderr, "mtgeo analyze:", err)
+			return exitError
+		}
 		rep, err := res.Report, res.Err
 		if err != nil {
 			status = exitError

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -45,6 +46,9 @@ Writes into --out:
   summary.txt     mean, σ, min, max and Cpk against the profile's limits
   lot.html        with --report: the lot's page (yield, failures by check,
                   a histogram and a run chart per parameter), self-contained
+  pairs.csv       with --mate-pairs: one row per fiber pair of each connector
+                  (the fields of 'mtgeo mate'); the IL distribution goes to
+                  the summaries
 CSV: header row, units in the column names, '.' decimals, empty cell = not
 measured, inf = a radius measured flat. --resume skips the files already in
 results.jsonl (matched byte for byte; keeping their results as they are,
@@ -59,8 +63,17 @@ Progress goes to stderr: a bar on a terminal, a line every 10 % or 5 s
 otherwise; the summary goes to stdout. Interrupt (Ctrl-C) stops after the
 files in progress; run again with --resume to go on.
 
+--db URL also saves every result (and every file that could not be
+analysed, with its error) in a database: a SQLite file or postgres://...;
+--lot, --station, --operator, --serial, or --meta REGEX with named groups
+lot, serial, station, operator matched against each path, say where it came
+from. The database is opened before any file is analysed; a file stored
+before (same contents, software, layout, profile, options) is not stored
+again. Query it with 'mtgeo db'.
+
 Exit status: 0 all files analysed (and passed, with --spec), 1 a file failed
-grading, 2 a file could not be analysed or graded, or the batch could not run.
+grading, 2 a file could not be analysed or graded, a --mate-pairs connector
+could not be predicted, or the batch could not run.
 
 flags:
 `
@@ -73,21 +86,37 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 	}
 	var af analyzeFlags
 	af.register(fs)
+	var sf storeFlags
+	sf.register(fs)
 	workers := fs.Int("j", runtime.NumCPU(), "number of files analysed at once")
 	out := fs.String("out", "mtgeo-batch", "output folder (created if needed)")
 	resume := fs.Bool("resume", false, "skip the files already in OUT/results.jsonl and append the others")
 	all := fs.Bool("all", false, "in folders, try every file, not only those with a height-map extension")
 	report := fs.Bool("report", false, "also write OUT/"+lotPage+": the lot's HTML page (yield, failures by check, histograms and run charts)")
+	matePairs := fs.String("mate-pairs", "", "a CSV of connectors (header a,b; paths relative to the CSV's folder): analyse their files too and write OUT/"+batch.PairsFile+" and the predicted IL distribution (see 'mtgeo mate')")
+	var mf mateFlags
+	mf.register(fs)
+	filesFrom := fs.String("files-from", "", "also analyse the files named in this file, one per line (- for stdin, read to its end)")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return parseStatus(err)
 	}
-	if len(paths) == 0 {
-		fs.Usage()
-		return exitError
-	}
 	fail := func(err error) int {
 		fmt.Fprintln(stderr, "mtgeo batch:", err)
+		return exitError
+	}
+	if *filesFrom != "" {
+		named, err := readNames(*filesFrom)
+		if err != nil {
+			return fail(err)
+		}
+		if len(named) == 0 && len(paths) == 0 && *matePairs == "" {
+			return fail(fmt.Errorf("--files-from %s names no file", *filesFrom))
+		}
+		paths = append(paths, named...)
+	}
+	if len(paths) == 0 && *matePairs == "" {
+		fs.Usage()
 		return exitError
 	}
 	if *workers < 1 {
@@ -98,7 +127,19 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	cfg.Workers = *workers
+	db, err := sf.open(context.Background(), cfg) // before any file: a bad database stops here
+	if err != nil {
+		return fail(err)
+	}
+	if db != nil {
+		defer db.Close()
+	}
 	limits := cfg.Profile // nil with --spec auto: the single built-in profile used, if any
+	pairs, mateParams, err := readMatePairs(*matePairs, &mf, &af, &cfg)
+	if err != nil {
+		return fail(err)
+	}
+	paths = append(paths, batch.PairFiles(pairs)...)
 
 	list, err := batch.List(paths, batch.FindOptions{All: *all, Skip: []string{*out}})
 	if err != nil {
@@ -133,7 +174,12 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 	var writeErr error
 	runErr := batch.Run(ctx, todo, cfg, func(i int, r batch.Result) {
 		if writeErr == nil {
-			if writeErr = journal.Append(r); writeErr != nil {
+			// The database first: a result journaled is skipped by
+			// --resume, so it must be stored already (a result stored
+			// twice is one row).
+			if writeErr = sf.save(context.Background(), db, r); writeErr != nil {
+				cancel()
+			} else if writeErr = journal.Append(r); writeErr != nil {
 				cancel()
 			}
 		}
@@ -151,7 +197,15 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
+	if pairs != nil {
+		if err := writeMatePairs(*out, pairs, mateParams, sum); err != nil {
+			return fail(err)
+		}
+	}
 	sum.WriteText(stdout)
+	if sum.Pairs != nil {
+		sum.Pairs.WriteText(stdout)
+	}
 	fmt.Fprintf(stdout, "\nresults in %s: %s, %s, %s, %s, %s, %s\n", *out, batch.ResultsFile, batch.FerrulesFile,
 		batch.FibersFile, batch.SummaryJSON, batch.SummaryText, batch.SkippedFile)
 	if *report {
@@ -165,12 +219,39 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	switch {
-	case sum.Errors > 0:
+	case sum.Errors > 0 || (sum.Pairs != nil && sum.Pairs.Errors > 0):
 		return exitError
 	case sum.Failed > 0:
 		return exitFail
 	}
 	return exitOK
+}
+
+// readNames reads file names one per line from path ("-": stdin), with
+// a trailing "\r" dropped and empty lines skipped; a name is taken as it
+// is, spaces included.
+func readNames(path string) ([]string, error) {
+	r := stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("--files-from: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	var names []string
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20) // a path is at most a few KiB
+	for sc.Scan() {
+		if name := strings.TrimSuffix(sc.Text(), "\r"); name != "" {
+			names = append(names, name)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("--files-from %s: %w", path, err)
+	}
+	return names, nil
 }
 
 // batchProgress reports a batch's progress on stderr: a bar redrawn in

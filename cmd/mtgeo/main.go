@@ -30,11 +30,14 @@ func init() {
 		{"convert", "convert a height map to X3P", runConvert},
 		{"specs", "list the built-in spec profiles, or show one", runSpecs},
 		{"batch", "analyse and grade folders: CSV tables, JSONL, yield and Cpk", runBatch},
+		{"db", "query a results database (--db): lots and yield, trends, Cpk/Ppk, CSV and AQDEF export", runDB},
+		{"mate", "predict the insertion loss, contact and return loss of two mated end faces", runMate},
 		{"render", "draw an end face (PNG/SVG), its fiber-height chart and tip close-ups", runRender},
 		{"report", "HTML report pages per ferrule and for the lot", runReport},
 		{"grr", "gauge R&R study (AIAG ANOVA) from a manifest of part, operator, trial, file", runGRR},
 		{"reversal", "orientation reversal: the part's angles and the instrument's bias from A and B turned 180°", runReversal},
 		{"sweep", "every summary result and the verdict over a range of region options", runSweep},
+		{"serve", "the station service: analysis over HTTP (OpenAPI), a watch folder", runServe},
 		{"version", "the program's version and VCS revision", runVersion},
 	}
 }

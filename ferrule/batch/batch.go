@@ -2,8 +2,12 @@ package batch
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -42,6 +46,13 @@ type Result struct {
 	// Report is nil when Err is not nil.
 	Report *ferrule.Report
 	Err    error
+	// SHA256 is the hex SHA-256 of the file's bytes, the identity of a
+	// stored measurement (ferrule/store); empty when the file could not
+	// be read.
+	SHA256 string
+	// Meta is what the file says about the measurement (its date,
+	// instrument, creator), where its format carries it.
+	Meta geometry.Metadata
 }
 
 // OK reports whether the file was analysed (and graded, if asked).
@@ -73,6 +84,13 @@ func AnalyzeMap(an *ferrule.Analyzer, path string, cfg *Config) (m *geometry.Hei
 	}()
 	m, format, err := geometry.ReadFile(path, cfg.Read)
 	res.Format = format
+	// Hashed after decoding, from the page cache: 4 ms for the 4.8 MB of a
+	// 2233×600 px map (1.2 GB/s, BenchmarkFileHash) against the 120 ms of
+	// its analysis (BenchmarkFile), 3 %.
+	res.SHA256 = hashFile(path)
+	if m != nil {
+		res.Meta = m.Meta
+	}
 	if err != nil {
 		res.Err = err
 		return nil, res
@@ -98,6 +116,21 @@ func AnalyzeMap(an *ferrule.Analyzer, path string, cfg *Config) (m *geometry.Hei
 	}
 	res.Report = rep
 	return m, res
+}
+
+// hashFile returns the hex SHA-256 of the named file, or "" when it
+// cannot be read.
+func hashFile(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // window is how many files per worker Run starts ahead of the first one

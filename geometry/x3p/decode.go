@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mtgeo/mtgeo/geometry"
 	"gonum.org/v1/gonum/spatial/r2"
@@ -70,6 +71,58 @@ var keep = map[string]bool{
 	pDataLink + "/PointDataLink": true, pDataLink + "/MD5ChecksumPointData": true,
 	pDataLink + "/ValidPointsLink": true, pDataLink + "/MD5ChecksumValidPoints": true,
 	pChecksum: true,
+}
+
+// Record2 paths: what the file says about the measurement. They are kept
+// as metadata (geometry.HeightMap.Meta), never checked: an overlong value
+// is cut at maxFieldLen and a repeated one ignored, not an error.
+const (
+	pDate         = "Record2/Date"
+	pCreator      = "Record2/Creator"
+	pManufacturer = "Record2/Instrument/Manufacturer"
+	pModel        = "Record2/Instrument/Model"
+	pSerial       = "Record2/Instrument/Serial"
+)
+
+var keepMeta = map[string]bool{pDate: true, pCreator: true, pManufacturer: true, pModel: true, pSerial: true}
+
+// metadata returns the Record2 date, instrument and creator of fields.
+// Fields reading "unknown" (as Encode writes what it is not told) or
+// "N/A" (as x3ptools writes them) count
+// as absent; a date that is not an xsd:dateTime is left zero, and one
+// without a time zone is taken as UTC.
+func metadata(fields map[string]string) geometry.Metadata {
+	get := func(k string) string {
+		v := strings.TrimSpace(fields[k])
+		if strings.EqualFold(v, "unknown") || strings.EqualFold(v, "N/A") {
+			return ""
+		}
+		return v
+	}
+	var md geometry.Metadata
+	if d := get(pDate); d != "" {
+		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02"} {
+			if t, err := time.Parse(layout, d); err == nil {
+				md.Time = t
+				break
+			}
+		}
+	}
+	var inst []string
+	for _, k := range []string{pManufacturer, pModel} {
+		if v := get(k); v != "" {
+			inst = append(inst, v)
+		}
+	}
+	md.Instrument = strings.Join(inst, " ")
+	if v := get(pSerial); v != "" {
+		if md.Instrument != "" {
+			md.Instrument += ", "
+		}
+		md.Instrument += "serial " + v
+	}
+	md.Creator = get(pCreator)
+	return md
 }
 
 func formatErr(format string, a ...any) error {
@@ -180,6 +233,7 @@ func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
 			return nil, err
 		}
 	}
+	m.Meta = metadata(p.fields)
 	for _, w := range h.warnings {
 		m.Warn("%s", w)
 	}

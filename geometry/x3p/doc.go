@@ -59,7 +59,7 @@
 // element as a missing one. This holds for every Offset, the CZ Increment,
 // the CX/CY DataType (not used), MD5ChecksumPointData and
 // MD5ChecksumValidPoints (not checked), ValidPointsLink (no bitmap) and
-// Record4/ChecksumFile (md5checksum.hex); Record2 is not read. Required
+// Record4/ChecksumFile (md5checksum.hex). Required
 // elements (FeatureType, AxisType, the MatrixDimension sizes, and CZ
 // DataType with binary data) must not be empty.
 //
@@ -149,8 +149,12 @@
 // Profiles (PRF), point clouds (PCL, ListDimension), absolute (A) X or Y
 // axes, several layers (SizeZ > 1), negative increments (mirrored axes)
 // and inline values with several coordinates are UnsupportedError. The
-// optional Record1/Axes/Rotation is ignored, as are Record2 (date,
-// creator, instrument, comment) and VendorSpecificID. A valid-point bitmap
+// optional Record1/Axes/Rotation is ignored, as are Record2's comment and
+// probing system and VendorSpecificID. Record2's Date, Creator and
+// Instrument (Manufacturer, Model, Serial) become the map's Meta
+// (geometry.Metadata): never checked, a value reading "unknown" or "N/A" is taken
+// as absent, an unparsable date as none, and a date without a time zone
+// as UTC. A valid-point bitmap
 // is used only when main.xml links it.
 //
 // # Writing

@@ -246,6 +246,8 @@ func (p *parser) chars(b []byte) error {
 		if p.text.Len()+len(b) > maxFieldLen {
 			return formatErr("main.xml element %s is longer than %d bytes", cur, maxFieldLen)
 		}
+	case keepMeta[cur]:
+		b = b[:min(len(b), max(0, maxFieldLen-p.text.Len()))]
 	default:
 		return nil
 	}
@@ -281,6 +283,10 @@ func (p *parser) end() error {
 			return formatErr("main.xml element %s repeated", cur)
 		}
 		p.fields[cur] = strings.TrimSpace(p.text.String())
+	case keepMeta[cur]:
+		if _, dup := p.fields[cur]; !dup {
+			p.fields[cur] = strings.TrimSpace(p.text.String())
+		}
 	case cur == "Record3" && !p.full:
 		return errStop
 	}

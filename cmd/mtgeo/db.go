@@ -1,0 +1,663 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"image/color"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/mtgeo/mtgeo/ferrule"
+	"github.com/mtgeo/mtgeo/ferrule/store"
+)
+
+const dbUsage = `usage: mtgeo db COMMAND [flags]
+
+Queries of a results database (SQLite file or postgres://...) that
+'mtgeo analyze --db' and 'mtgeo batch --db' fill:
+
+  lots              per lot: measurements, errors, graded, passed, yield, first and last time
+  show SERIAL|FILE  the measurements of a part serial or a file, with their reports
+  trend PARAM       a parameter's values in time order with the limits; -o run.png|run.svg draws the run chart
+                    (--by lot: per lot n, mean, σ, min, max)
+  spc PARAM         n, mean, σ within (MR̄/1.128) and overall, Cpk, Ppk, Western Electric rule violations
+  export            the values for SPC software: --format csv or aqdef (Q-DAS AQDEF K-fields)
+
+PARAM is a report field as a spec profile names it (x_angle_deg, height_nm,
+ferrule.fit_rms_nm; 'mtgeo specs' shows profiles). A per-fiber field gives
+one series per fiber position (--fiber N keeps one), as AQDEF has one
+characteristic per fiber. Yield is passed over all measurements: one that
+could not be analysed counts as failed.
+
+Every command takes --db URL (default $MTGEO_DB) and the selection flags
+--lot, --station, --serial, --since and --until (RFC 3339 times or dates,
+2026-12-01); lots, show, trend and spc take --format text|json|csv.
+`
+
+func runDB(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(stderr, dbUsage)
+		if len(args) == 0 {
+			return exitError
+		}
+		return exitOK
+	}
+	sub, rest := args[0], args[1:]
+	switch sub {
+	case "lots", "show", "trend", "spc", "export":
+	default:
+		fmt.Fprintf(stderr, "mtgeo db: unknown command %q\n\n%s", sub, dbUsage)
+		return exitError
+	}
+	fs := newFlagSet("db "+sub, dbArgs[sub], stderr)
+	var d dbFlags
+	d.register(fs, sub)
+	pos, err := parseInterspersed(fs, rest)
+	if err != nil {
+		return parseStatus(err)
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "mtgeo db %s: %v\n", sub, err)
+		return exitError
+	}
+	want := map[string]int{"lots": 0, "show": 1, "trend": 1, "spc": 1, "export": 0}[sub]
+	if len(pos) != want {
+		fs.Usage()
+		return exitError
+	}
+	q, err := d.query()
+	if err != nil {
+		return fail(err)
+	}
+	formats := "text json csv"
+	if sub == "export" {
+		formats = "csv aqdef"
+	}
+	if !strings.Contains(" "+formats+" ", " "+d.format+" ") {
+		return fail(fmt.Errorf("--format must be one of %s, not %q", strings.ReplaceAll(formats, " ", ", "), d.format))
+	}
+	var limits *store.Limits
+	if d.spec != "" {
+		prof, err := ferrule.LoadProfile(d.spec)
+		if err != nil {
+			return fail(err)
+		}
+		p, err := store.LookupParam(pos[0])
+		if err != nil {
+			return fail(err)
+		}
+		l := store.LimitsOf(prof, p)
+		limits = &l
+	}
+	if d.db == "" {
+		return fail(errors.New("no database: give --db URL (or set MTGEO_DB)"))
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, d.db)
+	if err != nil {
+		return fail(err)
+	}
+	defer st.Close()
+	switch sub {
+	case "lots":
+		err = dbLots(ctx, st, q, d.format, stdout)
+	case "show":
+		err = dbShow(ctx, st, pos[0], d.format, stdout)
+	case "trend":
+		err = dbTrend(ctx, st, pos[0], q, limits, &d, stdout)
+	case "spc":
+		err = dbSPC(ctx, st, pos[0], q, limits, d.format, stdout)
+	case "export":
+		err = dbExport(ctx, st, q, &d, stdout)
+	}
+	if err != nil {
+		return fail(err)
+	}
+	return exitOK
+}
+
+var dbArgs = map[string]string{"lots": "", "show": "SERIAL|FILE", "trend": "PARAM", "spc": "PARAM", "export": ""}
+
+type dbFlags struct {
+	db, format, out, spec, params, by  string
+	lot, station, serial, since, until string
+	fiber                              int
+}
+
+func (d *dbFlags) register(fs *flag.FlagSet, sub string) {
+	fs.StringVar(&d.db, "db", os.Getenv("MTGEO_DB"), "the database: a SQLite file (PATH or sqlite:PATH) or postgres://user:pass@host/db (default $MTGEO_DB)")
+	if sub == "export" {
+		fs.StringVar(&d.format, "format", "csv", "csv (one row per value) or aqdef (Q-DAS AQDEF K-field file)")
+		fs.StringVar(&d.out, "o", "", "write to this file instead of stdout")
+		fs.StringVar(&d.params, "param", "", "comma-separated parameters to export (default: every parameter graded in the selection)")
+	} else {
+		fs.StringVar(&d.format, "format", "text", "output format: text, json or csv")
+	}
+	if sub == "show" {
+		return
+	}
+	fs.StringVar(&d.lot, "lot", "", "only this lot")
+	fs.StringVar(&d.station, "station", "", "only this station")
+	fs.StringVar(&d.serial, "serial", "", "only this part serial")
+	fs.StringVar(&d.since, "since", "", "only measurements at or after this time (2026-12-01 or RFC 3339)")
+	fs.StringVar(&d.until, "until", "", "only measurements before this time")
+	if sub == "trend" || sub == "spc" || sub == "export" {
+		fs.IntVar(&d.fiber, "fiber", 0, "for a per-fiber parameter, only this fiber (index from 1; 0: every fiber)")
+	}
+	if sub == "trend" || sub == "spc" {
+		fs.StringVar(&d.spec, "spec", "", "take the limits from this profile (built-in name or file) rather than from the stored checks")
+	}
+	if sub == "trend" {
+		fs.StringVar(&d.out, "o", "", "draw the run chart to this file (.png, .svg or .pdf)")
+		fs.StringVar(&d.by, "by", "time", "time (every value in time order) or lot (per lot: n, mean, σ, min, max, in the order of the lots' first values)")
+	}
+}
+
+// parseTime reads an RFC 3339 time, or a date or date and minute in UTC.
+func parseTime(s string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("time %q: want 2026-12-01, 2026-12-01T08:00 or RFC 3339", s)
+}
+
+func (d *dbFlags) query() (store.Query, error) {
+	q := store.Query{Lot: d.lot, Station: d.station, Serial: d.serial, Fiber: d.fiber}
+	if d.fiber < 0 {
+		return q, fmt.Errorf("--fiber %d: fibers are numbered from 1", d.fiber)
+	}
+	var err error
+	if d.since != "" {
+		if q.Since, err = parseTime(d.since); err != nil {
+			return q, fmt.Errorf("--since: %w", err)
+		}
+	}
+	if d.until != "" {
+		if q.Until, err = parseTime(d.until); err != nil {
+			return q, fmt.Errorf("--until: %w", err)
+		}
+	}
+	return q, nil
+}
+
+// cell formats a number for text and CSV: shortest exact digits, empty
+// for null.
+func cell(v ferrule.Num) string {
+	if !v.Valid() {
+		return ""
+	}
+	return strconv.FormatFloat(float64(v), 'f', -1, 64)
+}
+
+// short formats a number for text tables, "-" for null.
+func short(v ferrule.Num) string {
+	if !v.Valid() {
+		return "-"
+	}
+	return strconv.FormatFloat(float64(v), 'g', 5, 64)
+}
+
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func dbLots(ctx context.Context, st *store.Store, q store.Query, format string, w io.Writer) error {
+	lots, err := st.Lots(ctx, q)
+	if err != nil {
+		return err
+	}
+	switch format {
+	case "json":
+		if lots == nil {
+			lots = []store.Lot{}
+		}
+		return writeJSON(w, lots)
+	case "csv":
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"lot", "count", "errors", "graded", "passed", "marginal", "yield", "first", "last"})
+		for _, l := range lots {
+			cw.Write([]string{l.Lot, strconv.Itoa(l.Count), strconv.Itoa(l.Errors), strconv.Itoa(l.Graded), strconv.Itoa(l.Passed),
+				strconv.Itoa(l.Marginal), cell(l.Yield), stamp(l.First), stamp(l.Last)})
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "lot\tcount\terrors\tgraded\tpassed\tyield\tfirst\tlast")
+	for _, l := range lots {
+		lot, yield := l.Lot, "-"
+		if lot == "" {
+			lot = "(none)"
+		}
+		if l.Yield.Valid() {
+			yield = fmt.Sprintf("%.1f %%", 100*float64(l.Yield))
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\t%s\t%s\n", lot, l.Count, l.Errors, l.Graded, l.Passed, yield, stamp(l.First), stamp(l.Last))
+	}
+	return tw.Flush()
+}
+
+func verdict(m store.Measurement) string {
+	switch {
+	case m.Error != "":
+		return "error"
+	case m.Pass == nil:
+		return "ungraded"
+	case *m.Pass:
+		return "pass"
+	case m.Marginal:
+		return "marginal"
+	}
+	return "fail"
+}
+
+func dbShow(ctx context.Context, st *store.Store, key, format string, w io.Writer) error {
+	ms, err := st.Show(ctx, key)
+	if err != nil {
+		return err
+	}
+	if len(ms) == 0 {
+		return fmt.Errorf("no measurement of serial or file %q", key)
+	}
+	switch format {
+	case "json":
+		return writeJSON(w, ms)
+	case "csv":
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"id", "measured_at", "file", "file_sha256", "serial", "lot", "station", "operator", "layout", "profile", "verdict", "error", "software_version"})
+		for _, m := range ms {
+			cw.Write([]string{strconv.FormatInt(m.ID, 10), stamp(m.MeasuredAt), m.File, m.SHA256, m.Serial, m.Lot, m.Station, m.Operator,
+				m.Layout, m.Profile, verdict(m), m.Error, m.SoftwareVersion})
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	for i, m := range ms {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "measurement %d: %s, %s\n", m.ID, stamp(m.MeasuredAt), verdict(m))
+		for _, f := range []struct{ k, v string }{{"file", m.File}, {"sha256", m.SHA256}, {"serial", m.Serial}, {"lot", m.Lot},
+			{"station", m.Station}, {"operator", m.Operator}, {"profile", m.Profile}, {"software", m.SoftwareVersion}, {"error", m.Error}} {
+			if f.v != "" {
+				fmt.Fprintf(w, "  %-9s %s\n", f.k, f.v)
+			}
+		}
+		if len(m.Report) > 0 {
+			var rep ferrule.Report
+			if err := json.Unmarshal(m.Report, &rep); err != nil {
+				return fmt.Errorf("measurement %d: stored report: %w", m.ID, err)
+			}
+			if err := ferrule.WriteText(w, &rep); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func trendSeries(ctx context.Context, st *store.Store, param string, q store.Query, limits *store.Limits) ([]store.Series, error) {
+	series, err := st.Trend(ctx, param, q)
+	if err != nil {
+		return nil, err
+	}
+	if len(series) == 0 {
+		return nil, fmt.Errorf("no value of %s in the selection", param)
+	}
+	if limits != nil {
+		for i := range series {
+			series[i].Limits = *limits
+		}
+	}
+	return series, nil
+}
+
+func dbTrend(ctx context.Context, st *store.Store, param string, q store.Query, limits *store.Limits, d *dbFlags, w io.Writer) error {
+	if d.by != "time" && d.by != "lot" {
+		return fmt.Errorf("--by must be time or lot, not %q", d.by)
+	}
+	series, err := trendSeries(ctx, st, param, q, limits)
+	if err != nil {
+		return err
+	}
+	if d.by == "lot" {
+		return dbTrendByLot(series, d, w)
+	}
+	if d.out != "" {
+		if err := drawRunChart(d.out, series); err != nil {
+			return err
+		}
+	}
+	switch d.format {
+	case "json":
+		return writeJSON(w, series)
+	case "csv":
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"parameter", "fiber", "measurement_id", "measured_at", "value", "lsl", "usl", "lot", "station", "operator", "serial", "file"})
+		for _, sr := range series {
+			fiber := ""
+			if sr.Fiber > 0 {
+				fiber = strconv.Itoa(sr.Fiber)
+			}
+			for _, p := range sr.Points {
+				cw.Write([]string{sr.Param, fiber, strconv.FormatInt(p.MeasurementID, 10), stamp(p.MeasuredAt), cell(ferrule.Num(p.Value)),
+					cell(sr.Limits.LSL), cell(sr.Limits.USL), p.Lot, p.Station, p.Operator, p.Serial, p.File})
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	for i, sr := range series {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "%s: %d values, LSL %s, USL %s\n", sr.Name(), len(sr.Points), short(sr.Limits.LSL), short(sr.Limits.USL))
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "  measured_at\tvalue\tlot\tstation\tserial\tfile")
+		for _, p := range sr.Points {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", stamp(p.MeasuredAt), short(ferrule.Num(p.Value)), p.Lot, p.Station, p.Serial, p.File)
+		}
+		tw.Flush()
+	}
+	if d.out != "" {
+		fmt.Fprintf(w, "\nrun chart: %s\n", d.out)
+	}
+	return nil
+}
+
+// lotTrend is one series' trend over lots.
+type lotTrend struct {
+	Param  string           `json:"param"`
+	Fiber  int              `json:"fiber,omitempty"`
+	Limits store.Limits     `json:"limits"`
+	Lots   []store.LotStats `json:"lots"`
+}
+
+func dbTrendByLot(series []store.Series, d *dbFlags, w io.Writer) error {
+	trends := make([]lotTrend, len(series))
+	for i, sr := range series {
+		trends[i] = lotTrend{Param: sr.Param, Fiber: sr.Fiber, Limits: sr.Limits, Lots: store.ByLot(sr)}
+	}
+	if d.out != "" {
+		if err := drawLotChart(d.out, series, trends); err != nil {
+			return err
+		}
+	}
+	switch d.format {
+	case "json":
+		return writeJSON(w, trends)
+	case "csv":
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"parameter", "fiber", "lot", "n", "mean", "sigma", "min", "max", "first", "last", "lsl", "usl"})
+		for _, tr := range trends {
+			fiber := ""
+			if tr.Fiber > 0 {
+				fiber = strconv.Itoa(tr.Fiber)
+			}
+			for _, l := range tr.Lots {
+				cw.Write([]string{tr.Param, fiber, l.Lot, strconv.Itoa(l.N), cell(l.Mean), cell(l.Sigma), cell(l.Min), cell(l.Max),
+					stamp(l.First), stamp(l.Last), cell(tr.Limits.LSL), cell(tr.Limits.USL)})
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	for i, tr := range trends {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "%s by lot: LSL %s, USL %s\n", series[i].Name(), short(tr.Limits.LSL), short(tr.Limits.USL))
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "  lot\tn\tmean\tσ\tmin\tmax\tfirst\tlast")
+		for _, l := range tr.Lots {
+			lot := l.Lot
+			if lot == "" {
+				lot = "(none)"
+			}
+			fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", lot, l.N, short(l.Mean), short(l.Sigma), short(l.Min), short(l.Max), stamp(l.First), stamp(l.Last))
+		}
+		tw.Flush()
+	}
+	if d.out != "" {
+		fmt.Fprintf(w, "\nlot chart: %s\n", d.out)
+	}
+	return nil
+}
+
+// drawLotChart draws each series' lot means (whiskers from min to max)
+// against the lots, with the limits.
+func drawLotChart(path string, series []store.Series, trends []lotTrend) error {
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext != ".png" && ext != ".svg" && ext != ".pdf" {
+		return fmt.Errorf("-o %s: the chart is .png, .svg or .pdf", path)
+	}
+	p := plot.New()
+	p.Title.Text = "by lot: " + series[0].Param + " (mean, min to max)"
+	p.Y.Label.Text = series[0].Param
+	p.Add(plotter.NewGrid())
+	var names []string
+	index := map[string]int{}
+	for _, tr := range trends {
+		for _, l := range tr.Lots {
+			if _, ok := index[l.Lot]; !ok {
+				index[l.Lot] = len(names)
+				name := l.Lot
+				if name == "" {
+					name = "(none)"
+				}
+				names = append(names, name)
+			}
+		}
+	}
+	for i, tr := range trends {
+		xy := make(plotter.XYs, len(tr.Lots))
+		for j, l := range tr.Lots {
+			xy[j] = plotter.XY{X: float64(index[l.Lot]), Y: float64(l.Mean)}
+			bar, err := plotter.NewLine(plotter.XYs{{X: float64(index[l.Lot]), Y: float64(l.Min)}, {X: float64(index[l.Lot]), Y: float64(l.Max)}})
+			if err != nil {
+				return err
+			}
+			bar.Color = plotutil.Color(i)
+			p.Add(bar)
+		}
+		l, s, err := plotter.NewLinePoints(xy)
+		if err != nil {
+			return err
+		}
+		l.Color, s.Color = plotutil.Color(i), plotutil.Color(i)
+		p.Add(l, s)
+		if len(trends) > 1 {
+			p.Legend.Add(series[i].Name(), l, s)
+		}
+	}
+	lim := series[0].Limits
+	for _, b := range []struct {
+		v    ferrule.Num
+		name string
+	}{{lim.USL, "USL"}, {lim.LSL, "LSL"}} {
+		if !b.v.Valid() {
+			continue
+		}
+		l, err := plotter.NewLine(plotter.XYs{{X: -0.5, Y: float64(b.v)}, {X: float64(len(names)) - 0.5, Y: float64(b.v)}})
+		if err != nil {
+			return err
+		}
+		l.LineStyle = draw.LineStyle{Color: color.RGBA{R: 200, A: 255}, Width: vg.Points(1.5), Dashes: []vg.Length{vg.Points(6), vg.Points(3)}}
+		p.Add(l)
+		p.Legend.Add(fmt.Sprintf("%s %g", b.name, float64(b.v)), l)
+	}
+	p.NominalX(names...)
+	p.Legend.Top, p.Legend.Left = true, true
+	return p.Save(10*vg.Inch, 4.5*vg.Inch, path)
+}
+
+// drawRunChart draws the series as a run chart: values against their
+// order in time (the x axis counts measurements, as a run chart does; the
+// title gives the time span), with the limits and each series' mean.
+func drawRunChart(path string, series []store.Series) error {
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext != ".png" && ext != ".svg" && ext != ".pdf" {
+		return fmt.Errorf("-o %s: the run chart is .png, .svg or .pdf", path)
+	}
+	p := plot.New()
+	first, last := series[0].Points[0].MeasuredAt, series[0].Points[0].MeasuredAt
+	n := 0
+	for _, sr := range series {
+		n = max(n, len(sr.Points))
+		for _, pt := range sr.Points {
+			if pt.MeasuredAt.Before(first) {
+				first = pt.MeasuredAt
+			}
+			if pt.MeasuredAt.After(last) {
+				last = pt.MeasuredAt
+			}
+		}
+	}
+	p.Title.Text = fmt.Sprintf("run chart: %s, %s to %s", series[0].Param, stamp(first), stamp(last))
+	p.X.Label.Text = "measurement, in time order"
+	p.Y.Label.Text = series[0].Param
+	p.Add(plotter.NewGrid())
+	for i, sr := range series {
+		xy := make(plotter.XYs, len(sr.Points))
+		var sum float64
+		for j, pt := range sr.Points {
+			xy[j] = plotter.XY{X: float64(j + 1), Y: pt.Value}
+			sum += pt.Value
+		}
+		l, s, err := plotter.NewLinePoints(xy)
+		if err != nil {
+			return err
+		}
+		c := plotutil.Color(i)
+		l.Color, s.Color = c, c
+		s.Radius = vg.Points(2)
+		p.Add(l, s)
+		if len(series) > 1 {
+			p.Legend.Add(sr.Name(), l, s)
+		}
+		if len(series) == 1 {
+			mean := sum / float64(len(sr.Points))
+			ml, err := plotter.NewLine(plotter.XYs{{X: 1, Y: mean}, {X: float64(max(2, n)), Y: mean}})
+			if err != nil {
+				return err
+			}
+			ml.LineStyle = draw.LineStyle{Color: color.Gray{Y: 110}, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}}
+			p.Add(ml)
+			p.Legend.Add(fmt.Sprintf("mean %.4g", mean), ml)
+		}
+	}
+	lim := series[0].Limits
+	for _, b := range []struct {
+		v    ferrule.Num
+		name string
+	}{{lim.USL, "USL"}, {lim.LSL, "LSL"}} {
+		if !b.v.Valid() {
+			continue
+		}
+		l, err := plotter.NewLine(plotter.XYs{{X: 1, Y: float64(b.v)}, {X: float64(max(2, n)), Y: float64(b.v)}})
+		if err != nil {
+			return err
+		}
+		l.LineStyle = draw.LineStyle{Color: color.RGBA{R: 200, A: 255}, Width: vg.Points(1.5), Dashes: []vg.Length{vg.Points(6), vg.Points(3)}}
+		p.Add(l)
+		p.Legend.Add(fmt.Sprintf("%s %g", b.name, float64(b.v)), l)
+	}
+	p.Legend.Top = true
+	p.Legend.Left = true
+	return p.Save(10*vg.Inch, 4.5*vg.Inch, path)
+}
+
+func dbSPC(ctx context.Context, st *store.Store, param string, q store.Query, limits *store.Limits, format string, w io.Writer) error {
+	series, err := trendSeries(ctx, st, param, q, limits)
+	if err != nil {
+		return err
+	}
+	caps := make([]store.Capability, len(series))
+	for i, sr := range series {
+		caps[i] = store.Capable(sr)
+	}
+	switch format {
+	case "json":
+		return writeJSON(w, caps)
+	case "csv":
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"parameter", "fiber", "n", "mean", "sigma_within", "sigma_overall", "lsl", "usl", "cpk", "ppk", "violations"})
+		for _, c := range caps {
+			fiber := ""
+			if c.Fiber > 0 {
+				fiber = strconv.Itoa(c.Fiber)
+			}
+			cw.Write([]string{c.Param, fiber, strconv.Itoa(c.N), cell(c.Mean), cell(c.SigmaWithin), cell(c.SigmaOverall),
+				cell(c.Limits.LSL), cell(c.Limits.USL), cell(c.Cpk), cell(c.Ppk), strconv.Itoa(len(c.Violations))})
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "series\tn\tmean\tσ within\tσ overall\tLSL\tUSL\tCpk\tPpk\tviolations")
+	for i, c := range caps {
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", series[i].Name(), c.N, short(c.Mean), short(c.SigmaWithin), short(c.SigmaOverall),
+			short(c.Limits.LSL), short(c.Limits.USL), short(c.Cpk), short(c.Ppk), len(c.Violations))
+	}
+	tw.Flush()
+	for i, c := range caps {
+		for _, v := range c.Violations {
+			fmt.Fprintf(w, "%s: rule %d (%s) at point %d, measurement %d, %s, value %s\n", series[i].Name(), v.Rule, v.Description,
+				v.Index+1, v.MeasurementID, stamp(v.MeasuredAt), short(ferrule.Num(v.Value)))
+		}
+	}
+	fmt.Fprintln(w, "σ within = MR̄/1.128 in time order (Cpk); σ overall = sample σ (Ppk); Western Electric rules 1-4 on the individuals chart")
+	return nil
+}
+
+func dbExport(ctx context.Context, st *store.Store, q store.Query, d *dbFlags, stdout io.Writer) error {
+	var params []string
+	for _, p := range strings.Split(d.params, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			if _, err := store.LookupParam(p); err != nil {
+				return err
+			}
+			params = append(params, p)
+		}
+	}
+	w := stdout
+	var f *os.File
+	if d.out != "" {
+		var err error
+		if f, err = os.Create(d.out); err != nil {
+			return err
+		}
+		w = f
+	}
+	err := st.Export(ctx, w, d.format, params, q)
+	if f != nil {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(d.out) // no half-written export left behind
+		}
+	}
+	return err
+}
