@@ -76,12 +76,7 @@ func AnalyzeFile(an *ferrule.Analyzer, path string, cfg *Config) Result {
 // when the file could not be read), for pictures of the result.
 func AnalyzeMap(an *ferrule.Analyzer, path string, cfg *Config) (m *geometry.HeightMap, res Result) {
 	res.File = path
-	defer func() {
-		if p := recover(); p != nil {
-			res.Report = nil
-			res.Err = fmt.Errorf("batch: %s: internal error (please report it): %v", path, p)
-		}
-	}()
+	defer recoverInternal(&res)
 	m, format, err := geometry.ReadFile(path, cfg.Read)
 	res.Format = format
 	// Hashed after decoding, from the page cache: 4 ms for the 4.8 MB of a
@@ -95,27 +90,44 @@ func AnalyzeMap(an *ferrule.Analyzer, path string, cfg *Config) (m *geometry.Hei
 		res.Err = err
 		return nil, res
 	}
+	res.Report, res.Err = analyzeAndGrade(an, m, path, format, cfg)
+	return m, res
+}
+
+// ErrInternal is wrapped by the error of a Result whose analysis panicked
+// (a bug, not bad data).
+var ErrInternal = errors.New("internal error")
+
+// recoverInternal turns a panic of the analysis of res.File into res's
+// error; deferred, so that no input can end the process.
+func recoverInternal(res *Result) {
+	if p := recover(); p != nil {
+		res.Report = nil
+		res.Err = fmt.Errorf("batch: %s: %w (please report it): %v", res.File, ErrInternal, p)
+	}
+}
+
+// analyzeAndGrade analyses the decoded map m of the file name (format as
+// recognised) and grades it as cfg says: the one step AnalyzeMap and
+// AnalyzeBytes share. Errors start with name.
+func analyzeAndGrade(an *ferrule.Analyzer, m *geometry.HeightMap, name, format string, cfg *Config) (*ferrule.Report, error) {
 	rep, err := an.Analyze(m, cfg.Analysis)
 	if err != nil {
-		res.Err = fmt.Errorf("%s: %w", path, err)
-		return m, res
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	rep.File, rep.Format = path, format
+	rep.File, rep.Format = name, format
 	prof := cfg.Profile
 	if cfg.ProfileFor != nil {
 		if prof, err = cfg.ProfileFor(rep); err != nil {
-			res.Err = fmt.Errorf("%s: %w", path, err)
-			return m, res
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 	}
 	if prof != nil {
 		if _, err := prof.Grade(rep); err != nil {
-			res.Err = fmt.Errorf("%s: %w", path, err)
-			return m, res
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 	}
-	res.Report = rep
-	return m, res
+	return rep, nil
 }
 
 // hashFile returns the hex SHA-256 of the named file, or "" when it

@@ -4,16 +4,10 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
-	"fmt"
 
 	"github.com/mtgeo/mtgeo/ferrule"
 	"github.com/mtgeo/mtgeo/geometry"
 )
-
-// ErrInternal is wrapped by the error of a Result whose analysis panicked
-// (a bug, not bad data) in AnalyzeBytes.
-var ErrInternal = errors.New("internal error")
 
 // AnalyzeBytes reads, analyses and grades one height map held in data, as
 // AnalyzeFile does for a file: name stands for the path in the report's
@@ -27,12 +21,7 @@ func AnalyzeBytes(an *ferrule.Analyzer, name string, data []byte, cfg *Config) (
 	res.File = name
 	sum := sha256.Sum256(data)
 	res.SHA256 = hex.EncodeToString(sum[:])
-	defer func() {
-		if p := recover(); p != nil {
-			res.Report = nil
-			res.Err = fmt.Errorf("batch: %s: %w (please report it): %v", name, ErrInternal, p)
-		}
-	}()
+	defer recoverInternal(&res)
 	m, format, err := geometry.Decode(bytes.NewReader(data), cfg.Read)
 	res.Format = format
 	if m != nil {
@@ -42,25 +31,6 @@ func AnalyzeBytes(an *ferrule.Analyzer, name string, data []byte, cfg *Config) (
 		res.Err = &geometry.FileError{Path: name, Err: err}
 		return res
 	}
-	rep, err := an.Analyze(m, cfg.Analysis)
-	if err != nil {
-		res.Err = fmt.Errorf("%s: %w", name, err)
-		return res
-	}
-	rep.File, rep.Format = name, format
-	prof := cfg.Profile
-	if cfg.ProfileFor != nil {
-		if prof, err = cfg.ProfileFor(rep); err != nil {
-			res.Err = fmt.Errorf("%s: %w", name, err)
-			return res
-		}
-	}
-	if prof != nil {
-		if _, err := prof.Grade(rep); err != nil {
-			res.Err = fmt.Errorf("%s: %w", name, err)
-			return res
-		}
-	}
-	res.Report = rep
+	res.Report, res.Err = analyzeAndGrade(an, m, name, format, cfg)
 	return res
 }
