@@ -40,6 +40,11 @@ var ErrNoData = errors.New("ferrule: map has too few valid pixels")
 // goroutine works on buffers of its own (so one Analyzer per goroutine is
 // still the fast way).
 type Analyzer struct {
+	// Serial keeps each analysis on the calling goroutine: no fibers or
+	// spike scan on other processors, even idle ones. A batch sets it for
+	// its workers, each of which is one processor's share of the work.
+	Serial bool
+
 	busy       atomic.Bool
 	mask       []bool
 	xs, ys, zs []float64

@@ -241,7 +241,7 @@ func (an *analysis) measureFibers(out []Fiber, wide []float64) {
 	// The processors are shared with the analyses running beside this one
 	// (a batch's workers): parallel fibers only where cores are idle.
 	workers := min(runtime.GOMAXPROCS(0)/max(1, int(running.Load())), (len(out)+fibersPerWorker-1)/fibersPerWorker)
-	if workers <= 1 {
+	if workers <= 1 || an.Serial {
 		for i := range out {
 			out[i] = an.measureFiber(i+1, &wide[i])
 		}

@@ -34,7 +34,7 @@ func (a *Analyzer) findSpikes(m *geometry.HeightMap, valid int) (idx []int, ok b
 	r0, r1 := m.Rect.Min.Y+1, m.Rect.Max.Y-1
 	// Two halves of the rows on two processors when they are idle: each
 	// reads its rows and their neighbours and writes a list of its own.
-	if r1-r0 < 64 || runtime.GOMAXPROCS(0) < 2 || running.Load() > 1 {
+	if r1-r0 < 64 || a.Serial || runtime.GOMAXPROCS(0) < 2 || running.Load() > 1 {
 		out, ok := spikesIn(m, r0, r1, limit, a.spikeIdx[:0])
 		a.spikeIdx = out[:0]
 		if !ok {

@@ -102,6 +102,11 @@ type Options struct {
 	// a seekable input (a file) the header is checked before any height is
 	// decoded; otherwise the map is refused once decoded.
 	MaxPixels int
+	// Serial decodes on the calling goroutine only. Decoders that would
+	// otherwise share the work with a second one (X3P inflates beside the
+	// MD5 and the conversion) do it in turn: for a batch's workers, each of
+	// which is one processor's share of the work.
+	Serial bool
 }
 
 // StrictError is returned by Decode under Options.Strict for a file that

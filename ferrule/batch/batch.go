@@ -163,12 +163,27 @@ const window = 16
 // most cfg.Workers maps are decoded at a time; only results (reports, not
 // maps) wait to be delivered in order, and at most 16×cfg.Workers files
 // are started and not yet delivered.
+//
+// Each worker is one processor's share of the work: with more than one
+// file, a worker decodes and analyses on its own goroutine alone
+// (ferrule.Analyzer.Serial, geometry.Options.Serial), so that N workers
+// do N times the work of one; a single file is analysed on every
+// processor, as AnalyzeFile does.
 func Run(ctx context.Context, files []string, cfg Config, onResult func(i int, r Result)) error {
 	workers := cfg.Workers
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
 	workers = max(1, min(workers, len(files)))
+	serial := len(files) > 1
+	if serial {
+		read := geometry.Options{}
+		if cfg.Read != nil {
+			read = *cfg.Read
+		}
+		read.Serial = true
+		cfg.Read = &read
+	}
 
 	type done struct {
 		i int
@@ -183,11 +198,11 @@ func Run(ctx context.Context, files []string, cfg Config, onResult func(i int, r
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			an := new(ferrule.Analyzer)
+			an := &ferrule.Analyzer{Serial: serial}
 			for i := range jobs {
 				r := AnalyzeFile(an, files[i], &cfg)
 				if r.Err != nil {
-					an = new(ferrule.Analyzer) // no state left from a failed run
+					an = &ferrule.Analyzer{Serial: serial} // no state left from a failed run
 				}
 				out <- done{i, r}
 			}

@@ -220,7 +220,7 @@ func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
 		if f == nil {
 			return nil, formatErr("point data %q not in archive", h.pointLink)
 		}
-		if m, err = a.readPoints(f, h); err != nil {
+		if m, err = a.readPoints(f, h, opts != nil && opts.Serial); err != nil {
 			return nil, err
 		}
 	}
@@ -537,8 +537,9 @@ func (a *archive) readAll(f *zip.File, n int, what string) ([]byte, error) {
 // readPoints reads the binary point data member f into a new map.
 // A second goroutine inflates the member (and archive/zip checks its
 // CRC-32) into a few recycled chunk buffers while this one computes the
-// MD5 and converts the values, so that two cores share the work.
-func (a *archive) readPoints(f *zip.File, h *header) (*geometry.HeightMap, error) {
+// MD5 and converts the values, so that two cores share the work; serial
+// does both in turn on this goroutine.
+func (a *archive) readPoints(f *zip.File, h *header, serial bool) (*geometry.HeightMap, error) {
 	bpv := bytesPerValue(h.cz.dataType)
 	n := h.cols * h.rows
 	// The heights are allocated for what the member's compressed bytes can
@@ -565,37 +566,28 @@ func (a *archive) readPoints(f *zip.File, h *header) (*geometry.HeightMap, error
 		sum = md5.New()
 	}
 	conv := converter(h.cz)
-	// Every buffer is in free, in chunks or held by one goroutine; chunks
-	// has room for all and the last message, so the inflating goroutine
-	// never waits to send and, once it has sent the last, has returned.
-	free := make(chan []byte, pipeBuffers)
-	chunks := make(chan pointChunk, pipeBuffers+1)
-	bufLen := min(n, pipeChunkSize/bpv) * bpv
-	for range pipeBuffers {
-		free <- getPipeBuffer(bufLen)
-	}
-	defer putPipeBuffers(free)
-	go inflatePoints(rc, f, n, bpv, free, chunks)
 	i := 0
-	for {
-		c := <-chunks
-		if c.last {
-			if c.err != nil {
-				return nil, c.err
-			}
-			break
-		}
-		k := len(c.b) / bpv
+	take := func(b []byte) { // checksum and convert one chunk of whole values
+		k := len(b) / bpv
 		if sum != nil {
-			sum.Write(c.b)
+			sum.Write(b)
 		}
 		if len(z)+k > cap(z) {
 			z = slices.Grow(z, min(n, max(2*cap(z), len(z)+k))-len(z))
 		}
 		z = z[:len(z)+k]
-		conv(z[i:i+k], c.b)
+		conv(z[i:i+k], b)
 		i += k
-		free <- c.b
+	}
+	bufLen := min(n, pipeChunkSize/bpv) * bpv
+	if serial {
+		b := getPipeBuffer(bufLen)
+		defer putPipeBuffer(b)
+		if err := readChunks(rc, f, n, bpv, b, take); err != nil {
+			return nil, err
+		}
+	} else if err := pipePoints(rc, f, n, bpv, bufLen, take); err != nil {
+		return nil, err
 	}
 	if sum != nil {
 		if got := sum.Sum(nil); !bytes.Equal(got, h.pointMD5) {
@@ -604,6 +596,44 @@ func (a *archive) readPoints(f *zip.File, h *header) (*geometry.HeightMap, error
 	}
 	m := newMap(h, z)
 	return m, nil
+}
+
+// readChunks reads the n values of bpv bytes of point data member f from
+// rc into b, chunk after chunk, hands each to take, and checks that rc
+// ends there (archive/zip checks the CRC-32).
+func readChunks(rc io.Reader, f *zip.File, n, bpv int, b []byte, take func([]byte)) error {
+	for i := 0; i < n; {
+		k := min(n-i, len(b)/bpv)
+		if _, err := io.ReadFull(rc, b[:k*bpv]); err != nil {
+			return memberErr(f, fmt.Sprintf("point data (at value %d)", i), err)
+		}
+		take(b[:k*bpv])
+		i += k
+	}
+	return finishEntry(rc, f, "point data")
+}
+
+// pipePoints is readChunks with the inflating on a second goroutine, into
+// pipeBuffers recycled buffers of bufLen bytes, while this one takes them.
+func pipePoints(rc io.Reader, f *zip.File, n, bpv, bufLen int, take func([]byte)) error {
+	// Every buffer is in free, in chunks or held by one goroutine; chunks
+	// has room for all and the last message, so the inflating goroutine
+	// never waits to send and, once it has sent the last, has returned.
+	free := make(chan []byte, pipeBuffers)
+	chunks := make(chan pointChunk, pipeBuffers+1)
+	for range pipeBuffers {
+		free <- getPipeBuffer(bufLen)
+	}
+	defer putPipeBuffers(free)
+	go inflatePoints(rc, f, n, bpv, free, chunks)
+	for {
+		c := <-chunks
+		if c.last {
+			return c.err
+		}
+		take(c.b)
+		free <- c.b
+	}
 }
 
 // The point data pipeline: pipeBuffers buffers of pipeChunkSize bytes.
@@ -633,13 +663,18 @@ func putPipeBuffers(free chan []byte) {
 	for {
 		select {
 		case b := <-free:
-			if cap(b) == pipeChunkSize {
-				b = b[:pipeChunkSize]
-				pipeBufferPool.Put(&b)
-			}
+			putPipeBuffer(b)
 		default:
 			return
 		}
+	}
+}
+
+// putPipeBuffer puts b back in the pool if it is full-sized.
+func putPipeBuffer(b []byte) {
+	if cap(b) == pipeChunkSize {
+		b = b[:pipeChunkSize]
+		pipeBufferPool.Put(&b)
 	}
 }
 

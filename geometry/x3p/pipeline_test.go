@@ -11,13 +11,24 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/mtgeo/mtgeo/geometry"
 )
 
 // TestDecodeManyChunks checks point data that span several chunks of the
 // inflate pipeline (pipeChunkSize bytes) and end inside one: every data
 // type reads back, and a member truncated or with a wrong CRC-32 is
-// reported past the first chunk, with the next Decode unaffected.
+// reported past the first chunk, with the next Decode unaffected; alike
+// with the pipeline and in turn (Options.Serial).
 func TestDecodeManyChunks(t *testing.T) {
+	for _, serial := range []bool{false, true} {
+		t.Run(map[bool]string{false: "pipelined", true: "serial"}[serial], func(t *testing.T) {
+			testDecodeManyChunks(t, &geometry.Options{Serial: serial})
+		})
+	}
+}
+
+func testDecodeManyChunks(t *testing.T, opts *geometry.Options) {
 	const cols, rows = 701, 499 // 349,799 values: 10.7 chunks of float64, 2.7 of int16
 	rnd := rand.New(rand.NewPCG(1, 1))
 	v := make([]float64, cols*rows)
@@ -28,7 +39,7 @@ func TestDecodeManyChunks(t *testing.T) {
 	for _, typ := range []string{"D", "F", "L", "I"} {
 		t.Run(typ, func(t *testing.T) {
 			s := spec{cols: cols, rows: rows, zType: typ, zInc: "1e-9", data: raw(typ, v), method: zip.Deflate}
-			m, err := Decode(bytes.NewReader(s.build(t)), nil)
+			m, err := Decode(bytes.NewReader(s.build(t)), opts)
 			require.NoError(t, err)
 			require.Len(t, m.Z, len(v))
 			for i, r := range v {
@@ -67,12 +78,12 @@ func TestDecodeManyChunks(t *testing.T) {
 		{name: "bad CRC", data: badCRC, kind: zip.ErrChecksum, msg: "CRC-32 mismatch"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Decode(bytes.NewReader(rawZip(t, mainMember, tc.data)), nil)
+			_, err := Decode(bytes.NewReader(rawZip(t, mainMember, tc.data)), opts)
 			require.ErrorIs(t, err, tc.kind)
 			require.Contains(t, err.Error(), tc.msg)
 			require.Contains(t, err.Error(), "bin/data.bin")
 
-			m, err := Decode(bytes.NewReader(rawZip(t, mainMember, good)), nil)
+			m, err := Decode(bytes.NewReader(rawZip(t, mainMember, good)), opts)
 			require.NoError(t, err)
 			require.InDelta(t, noise[len(v)-1]*1e6, m.Z[len(v)-1], 1e-12) // µm
 		})
