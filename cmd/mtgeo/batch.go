@@ -14,7 +14,9 @@ import (
 
 	"github.com/mtgeo/mtgeo/ferrule"
 	"github.com/mtgeo/mtgeo/ferrule/batch"
+	"github.com/mtgeo/mtgeo/ferrule/mate"
 	"github.com/mtgeo/mtgeo/ferrule/render"
+	"github.com/mtgeo/mtgeo/ferrule/store"
 	_ "github.com/mtgeo/mtgeo/geometry/formats"
 )
 
@@ -69,7 +71,10 @@ analysed, with its error) in a database: a SQLite file or postgres://...;
 lot, serial, station, operator matched against each path, say where it came
 from. The database is opened before any file is analysed; a file stored
 before (same contents, software, layout, profile, options) is not stored
-again. Query it with 'mtgeo db'.
+again. With --mate-pairs, every predicted connector is stored too, after
+its two measurements (a file analysed by an earlier run, --resume, is
+found by its contents), once for the same measurements, parameters and
+software. Query it with 'mtgeo db' ('mtgeo db connectors' lists them).
 
 Exit status: 0 all files analysed (and passed, with --spec), 1 a file failed
 grading, 2 a file could not be analysed or graded, a --mate-pairs connector
@@ -197,9 +202,17 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
+	connectors := ""
 	if pairs != nil {
 		if err := writeMatePairs(*out, pairs, mateParams, sum); err != nil {
 			return fail(err)
+		}
+		if db != nil {
+			stored, created, err := storeMatePairs(db, &sf, *out, pairs, mateParams)
+			if err != nil {
+				return fail(err)
+			}
+			connectors = fmt.Sprintf("connectors in the database: %d stored, %d of them new\n", stored, created)
 		}
 	}
 	sum.WriteText(stdout)
@@ -208,6 +221,7 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "\nresults in %s: %s, %s, %s, %s, %s, %s\n", *out, batch.ResultsFile, batch.FerrulesFile,
 		batch.FibersFile, batch.SummaryJSON, batch.SummaryText, batch.SkippedFile)
+	fmt.Fprint(stdout, connectors)
 	if *report {
 		if err := writeLotPage(*out, sum); err != nil {
 			return fail(err)
@@ -225,6 +239,33 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	return exitOK
+}
+
+// storeMatePairs stores the connectors of --mate-pairs in db, each after
+// its two measurements, predicted as pairs.csv has them: from the reports
+// of dir's results.jsonl (writeMatePairs's source), so that a resumed
+// batch stores the connectors of all its files.
+func storeMatePairs(db *store.Store, sf *storeFlags, dir string, pairs []batch.FilePair, params mate.Params) (stored, created int, err error) {
+	f, err := os.Open(filepath.Join(dir, batch.ResultsFile))
+	if err != nil {
+		return 0, 0, err
+	}
+	defer f.Close()
+	need := map[string]bool{}
+	for _, p := range batch.PairFiles(pairs) {
+		need[filepath.Clean(p)] = true
+	}
+	results := map[string]batch.Result{}
+	if err := batch.ReadResults(f, func(r batch.Result) error {
+		if k := filepath.Clean(r.File); need[k] {
+			results[k] = r
+		}
+		return nil
+	}); err != nil {
+		return 0, 0, err
+	}
+	lookup := func(p string) (batch.Result, bool) { r, ok := results[filepath.Clean(p)]; return r, ok }
+	return sf.saveConnectors(context.Background(), db, batch.MatePairs(pairs, lookup, params), lookup)
 }
 
 // readNames reads file names one per line from path ("-": stdin), with

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -23,6 +24,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/mtgeo/mtgeo/ferrule"
+	"github.com/mtgeo/mtgeo/ferrule/mate"
 	"github.com/mtgeo/mtgeo/ferrule/store"
 )
 
@@ -37,6 +39,8 @@ Queries of a results database (SQLite file or postgres://...) that
                     (--by lot: per lot n, mean, σ, min, max)
   spc PARAM         n, mean, σ within (MR̄/1.128) and overall, Cpk, Ppk, Western Electric rule violations
   export            the values for SPC software: --format csv or aqdef (Q-DAS AQDEF K-fields)
+  connectors        the connectors 'mtgeo batch --mate-pairs --db' predicted: parts, parameters, contact,
+                    largest gap, worst and mean IL (--pairs: every fiber pair; --lot: part A's lot)
 
 PARAM is a report field as a spec profile names it (x_angle_deg, height_nm,
 ferrule.fit_rms_nm; 'mtgeo specs' shows profiles). A per-fiber field gives
@@ -46,7 +50,8 @@ could not be analysed counts as failed.
 
 Every command takes --db URL (default $MTGEO_DB) and the selection flags
 --lot, --station, --serial, --since and --until (RFC 3339 times or dates,
-2026-12-01); lots, show, trend and spc take --format text|json|csv.
+2026-12-01); lots, show, trend, spc and connectors take --format text|json|csv.
+connectors takes --lot, --since and --until (of part A's measurement) and --limit.
 `
 
 func runDB(args []string, stdout, stderr io.Writer) int {
@@ -59,7 +64,7 @@ func runDB(args []string, stdout, stderr io.Writer) int {
 	}
 	sub, rest := args[0], args[1:]
 	switch sub {
-	case "lots", "show", "trend", "spc", "export":
+	case "lots", "show", "trend", "spc", "export", "connectors":
 	default:
 		fmt.Fprintf(stderr, "mtgeo db: unknown command %q\n\n%s", sub, dbUsage)
 		return exitError
@@ -75,7 +80,7 @@ func runDB(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mtgeo db %s: %v\n", sub, err)
 		return exitError
 	}
-	want := map[string]int{"lots": 0, "show": 1, "trend": 1, "spc": 1, "export": 0}[sub]
+	want := map[string]int{"lots": 0, "show": 1, "trend": 1, "spc": 1, "export": 0, "connectors": 0}[sub]
 	if len(pos) != want {
 		fs.Usage()
 		return exitError
@@ -124,6 +129,8 @@ func runDB(args []string, stdout, stderr io.Writer) int {
 		err = dbSPC(ctx, st, pos[0], q, limits, d.format, stdout)
 	case "export":
 		err = dbExport(ctx, st, q, &d, stdout)
+	case "connectors":
+		err = dbConnectors(ctx, st, q, &d, stdout)
 	}
 	if err != nil {
 		return fail(err)
@@ -131,12 +138,13 @@ func runDB(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-var dbArgs = map[string]string{"lots": "", "show": "SERIAL|FILE", "trend": "PARAM", "spc": "PARAM", "export": ""}
+var dbArgs = map[string]string{"lots": "", "show": "SERIAL|FILE", "trend": "PARAM", "spc": "PARAM", "export": "", "connectors": ""}
 
 type dbFlags struct {
 	db, format, out, spec, params, by  string
 	lot, station, serial, since, until string
-	fiber                              int
+	fiber, limit                       int
+	pairs                              bool
 }
 
 func (d *dbFlags) register(fs *flag.FlagSet, sub string) {
@@ -149,6 +157,14 @@ func (d *dbFlags) register(fs *flag.FlagSet, sub string) {
 		fs.StringVar(&d.format, "format", "text", "output format: text, json or csv")
 	}
 	if sub == "show" {
+		return
+	}
+	if sub == "connectors" {
+		fs.StringVar(&d.lot, "lot", "", "only connectors whose part A is of this lot")
+		fs.StringVar(&d.since, "since", "", "only connectors whose part A was measured at or after this time (2026-12-01 or RFC 3339)")
+		fs.StringVar(&d.until, "until", "", "only connectors whose part A was measured before this time")
+		fs.IntVar(&d.limit, "limit", 0, "at most this many connectors, newest first (0: all)")
+		fs.BoolVar(&d.pairs, "pairs", false, "also every fiber pair (csv: one row per fiber pair)")
 		return
 	}
 	fs.StringVar(&d.lot, "lot", "", "only this lot")
@@ -660,4 +676,121 @@ func dbExport(ctx context.Context, st *store.Store, q store.Query, d *dbFlags, s
 		}
 	}
 	return err
+}
+
+// dbConnectors lists the stored connectors (store.Connectors), newest
+// first.
+func dbConnectors(ctx context.Context, st *store.Store, q store.Query, d *dbFlags, w io.Writer) error {
+	if d.limit < 0 {
+		return fmt.Errorf("--limit %d: give 0 (all) or more", d.limit)
+	}
+	cs, err := st.Connectors(ctx, store.ConnectorQuery{Lot: q.Lot, Since: q.Since, Until: q.Until, Limit: d.limit, Pairs: d.pairs})
+	if err != nil {
+		return err
+	}
+	switch d.format {
+	case "json":
+		if cs == nil {
+			cs = []store.Connector{}
+		}
+		return writeJSON(w, cs)
+	case "csv":
+		return connectorsCSV(w, cs, d.pairs)
+	}
+	if len(cs) == 0 {
+		_, err := fmt.Fprintln(w, "no connector in the selection")
+		return err
+	}
+	fmt.Fprintln(w, "predicted from the geometry, not measured")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "id\tA measured_at\tA\tB\tpolarity\tforce N\tpairs\tin contact\tlargest gap nm\tworst IL dB\tmean IL dB")
+	for _, c := range cs {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\n", c.ID, stamp(c.A.MeasuredAt), partName(c.A), partName(c.B),
+			c.Parameters.Polarity, short(c.Parameters.ForceN), c.Summary.Pairs, c.Summary.FibersInContact,
+			short(c.Summary.LargestGapNM), short(c.Summary.WorstILDB), short(c.Summary.MeanILDB))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if !d.pairs {
+		return nil
+	}
+	for _, c := range cs {
+		fmt.Fprintf(w, "\nconnector %d: %s × %s\n", c.ID, partName(c.A), partName(c.B))
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "  A fiber\tB fiber\toffset µm\tIL dB\tcontact\tgap nm\tforce N\tRL dB\tcore-dip risk\tflags")
+		for _, p := range c.Pairs {
+			fmt.Fprintf(tw, "  %d\t%d\t%s\t%s\t%t\t%s\t%s\t%s\t%t\t%s\n", p.AFiber, p.BFiber, short(p.OffsetUM), short(p.ILDB), p.InContact,
+				short(p.GapNM), short(p.ContactForceN), short(p.RLDB), p.CoreDipRisk, strings.Join(p.Flags, ";"))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// partName is a connector part as a person names it: its serial, else
+// its file.
+func partName(p store.ConnectorPart) string {
+	if p.Serial != "" {
+		return p.Serial
+	}
+	return p.File
+}
+
+// connectorsCSV writes one row per connector: its parts, then the fields
+// of its parameters and summary by their JSON keys; with pairs, one row
+// per fiber pair instead, the pair's fields (mate.CSVColumns) after the
+// connector's.
+func connectorsCSV(w io.Writer, cs []store.Connector, pairs bool) error {
+	params, sums := ferrule.Columns(reflect.TypeOf(mate.Parameters{})), ferrule.Columns(reflect.TypeOf(mate.Summary{}))
+	head := []string{"id", "a_measurement_id", "a_file", "a_serial", "a_lot", "a_measured_at", "b_measurement_id", "b_file", "b_serial", "b_lot", "b_measured_at"}
+	for _, c := range append(append([]ferrule.Column(nil), params...), sums...) {
+		head = append(head, c.Key)
+	}
+	head = append(head, "software_version", "created_at")
+	if pairs {
+		head = append(head, mate.CSVColumns()...)
+	}
+	cw := csv.NewWriter(w)
+	cw.Write(head)
+	for _, c := range cs {
+		row := []string{strconv.FormatInt(c.ID, 10)}
+		for _, p := range []store.ConnectorPart{c.A, c.B} {
+			row = append(row, strconv.FormatInt(p.MeasurementID, 10), p.File, p.Serial, p.Lot, stamp(p.MeasuredAt))
+		}
+		row = append(row, fieldCells(reflect.ValueOf(c.Parameters), params)...)
+		row = append(row, fieldCells(reflect.ValueOf(c.Summary), sums)...)
+		row = append(row, c.SoftwareVersion, stamp(c.CreatedAt))
+		if !pairs {
+			cw.Write(row)
+			continue
+		}
+		for i := range c.Pairs {
+			cw.Write(append(append([]string(nil), row...), c.Pairs[i].CSVRow()...))
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// fieldCells formats the fields cols of struct v for CSV: numbers at
+// full precision (empty for null), booleans as true/false.
+func fieldCells(v reflect.Value, cols []ferrule.Column) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		f := v.FieldByIndex(c.Index)
+		switch f.Kind() {
+		case reflect.Float64:
+			out[i] = cell(ferrule.Num(f.Float()))
+		case reflect.Int:
+			out[i] = strconv.FormatInt(f.Int(), 10)
+		case reflect.Bool:
+			out[i] = strconv.FormatBool(f.Bool())
+		default:
+			out[i] = fmt.Sprint(f.Interface())
+		}
+	}
+	return out
 }

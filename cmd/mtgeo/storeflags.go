@@ -2,8 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"flag"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"regexp"
 
@@ -17,6 +21,9 @@ type storeFlags struct {
 	db, lot, station, operator, serial, meta string
 	re                                       *regexp.Regexp
 	options                                  string // canonical options JSON, part of each measurement's identity
+	// ids are the measurement ids of the analysed results save stored,
+	// by cleaned path, so that a connector (--mate-pairs) can name them.
+	ids map[string]int64
 }
 
 func (f *storeFlags) register(fs *flag.FlagSet) {
@@ -118,17 +125,93 @@ func (f *storeFlags) metaFor(res batch.Result) store.Meta {
 }
 
 // save stores res in st: its report, or the error that kept it from
-// being analysed or graded.
+// being analysed or graded. The id of an analysed result is kept in
+// f.ids. It is not safe for concurrent use (results arrive one at a time).
 func (f *storeFlags) save(ctx context.Context, st *store.Store, res batch.Result) error {
 	if st == nil {
 		return nil
 	}
 	m := f.metaFor(res)
-	var err error
-	if res.OK() {
-		_, _, err = st.Save(ctx, res.Report, m)
-	} else {
-		_, _, err = st.SaveFailure(ctx, m, res.Err)
+	if !res.OK() {
+		_, _, err := st.SaveFailure(ctx, m, res.Err)
+		return err
 	}
-	return err
+	id, _, err := st.Save(ctx, res.Report, m)
+	if err != nil {
+		return err
+	}
+	if f.ids == nil {
+		f.ids = map[string]int64{}
+	}
+	f.ids[filepath.Clean(res.File)] = id
+	return nil
+}
+
+// measurementID returns the id of the stored measurement of res, an
+// analysed result: the one save kept or, for a file analysed by an
+// earlier run (batch --resume, res read back from results.jsonl), the one
+// Save finds for the file's contents. Were it not stored (that run had no
+// --db), it is stored now, dated by this analysis time unless the file
+// says otherwise.
+func (f *storeFlags) measurementID(ctx context.Context, st *store.Store, res batch.Result) (int64, error) {
+	if id, ok := f.ids[filepath.Clean(res.File)]; ok {
+		return id, nil
+	}
+	if res.SHA256 == "" {
+		sum, err := fileSHA256(res.File)
+		if err != nil {
+			return 0, fmt.Errorf("%s is not in the database and cannot be read to find it: %w", res.File, err)
+		}
+		res.SHA256 = sum
+	}
+	if err := f.save(ctx, st, res); err != nil {
+		return 0, err
+	}
+	return f.ids[filepath.Clean(res.File)], nil
+}
+
+// fileSHA256 is the hex SHA-256 of the file's bytes, as batch results
+// carry it.
+func fileSHA256(path string) (string, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer fh.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, fh); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// saveConnectors stores the predicted connectors of results (those with a
+// prediction) in st, after their measurements, and returns how many were
+// stored and how many of those are new (a re-run stores each once).
+// lookup gives the results of the connectors' files.
+func (f *storeFlags) saveConnectors(ctx context.Context, st *store.Store, results []batch.PairResult, lookup func(path string) (batch.Result, bool)) (stored, created int, err error) {
+	for _, pr := range results {
+		if pr.Err != nil || pr.Result == nil {
+			continue
+		}
+		var ids [2]int64
+		for k, file := range []string{pr.A, pr.B} {
+			res, ok := lookup(file)
+			if !ok || !res.OK() {
+				return stored, created, fmt.Errorf("connector %s × %s (line %d): %s has no analysis", pr.A, pr.B, pr.Line, file)
+			}
+			if ids[k], err = f.measurementID(ctx, st, res); err != nil {
+				return stored, created, fmt.Errorf("connector %s × %s (line %d): %w", pr.A, pr.B, pr.Line, err)
+			}
+		}
+		_, isNew, err := st.SaveConnector(ctx, ids[0], ids[1], pr.Result)
+		if err != nil {
+			return stored, created, err
+		}
+		stored++
+		if isNew {
+			created++
+		}
+	}
+	return stored, created, nil
 }

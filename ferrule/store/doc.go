@@ -7,6 +7,8 @@
 //	s, err := store.Open(ctx, "results.db")
 //	id, created, err := s.Save(ctx, rep, store.Meta{File: path, SHA256: sum, Lot: "L42"})
 //	ms, err := s.Measurements(ctx, store.Query{Lot: "L42"})
+//	cid, created, err := s.SaveConnector(ctx, idA, idB, mateResult)
+//	cs, err := s.Connectors(ctx, store.ConnectorQuery{Lot: "L42"})
 //
 // # Drivers
 //
@@ -40,6 +42,20 @@
 //     check's place in the grade, from 1) and every field of
 //     ferrule.Check (name, fiber, value, min, max, margin, pass, marginal,
 //     reason).
+//   - connectors: one row per connector predicted from two stored
+//     measurements (SPEC §10, mtgeo batch --mate-pairs): id,
+//     a_measurement_id, b_measurement_id, software_version,
+//     software_revision, parameters (the canonical JSON of the
+//     prediction's parameters section), created_at, result (the whole
+//     mate.Result as JSON, as mtgeo mate --format json writes it) and
+//     every field of mate.Parameters and mate.Summary (polarity, force_n,
+//     stiffness_n_per_um, mfd_um, wavelength_nm, glass_index,
+//     core_dip_risk_nm, ..., pairs, fibers_in_contact, largest_gap_nm,
+//     worst_il_db, mean_il_db, approach_nm).
+//   - fiber_pairs: one row per fiber pair of a connector: connector_id
+//     and every field of mate.Pair (a_fiber, b_fiber, offset_um, il_db,
+//     in_contact, gap_nm, contact_force_n, rl_db, core_dip_risk, flags
+//     joined with ";").
 //   - mtgeo_schema: the migrations applied (version, name, applied_at).
 //
 // A number not measured (NaN, JSON null) is NULL; a radius measured flat
@@ -54,7 +70,8 @@
 // The column lists of the inserts are taken from the report structs by
 // reflection (ferrule.Columns); a test compares them with the tables the
 // migrations make, so that a field added to the report without a
-// migration adding its column fails the tests.
+// migration adding its column fails the tests; the connector tables
+// are taken from the mate structs and checked alike.
 //
 // # Identity and transactions
 //
@@ -70,6 +87,14 @@
 // none. SQLite runs in WAL mode with a 30 s busy timeout and immediate
 // transactions, so several processes can write one file; PostgreSQL
 // serialises the unique identity itself.
+//
+// A connector is identified by its two measurements (A, B in that order),
+// the software version and all its parameters (the parameters JSON, so
+// that a parameter without a value, null, counts too): SaveConnector of
+// the same again returns the stored row with created false. It saves the
+// connector row and its fiber pairs in one transaction, and refuses a
+// measurement id that is not stored, not analysed or not of the layout
+// the prediction names for that side (ErrNoConnectorMeasurement).
 //
 // # Migrations
 //
@@ -100,4 +125,8 @@
 // side; 3, four of five beyond 1σ on one side; 4, eight in a row on one
 // side of the centre line. ExportCSV and ExportAQDEF write the values for
 // SPC software; see their documentation for the columns and K-fields.
+// Connectors lists the stored connectors with their parts (id, file,
+// serial, lot, measured_at), parameters and summary, selected by part
+// A's lot and measured_at, newest first, with the fiber pairs and the
+// whole result on request.
 package store
