@@ -185,6 +185,7 @@ func runAnalyze(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx := context.Background()
 	st, err := sf.open(ctx, cfg) // before any file: a bad database stops here
+	cfg.Hash = st != nil
 	if err != nil {
 		fmt.Fprintln(stderr, "mtgeo analyze:", err)
 		return exitError

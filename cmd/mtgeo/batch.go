@@ -133,6 +133,7 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 	}
 	cfg.Workers = *workers
 	db, err := sf.open(context.Background(), cfg) // before any file: a bad database stops here
+	cfg.Hash = db != nil
 	if err != nil {
 		return fail(err)
 	}

@@ -35,6 +35,9 @@ type Config struct {
 	// of Profile (see AutoProfile); a nil profile leaves the report
 	// ungraded and an error makes the file an error.
 	ProfileFor func(rep *ferrule.Report) (*ferrule.Profile, error)
+	// Hash computes each Result's SHA256 (for a results store): a second
+	// read of the file, some 25 ms for a 32 MB file.
+	Hash bool
 }
 
 // Result is the outcome of one file: a report, or the error that kept it
@@ -47,8 +50,8 @@ type Result struct {
 	Report *ferrule.Report
 	Err    error
 	// SHA256 is the hex SHA-256 of the file's bytes, the identity of a
-	// stored measurement (ferrule/store); empty when the file could not
-	// be read.
+	// stored measurement (ferrule/store), with Config.Hash; empty without,
+	// or when the file could not be read.
 	SHA256 string
 	// Meta is what the file says about the measurement (its date,
 	// instrument, creator), where its format carries it.
@@ -82,7 +85,9 @@ func AnalyzeMap(an *ferrule.Analyzer, path string, cfg *Config) (m *geometry.Hei
 	// Hashed after decoding, from the page cache: 4 ms for the 4.8 MB of a
 	// 2233×600 px map (1.2 GB/s, BenchmarkFileHash) against the 120 ms of
 	// its analysis (BenchmarkFile), 3 %.
-	res.SHA256 = hashFile(path)
+	if cfg.Hash {
+		res.SHA256 = hashFile(path)
+	}
 	if m != nil {
 		res.Meta = m.Meta
 	}

@@ -44,9 +44,10 @@ func BenchmarkFile(b *testing.B) {
 }
 
 // BenchmarkBatch runs a batch of 8 files with one worker and with one per
-// CPU; with NumCPU workers the files/s should be NumCPU times the
-// single-file rate (BenchmarkFile), less what the machine's other load
-// takes.
+// CPU. Each worker is one processor's share (Run), so with NumCPU workers
+// the files/s should be NumCPU times that of one worker, less what the
+// machine's other load takes; BenchmarkFile, a single file on every
+// processor, is faster than one worker.
 func BenchmarkBatch(b *testing.B) {
 	const n = 8
 	files := benchFiles(b, n)

@@ -26,23 +26,29 @@ func writeDated(tb testing.TB, path string, date time.Time) []byte {
 	return buf.Bytes()
 }
 
-// A result carries the SHA-256 of the file's bytes (as sha256sum would
-// print it) and the file's own date; an unreadable file has neither.
+// With Config.Hash a result carries the SHA-256 of the file's bytes (as
+// sha256sum would print it); it always carries the file's own date. An
+// unreadable file has neither; without Hash, no file has a hash.
 func TestResultHashAndMeta(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "a.x3p")
 	date := time.Date(2026, 5, 4, 3, 2, 1, 0, time.UTC)
 	b := writeDated(t, path, date)
 	sum := sha256.Sum256(b)
-	res := AnalyzeFile(new(ferrule.Analyzer), path, &Config{})
+	res := AnalyzeFile(new(ferrule.Analyzer), path, &Config{Hash: true})
 	require.NoError(t, res.Err)
 	require.Equal(t, hex.EncodeToString(sum[:]), res.SHA256)
 	require.True(t, res.Meta.Time.Equal(date), "%v", res.Meta.Time)
 	require.Equal(t, "test", res.Meta.Creator)
 
-	missing := AnalyzeFile(new(ferrule.Analyzer), filepath.Join(dir, "missing.x3p"), &Config{})
+	missing := AnalyzeFile(new(ferrule.Analyzer), filepath.Join(dir, "missing.x3p"), &Config{Hash: true})
 	require.Error(t, missing.Err)
 	require.Empty(t, missing.SHA256)
+
+	unhashed := AnalyzeFile(new(ferrule.Analyzer), path, &Config{})
+	require.NoError(t, unhashed.Err)
+	require.Empty(t, unhashed.SHA256)
+	require.True(t, unhashed.Meta.Time.Equal(date))
 }
 
 // BenchmarkFileHash is the cost of hashing a map file of the size of a

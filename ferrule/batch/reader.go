@@ -16,11 +16,13 @@ import (
 // format is recognised from the content alone (a file's extension only
 // breaks ties between text formats, and there is one of those). It never
 // panics on bad data: a panic inside the analysis is returned as an error
-// wrapping ErrInternal. The Result's SHA256 is that of data.
+// wrapping ErrInternal. With cfg.Hash, the Result's SHA256 is that of data.
 func AnalyzeBytes(an *ferrule.Analyzer, name string, data []byte, cfg *Config) (res Result) {
 	res.File = name
-	sum := sha256.Sum256(data)
-	res.SHA256 = hex.EncodeToString(sum[:])
+	if cfg.Hash {
+		sum := sha256.Sum256(data)
+		res.SHA256 = hex.EncodeToString(sum[:])
+	}
 	defer recoverInternal(&res)
 	m, format, err := geometry.Decode(bytes.NewReader(data), cfg.Read)
 	res.Format = format
