@@ -9,7 +9,7 @@ import (
 
 // Version is the release of this module. A build of a tagged module version
 // reports that tag instead; a build from a VCS checkout adds the revision.
-const Version = "0.4.0"
+const Version = "0.5.0"
 
 // Software identifies the program that made a report (SPEC §8), so that
 // every stored result can be traced to the code that computed it.

@@ -69,6 +69,14 @@ func TestStore(t *testing.T) {
 	require.Equal(t, "junk.x3p: geometry: unknown height-map format", bad["error"])
 	require.Nil(t, bad["pass"])
 
+	// No match is an empty list, not null.
+	none, err := http.Get(ts.URL + "/v1/measurements?lot=nothing-here")
+	require.NoError(t, err)
+	noneBody, err := io.ReadAll(none.Body)
+	none.Body.Close()
+	require.NoError(t, err)
+	require.JSONEq(t, "[]", string(noneBody))
+
 	var one map[string]any
 	require.Equal(t, http.StatusOK, getJSON(t, ts.URL+"/v1/measurements/"+id, &one))
 	require.Equal(t, "mt16.x3p", one["report"].(map[string]any)["file"])

@@ -98,7 +98,7 @@ func (s *Store) Measurements(ctx context.Context, q Query) ([]Measurement, error
 		return nil, fmt.Errorf("store: %s: %w", s.name, err)
 	}
 	defer rows.Close()
-	var out []Measurement
+	out := []Measurement{} // JSON [] rather than null when none match
 	for rows.Next() {
 		m, err := scanMeasurement(rows, q.Report)
 		if err != nil {
