@@ -65,3 +65,41 @@ func ExampleProfile_Grade() {
 	// adjacent_differential_nm = 503.6 (max 300)
 	// minus_coplanarity_nm = 464 (max 200)
 }
+
+// Every fitted result carries its standard uncertainty (the u_* fields),
+// and a guard band grades with it: a check whose value lies within k·u of
+// a limit is marginal, neither passed nor failed.
+func ExampleProfile_Grade_guardBand() {
+	m, _, err := geometry.ReadFile("../testdata/mt16.x3p", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	rep, err := ferrule.Analyze(m, ferrule.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	f := rep.Fibers[0]
+	fmt.Printf("fiber 1: height %.1f ± %.2f nm, centre ± %.3f µm; X angle ± %.1g°\n",
+		float64(f.HeightNM), float64(f.UHeightNM), float64(f.UPositionUM), float64(rep.Ferrule.UXAngleDeg))
+	// A minimum height 0.1 nm below the lowest fiber's, within 2 u of it.
+	prof, err := ferrule.ParseProfile(fmt.Appendf(nil, `{"name": "tight", "layouts": ["MT-16"], "limits": {"height_nm": {"min": %.1f}}}`,
+		float64(rep.Summary.MinHeightNM)-0.1))
+	if err != nil {
+		log.Fatal(err)
+	}
+	prof.GuardBand = 2
+	g, err := prof.Grade(rep)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, c := range g.Checks {
+		if c.Marginal {
+			fmt.Printf("fiber %d marginal: %s\n", *c.Fiber, c.Reason)
+		}
+	}
+	fmt.Println("pass:", g.Pass, "marginal:", g.Marginal)
+	// Output:
+	// fiber 1: height 1983.4 ± 0.14 nm, centre ± 0.023 µm; X angle ± 2e-07°
+	// fiber 16 marginal: within 2·u = 0.2716 of a limit (u = 0.1358)
+	// pass: false marginal: true
+}
