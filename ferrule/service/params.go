@@ -34,9 +34,6 @@ type request struct {
 	name  string // the filename parameter, or ""
 }
 
-// flagName maps a query parameter name to the flag name.
-func flagName(param string) string { return strings.ReplaceAll(param, "_", "-") }
-
 // paramName maps a flag name to the query parameter name.
 func paramName(flag string) string { return strings.ReplaceAll(flag, "-", "_") }
 
