@@ -199,6 +199,18 @@
 // checks the figures against the scatter over 40 re-measurements,
 // TestUncertaintyZScores against the truth over production parts.
 //
+// # Fields and grading
+//
+// Fields is the one registry of the report's numbers (ferrule, summary and
+// fiber fields): each Field has the name a profile's limit uses, its unit
+// (from the key's suffix, SPEC §8), whether it is a radius (null = flat
+// when the part was measured with a curvature, read as +Inf by
+// Field.Value) and the field of its standard uncertainty. Grading, the
+// batch CSV tables and statistics, the pages and the results store all read
+// values through it. A profile's GuardBand k makes a check within k·u of a
+// limit marginal (SPEC §11): neither passed nor failed, and a grade with a
+// marginal check and no failed one is marginal.
+//
 // # Plausibility
 //
 // Before anything is searched for, a map must be able to hold an MT end
