@@ -211,6 +211,24 @@ func LoadProfile(nameOrPath string) (*Profile, error) {
 	return p, nil
 }
 
+// LimitsOf returns the profile's lower and upper limit of field f, NaN
+// where open or where the profile does not limit f.
+func (p *Profile) LimitsOf(f Field) (lsl, usl float64) {
+	lsl, usl = math.NaN(), math.NaN()
+	for _, l := range p.Limits {
+		if l.Field != f.Name { // ParseProfile made the names canonical
+			continue
+		}
+		if l.Min != nil {
+			lsl = *l.Min
+		}
+		if l.Max != nil {
+			usl = *l.Max
+		}
+	}
+	return lsl, usl
+}
+
 // ErrLayout is returned by Grade when the profile does not apply to the
 // report's layout.
 var ErrLayout = errors.New("ferrule: profile does not apply to this layout")

@@ -121,33 +121,49 @@ func analyzeAndGrade(an *ferrule.Analyzer, m *geometry.HeightMap, name, format s
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	rep.File, rep.Format = name, format
-	prof := cfg.Profile
-	if cfg.ProfileFor != nil {
-		if prof, err = cfg.ProfileFor(rep); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-	}
-	if prof != nil {
-		if _, err := prof.Grade(rep); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
+	if err := Grade(rep, cfg); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return rep, nil
+}
+
+// Grade grades rep as cfg says: with cfg.ProfileFor's profile for it, else
+// with cfg.Profile; a nil profile leaves it ungraded.
+func Grade(rep *ferrule.Report, cfg *Config) error {
+	prof := cfg.Profile
+	if cfg.ProfileFor != nil {
+		var err error
+		if prof, err = cfg.ProfileFor(rep); err != nil {
+			return err
+		}
+	}
+	if prof == nil {
+		return nil
+	}
+	_, err := prof.Grade(rep)
+	return err
 }
 
 // hashFile returns the hex SHA-256 of the named file, or "" when it
 // cannot be read.
 func hashFile(path string) string {
+	sum, _ := HashFile(path)
+	return sum
+}
+
+// HashFile returns the hex SHA-256 of the named file's bytes, as sha256sum
+// prints it: the identity of a stored measurement (ferrule/store).
+func HashFile(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return ""
+		return "", err
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return ""
+		return "", fmt.Errorf("%s: %w", path, err)
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // window is how many files per worker Run starts ahead of the first one

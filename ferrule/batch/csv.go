@@ -56,9 +56,9 @@ func hasKey(fs []structField, key string) bool {
 	return false
 }
 
-// formatNum writes x with '.' and the shortest digits that read back to
+// FormatNum writes x with '.' and the shortest digits that read back to
 // x, never an exponent; NaN and ±Inf (not measured) are empty.
-func formatNum(x float64) string {
+func FormatNum(x float64) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return ""
 	}
@@ -70,12 +70,12 @@ func formatNum(x float64) string {
 const flatCell = "inf"
 
 // valueCell formats the value of a report field (ferrule.Field.Value):
-// flatCell for a radius measured flat (+Inf), else as formatNum.
+// flatCell for a radius measured flat (+Inf), else as FormatNum.
 func valueCell(x float64) string {
 	if math.IsInf(x, 1) {
 		return flatCell
 	}
-	return formatNum(x)
+	return FormatNum(x)
 }
 
 // validUTF8 makes, in place, row's cells readable (bytes of a file name
@@ -90,11 +90,12 @@ func validUTF8(row []string) []string {
 	return row
 }
 
-// cell formats a struct field of a report for CSV.
-func cell(v reflect.Value) string {
+// Cell formats a field of a report struct (a Num, int, bool, string or
+// list of strings) for CSV, as ferrules.csv and fibers.csv write them.
+func Cell(v reflect.Value) string {
 	switch {
 	case v.Type() == numType:
-		return formatNum(v.Float())
+		return FormatNum(v.Float())
 	case v.Kind() == reflect.Int:
 		return strconv.FormatInt(v.Int(), 10)
 	case v.Kind() == reflect.Bool:
@@ -120,14 +121,14 @@ var fixedFerruleColumns = []string{"file", "format", "layout", "status", "error"
 
 func buildFerruleColumns() []ferruleColumn {
 	num := func(f func(rep *ferrule.Report) ferrule.Num) func(*Result) string {
-		return func(r *Result) string { return formatNum(float64(f(r.Report))) }
+		return func(r *Result) string { return FormatNum(float64(f(r.Report))) }
 	}
 	hole := func(i int) func(*Result) string {
 		return func(r *Result) string {
 			if i >= len(r.Report.GuideHoles) {
 				return ""
 			}
-			return formatNum(float64(r.Report.GuideHoles[i].DiameterUM))
+			return FormatNum(float64(r.Report.GuideHoles[i].DiameterUM))
 		}
 	}
 	cols := []ferruleColumn{
@@ -160,7 +161,7 @@ func buildFerruleColumns() []ferruleColumn {
 				name = sec.name + "_" + f.key
 			}
 			get, index := sec.get, f.index
-			col := ferruleColumn{name, func(r *Result) string { return cell(get(r.Report).FieldByIndex(index)) }}
+			col := ferruleColumn{name, func(r *Result) string { return Cell(get(r.Report).FieldByIndex(index)) }}
 			if fld, ok := ferrule.SectionField(sec.name, f.key); ok {
 				col.get = func(r *Result) string { return valueCell(fld.Value(r.Report, -1)) }
 			}
@@ -295,7 +296,7 @@ func (w *CSVWriter) writeFibers(r *Result) {
 				row = append(row, valueCell(fld.Value(rep, i)))
 				continue
 			}
-			row = append(row, cell(v.FieldByIndex(k.index)))
+			row = append(row, Cell(v.FieldByIndex(k.index)))
 		}
 		pass := ""
 		if rep.Grade != nil {

@@ -252,17 +252,8 @@ func (z *Summarizer) Summary(prof *ferrule.Profile) *Summary {
 			st.Std = ferrule.Num(math.Sqrt(p.m2 / float64(p.n-1)))
 		}
 		if prof != nil {
-			for _, l := range prof.Limits {
-				if l.Field != p.Name {
-					continue
-				}
-				if l.Min != nil {
-					st.LSL = ferrule.Num(*l.Min)
-				}
-				if l.Max != nil {
-					st.USL = ferrule.Num(*l.Max)
-				}
-			}
+			lsl, usl := prof.LimitsOf(p.Field)
+			st.LSL, st.USL = ferrule.Num(lsl), ferrule.Num(usl)
 		}
 		st.Cpk = ferrule.Num(Cpk(float64(st.Mean), float64(st.Std), float64(st.LSL), float64(st.USL)))
 		s.Parameters[i] = st
