@@ -3,7 +3,6 @@ package batch
 import (
 	"bufio"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -294,7 +293,8 @@ func PairsColumns() []string {
 
 // WritePairs writes dir/pairs.csv, one row per fiber pair (one row with
 // the error for a connector without a prediction), sets sum.Pairs and
-// rewrites dir's summary.json and summary.txt (WriteTables's) with them.
+// rewrites dir's summary.json and summary.txt (WriteTables's) with them
+// (writeSummary).
 func WritePairs(dir string, results []PairResult, sum *Summary) error {
 	f, err := os.Create(filepath.Join(dir, PairsFile))
 	if err != nil {
@@ -319,30 +319,7 @@ func WritePairs(dir string, results []PairResult, sum *Summary) error {
 		return fmt.Errorf("batch: %s: %w", PairsFile, err)
 	}
 	sum.Pairs = SummarizePairs(results)
-	write := func(name string, fn func(w io.Writer) error) error {
-		f, err := os.Create(filepath.Join(dir, name))
-		if err != nil {
-			return fmt.Errorf("batch: %w", err)
-		}
-		bw := bufio.NewWriter(f)
-		if err := errors.Join(fn(bw), bw.Flush(), f.Close()); err != nil {
-			return fmt.Errorf("batch: %s: %w", name, err)
-		}
-		return nil
-	}
-	if err := write(SummaryJSON, func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(sum)
-	}); err != nil {
-		return err
-	}
-	return write(SummaryText, func(w io.Writer) error {
-		if err := sum.WriteText(w); err != nil {
-			return err
-		}
-		return sum.Pairs.WriteText(w)
-	})
+	return writeSummary(dir, sum)
 }
 
 // WriteText writes the pair summary for people.

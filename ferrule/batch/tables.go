@@ -127,27 +127,10 @@ func WriteTables(dir string, prof *ferrule.Profile) (*Summary, error) {
 		return nil, err
 	}
 	sum := z.Summary(prof)
-
-	jw, err := create(SummaryJSON)
-	if err != nil {
-		return nil, err
-	}
-	enc := json.NewEncoder(jw)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(sum); err != nil {
-		return nil, fmt.Errorf("batch: %s: %w", SummaryJSON, err)
-	}
-	tw, err := create(SummaryText)
-	if err != nil {
-		return nil, err
-	}
-	if err := sum.WriteText(tw); err != nil {
-		return nil, err
-	}
 	if err := cw.Flush(); err != nil {
 		return nil, fmt.Errorf("batch: %w", err)
 	}
-	for _, w := range []*bufio.Writer{fw, bw, jw, tw} {
+	for _, w := range []*bufio.Writer{fw, bw} {
 		if err := w.Flush(); err != nil {
 			return nil, fmt.Errorf("batch: %w", err)
 		}
@@ -155,5 +138,41 @@ func WriteTables(dir string, prof *ferrule.Profile) (*Summary, error) {
 	if err := closeAll(); err != nil {
 		return nil, fmt.Errorf("batch: %w", err)
 	}
+	if err := writeSummary(dir, sum); err != nil {
+		return nil, err
+	}
 	return sum, nil
+}
+
+// writeSummary writes sum into dir as summary.json (indented) and
+// summary.txt (Summary.WriteText, then its pairs' PairSummary.WriteText
+// when it has them).
+func writeSummary(dir string, sum *Summary) error {
+	write := func(name string, fn func(w io.Writer) error) error {
+		f, err := os.Create(filepath.Join(dir, name))
+		if err != nil {
+			return fmt.Errorf("batch: %w", err)
+		}
+		bw := bufio.NewWriterSize(f, 1<<16)
+		if err := errors.Join(fn(bw), bw.Flush(), f.Close()); err != nil {
+			return fmt.Errorf("batch: %s: %w", name, err)
+		}
+		return nil
+	}
+	if err := write(SummaryJSON, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(sum)
+	}); err != nil {
+		return err
+	}
+	return write(SummaryText, func(w io.Writer) error {
+		if err := sum.WriteText(w); err != nil {
+			return err
+		}
+		if sum.Pairs == nil {
+			return nil
+		}
+		return sum.Pairs.WriteText(w)
+	})
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"strings"
 
@@ -320,10 +319,31 @@ func interfaceOf(l ferrule.Layout, rep *ferrule.Report) string {
 }
 
 func polishOf(rep *ferrule.Report) string {
-	if (rep.FixtureAngleDeg.Valid() && rep.FixtureAngleDeg != 0) || math.Abs(float64(rep.Ferrule.YAngleDeg)) > apcThresholdDeg {
+	if fixtureAngled(rep) || math.Abs(float64(rep.Ferrule.YAngleDeg)) > apcThresholdDeg {
 		return ferrule.InterfaceAPC
 	}
 	return ferrule.InterfacePC
+}
+
+// fixtureAngled says the part was measured with a non-zero fixture angle.
+func fixtureAngled(rep *ferrule.Report) bool {
+	return rep.FixtureAngleDeg.Valid() && rep.FixtureAngleDeg != 0
+}
+
+// apcAngleDeg is the nominal polish angle of an APC part.
+const apcAngleDeg = 8
+
+// nominalYDeg is the part's nominal Y angle, agreeing with polishOf: the
+// fixture angle when it has one, ±8° (the sign of its Y angle) for an APC
+// part measured without one, 0 for a PC part.
+func nominalYDeg(rep *ferrule.Report) float64 {
+	switch {
+	case fixtureAngled(rep):
+		return float64(rep.FixtureAngleDeg)
+	case polishOf(rep) == ferrule.InterfaceAPC:
+		return math.Copysign(apcAngleDeg, float64(rep.Ferrule.YAngleDeg))
+	}
+	return 0
 }
 
 // interfaceWarnings names a contradiction between a layout's interface and
@@ -344,11 +364,7 @@ const (
 // angleWarnings names a part whose angles are near the limits, for which
 // the rigid model's gaps are upper bounds.
 func angleWarnings(rep *ferrule.Report) []string {
-	nominal := 0.0
-	if rep.FixtureAngleDeg.Valid() {
-		nominal = float64(rep.FixtureAngleDeg)
-	}
-	sx, sy := float64(rep.Ferrule.XAngleDeg), float64(rep.Ferrule.YAngleDeg)-nominal
+	sx, sy := float64(rep.Ferrule.XAngleDeg), float64(rep.Ferrule.YAngleDeg)-nominalYDeg(rep)
 	if math.Abs(sx) <= nearXAngleDeg && math.Abs(sy) <= nearYAngleDeg {
 		return nil
 	}
@@ -521,18 +537,22 @@ func predict(a, b *ferrule.Report, la, lb ferrule.Layout, tr diag, pairs []int, 
 }
 
 func summarise(pairs []Pair, lensed bool) Summary {
+	// LargestGapNM stays null without a contact model and when no pair is
+	// measured on both sides; else it is the largest gap, 0 when all touch.
 	s := Summary{Pairs: len(pairs), LargestGapNM: nan, WorstILDB: nan, MeanILDB: nan, ApproachNM: nan}
-	if !lensed {
-		s.LargestGapNM = 0
-	}
 	var sum float64
 	n := 0
 	for _, p := range pairs {
 		if p.InContact {
 			s.FibersInContact++
 		}
-		if !lensed && p.GapNM.Valid() && p.GapNM > s.LargestGapNM {
-			s.LargestGapNM = p.GapNM
+		if !lensed && p.GapNM.Valid() {
+			if !s.LargestGapNM.Valid() {
+				s.LargestGapNM = 0
+			}
+			if p.GapNM > s.LargestGapNM {
+				s.LargestGapNM = p.GapNM
+			}
 		}
 		if p.ILDB.Valid() {
 			sum += float64(p.ILDB)
@@ -545,17 +565,15 @@ func summarise(pairs []Pair, lensed bool) Summary {
 	if n > 0 {
 		s.MeanILDB = ferrule.Num(sum / float64(n))
 	}
-	if !lensed && !slices.ContainsFunc(pairs, func(p Pair) bool { return p.GapNM.Valid() }) {
-		s.LargestGapNM = nan // no pair measured on both sides
-	}
 	return s
 }
 
 // AgainstIdeal predicts part a mated with an ideal part of its own layout:
 // fibers at their nominal centres, all of one height, no core dip, and the
 // end face the exact complement of a's nominal one (angles 0, the Y angle
-// the fixture angle for APC), so that a's il_db in contact is its
-// il_ideal_db and its gaps come from its own heights and angle errors.
+// a's nominal one: its fixture angle, or ±8° for an APC part measured
+// without one), so that a's il_db in contact is its il_ideal_db and its
+// gaps come from its own heights and angle errors.
 // The ideal is named "ideal" in the Result.
 func AgainstIdeal(a *ferrule.Report, params Params) (*Result, error) {
 	if err := params.Validate(); err != nil {
@@ -569,10 +587,7 @@ func AgainstIdeal(a *ferrule.Report, params Params) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	nominal := 0.0
-	if a.FixtureAngleDeg.Valid() {
-		nominal = float64(a.FixtureAngleDeg)
-	}
+	nominal := nominalYDeg(a)
 	// B's Y term at M⁻¹(p) = (sx·X, sy·Y) is sy·Y·tan(Sy_B): the complement
 	// of A's nominal Y·tan(nominal) has Sy_B = −sy·nominal.
 	tr := transform(p.Polarity, false)
@@ -591,12 +606,7 @@ func AgainstIdeal(a *ferrule.Report, params Params) (*Result, error) {
 	if p.LayoutA == nil {
 		p.LayoutA = &la
 	}
-	res, err := Mate(a, ideal, p)
-	if err != nil {
-		return nil, err
-	}
-	res.B.Interface = res.A.Interface
-	return res, nil
+	return Mate(a, ideal, p)
 }
 
 // finite returns a new slice of the values of s that are not NaN.

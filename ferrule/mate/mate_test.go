@@ -418,3 +418,50 @@ func TestContactLevel(t *testing.T) {
 	require.True(t, math.IsNaN(mate.ContactLevel([]float64{math.NaN()}, 1, 1)))
 	require.Panics(t, func() { mate.ContactLevel([]float64{1}, 0, 1) })
 }
+
+// An APC part measured without a fixture angle (its Y angle ≈ 8°) meets
+// the ideal APC complement of its ±8° nominal face: both sides APC, no
+// PC-against-APC warning, and the pairs, gaps (≈ 0 beside the face's 8°)
+// included, as the truth predicts them against that complement.
+func TestAgainstIdealAPCWithoutFixture(t *testing.T) {
+	a := newPart(t, "MT-24", 52, 0, func(p *synth.Params) { p.YAngleDeg += 8 })
+	l, err := ferrule.LayoutByName("MT-24")
+	require.NoError(t, err)
+	for _, pol := range []string{"A", "B"} {
+		t.Run("polarity"+pol, func(t *testing.T) {
+			res, err := mate.AgainstIdeal(a.rep, mate.Params{Polarity: pol})
+			require.NoError(t, err)
+			require.Equal(t, "APC", res.A.Interface)
+			require.Equal(t, "APC", res.B.Interface)
+			for _, w := range res.Warnings {
+				require.NotContains(t, w, "a PC part against an APC one")
+				require.NotContains(t, w, "near the limits")
+			}
+			// The ideal's truth: fibers at their nominal centres, no height
+			// or core dip, its face the complement of A's nominal 8°.
+			sy := 1.0
+			if pol == "A" {
+				sy = -1
+			}
+			ideal := part{truth: a.truth}
+			ideal.truth.ReferencePlane = synth.PlaneTruth{YAngleDeg: -sy * 8}
+			ideal.truth.Fibers = append([]synth.FiberTruth(nil), a.truth.Fibers...)
+			for j := range ideal.truth.Fibers {
+				f := &ideal.truth.Fibers[j]
+				nom, _, _ := l.Nominal(f.Index)
+				f.XUm, f.YUm, f.HeightNm, f.CoreDipNm = nom.X, nom.Y, 0, 0
+			}
+			want := expect(a, ideal, pol, 10, 2, 9.2, 1310, 1.447)
+			contact, _ := check(t, res, want, 2, 9.2, 1310, 1.447)
+			require.Positive(t, contact)
+			for i, p := range res.Pairs {
+				if p.InContact {
+					require.InDelta(t, float64(a.rep.Fibers[i].ILIdealDB), float64(p.ILDB), 1e-12)
+				}
+			}
+			// The part's own heights and angle errors, never the 8° face's
+			// 2·tan 8°·500 µm = 140 µm between its rows.
+			require.Less(t, float64(res.Summary.LargestGapNM), 10e3)
+		})
+	}
+}

@@ -72,15 +72,15 @@ func WriteGRRPage(w io.Writer, g *study.GRR) error {
 	d.Counts = fmt.Sprintf("%d acceptable, %d conditional, %d unacceptable, %d without variation, %d not studied",
 		count[study.Acceptable], count[study.Conditional], count[study.Unacceptable], count[study.NoVariation], len(g.Skipped))
 	for _, p := range g.Worst() {
-		r := grrRow{Name: p.Name, Unit: p.Unit, Mean: g4(float64(p.Mean)), EV: g4(float64(p.EV)), AV: g4(float64(p.AV)), INT: g4(float64(p.Interaction)),
-			GRR: g4(float64(p.GRR)), PV: g4(float64(p.PV)), TV: g4(float64(p.TV)), PctGRR: pct(float64(p.PctGRR)), PctTol: pct(float64(p.PctTolerance)),
+		r := grrRow{Name: p.Name, Unit: p.Unit, Mean: study.FormatSig(float64(p.Mean)), EV: study.FormatSig(float64(p.EV)), AV: study.FormatSig(float64(p.AV)), INT: study.FormatSig(float64(p.Interaction)),
+			GRR: study.FormatSig(float64(p.GRR)), PV: study.FormatSig(float64(p.PV)), TV: study.FormatSig(float64(p.TV)), PctGRR: study.FormatPct(float64(p.PctGRR)), PctTol: study.FormatPct(float64(p.PctTolerance)),
 			Verdict: p.Verdict, Class: strings.ReplaceAll(p.Verdict, " ", "-"), NDC: "—"}
 		if p.NDC != nil {
 			r.NDC = strconv.Itoa(*p.NDC)
 		}
 		r.Interaction = "pooled"
 		if !p.InteractionPooled {
-			r.Interaction = "kept (p " + g4(float64(p.InteractionP)) + ")"
+			r.Interaction = "kept (p " + study.FormatSig(float64(p.InteractionP)) + ")"
 		}
 		for _, b := range []struct {
 			label, class string
@@ -90,31 +90,17 @@ func WriteGRRPage(w io.Writer, g *study.GRR) error {
 			if math.IsNaN(b.v) {
 				continue
 			}
-			title := b.label + " " + pct(b.v) + " % of TV"
+			title := b.label + " " + study.FormatPct(b.v) + " % of TV"
 			if b.class == "tol" {
-				title = "GRR " + pct(b.v) + " % of the tolerance"
+				title = "GRR " + study.FormatPct(b.v) + " % of the tolerance"
 			}
-			r.Bars = append(r.Bars, grrBar{Label: b.label, Class: b.class, Title: title, Text: pct(b.v) + " %",
+			r.Bars = append(r.Bars, grrBar{Label: b.label, Class: b.class, Title: title, Text: study.FormatPct(b.v) + " %",
 				Width: int(math.Round(math.Min(b.v, 100) / 100 * grrBarPx))})
 		}
 		for _, s := range p.ANOVA {
-			r.ANOVA = append(r.ANOVA, anovaRow{Source: s.Name, DF: s.DF, SS: g4(s.SS), MS: g4(s.MS), F: g4(s.F), P: g4(s.P)})
+			r.ANOVA = append(r.ANOVA, anovaRow{Source: s.Name, DF: s.DF, SS: study.FormatSig(s.SS), MS: study.FormatSig(s.MS), F: study.FormatSig(s.F), P: study.FormatSig(s.P)})
 		}
 		d.Rows = append(d.Rows, r)
 	}
 	return grrTemplate.Execute(w, d)
-}
-
-func g4(x float64) string {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return "—"
-	}
-	return strconv.FormatFloat(x, 'g', 4, 64)
-}
-
-func pct(x float64) string {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return "—"
-	}
-	return strconv.FormatFloat(x, 'f', 1, 64)
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"reflect"
 	"sort"
 	"strings"
 
@@ -238,18 +237,7 @@ func studyFields() []ferrule.Field {
 		if strings.HasPrefix(f.Key, "u_") {
 			continue
 		}
-		var t reflect.Type
-		switch f.Section {
-		case "ferrule":
-			t = reflect.TypeOf(ferrule.Surface{})
-		case "summary":
-			t = reflect.TypeOf(ferrule.Summary{})
-		case "fibers":
-			t = reflect.TypeOf(ferrule.Fiber{})
-		default:
-			continue
-		}
-		if t.FieldByIndex(f.Index).Type != reflect.TypeOf(ferrule.Num(0)) {
+		if f.Int {
 			continue // a count
 		}
 		out = append(out, f)
@@ -261,19 +249,7 @@ func studyFields() []ferrule.Field {
 // not measured: an unmeasured fiber's values and null numbers (a radius
 // reported flat included, which has no variation to study).
 func value(rep *ferrule.Report, f ferrule.Field, k int) float64 {
-	var v reflect.Value
-	switch f.Section {
-	case "ferrule":
-		v = reflect.ValueOf(rep.Ferrule)
-	case "summary":
-		v = reflect.ValueOf(rep.Summary)
-	case "fibers":
-		if k >= len(rep.Fibers) || !rep.Fibers[k].Measured() {
-			return math.NaN()
-		}
-		v = reflect.ValueOf(rep.Fibers[k])
-	}
-	x := v.FieldByIndex(f.Index).Float()
+	x := f.Value(rep, k)
 	if math.IsInf(x, 0) {
 		return math.NaN()
 	}
@@ -289,7 +265,7 @@ func parameter(a *ANOVA, name string, f ferrule.Field, fiber int) Parameter {
 		}
 		return ferrule.Num(100 * x / tv)
 	}
-	p := Parameter{Name: name, Field: f.Name, Section: f.Section, Fiber: fiber, Unit: unit(f.Key), Mean: num(a.Mean),
+	p := Parameter{Name: name, Field: f.Name, Section: f.Section, Fiber: fiber, Unit: f.Unit, Mean: num(a.Mean),
 		ANOVA: a.Rows(), InteractionP: num(a.Interaction.P), InteractionPooled: a.Pooled,
 		EV: num(a.EV()), AV: num(a.AV()), Interaction: num(a.INT()), GRR: num(a.GRR()), PV: num(a.PV()), TV: num(tv),
 		PctEV: pct(a.EV()), PctAV: pct(a.AV()), PctInteraction: pct(a.INT()), PctGRR: pct(a.GRR()), PctPV: pct(a.PV()),
@@ -320,33 +296,11 @@ func setTolerance(p *Parameter, prof *ferrule.Profile, f ferrule.Field) {
 	if prof == nil {
 		return
 	}
-	for _, l := range prof.Limits {
-		// ParseProfile names a limit canonically (Field.Name).
-		if l.Field != f.Name && l.Field != f.Section+"."+f.Key {
-			continue
-		}
-		if l.Min != nil {
-			p.LSL = ferrule.Num(*l.Min)
-		}
-		if l.Max != nil {
-			p.USL = ferrule.Num(*l.Max)
-		}
-	}
+	lsl, usl := prof.LimitsOf(f)
+	p.LSL, p.USL = ferrule.Num(lsl), ferrule.Num(usl)
 	if tol := float64(p.USL - p.LSL); tol > 0 {
 		p.PctTolerance = ferrule.Num(100 * 6 * float64(p.GRR) / tol)
 	}
-}
-
-// unit returns the unit a report key names by its suffix (SPEC §8).
-func unit(key string) string {
-	for _, u := range []struct{ suffix, unit string }{
-		{"_nm_per_mm", "nm/mm"}, {"_nm", "nm"}, {"_um", "µm"}, {"_mm", "mm"}, {"_deg", "deg"}, {"_db", "dB"},
-	} {
-		if strings.HasSuffix(key, u.suffix) {
-			return u.unit
-		}
-	}
-	return ""
 }
 
 // Worst returns the parameters ordered by %GRR of TV, largest first

@@ -53,24 +53,26 @@ func writeTable(w io.Writer, ps []Parameter) {
 	for _, p := range ps {
 		inter := "pooled"
 		if !p.InteractionPooled {
-			inter = "kept p=" + fnum(float64(p.InteractionP))
+			inter = "kept p=" + FormatSig(float64(p.InteractionP))
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", p.Name, p.Unit,
-			fnum(float64(p.EV)), fnum(float64(p.AV)), fnum(float64(p.Interaction)), fnum(float64(p.GRR)), fnum(float64(p.PV)), fnum(float64(p.TV)),
-			fpct(float64(p.PctGRR)), fpct(float64(p.PctTolerance)), fndc(p.NDC), inter, p.Verdict)
+			FormatSig(float64(p.EV)), FormatSig(float64(p.AV)), FormatSig(float64(p.Interaction)), FormatSig(float64(p.GRR)), FormatSig(float64(p.PV)), FormatSig(float64(p.TV)),
+			FormatPct(float64(p.PctGRR)), FormatPct(float64(p.PctTolerance)), fndc(p.NDC), inter, p.Verdict)
 	}
 	tw.Flush()
 }
 
-// fnum writes a value to 4 significant digits, "—" for none.
-func fnum(x float64) string {
+// FormatSig writes a value to 4 significant digits, "—" for none: the
+// numbers of WriteText and of render's gauge page.
+func FormatSig(x float64) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return "—"
 	}
 	return strconv.FormatFloat(x, 'g', 4, 64)
 }
 
-func fpct(x float64) string {
+// FormatPct writes a percentage to one decimal, "—" for none.
+func FormatPct(x float64) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return "—"
 	}

@@ -44,6 +44,7 @@ func (s *SweepResult) SweepCSVHeader() []string {
 func (s *SweepResult) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.Write(s.SweepCSVHeader())
+	cols := sweepColumns()
 	for _, p := range s.Points {
 		var row []string
 		for _, x := range p.Settings {
@@ -52,7 +53,7 @@ func (s *SweepResult) WriteCSV(w io.Writer) error {
 		measured := p.Report != nil && p.Report.Ferrule.Fitted()
 		row = append(row, cnum(p.Ferrule.XAngleDeg), cnum(p.Ferrule.YAngleDeg), cradius(p.XRadiusMM, measured), cradius(p.YRadiusMM, measured))
 		sv := reflect.ValueOf(p.Summary)
-		for _, c := range sweepColumns() {
+		for _, c := range cols {
 			row = append(row, cnum(ferrule.Num(sv.FieldByIndex(c.Index).Float())))
 		}
 		row = append(row, p.Verdict, strings.Join(p.Failed, " "), p.Error)

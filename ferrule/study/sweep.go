@@ -237,7 +237,7 @@ func Sweep(m *geometry.HeightMap, cfg *batch.Config, vary []Vary, so SweepOption
 		rep, err := an.Analyze(m, opts[k])
 		if err == nil {
 			rep.File, rep.Format = so.File, so.Format
-			err = grade(rep, cfg)
+			err = batch.Grade(rep, cfg)
 		}
 		if err != nil {
 			pt.Verdict, pt.Error = "error", err.Error()
@@ -267,22 +267,6 @@ func Sweep(m *geometry.HeightMap, cfg *batch.Config, vary []Vary, so SweepOption
 	}
 	res.Changes, res.VerdictChanges = changes(res.Points)
 	return res, nil
-}
-
-// grade grades rep as batch.AnalyzeMap does.
-func grade(rep *ferrule.Report, cfg *batch.Config) error {
-	prof := cfg.Profile
-	if cfg.ProfileFor != nil {
-		var err error
-		if prof, err = cfg.ProfileFor(rep); err != nil {
-			return err
-		}
-	}
-	if prof == nil {
-		return nil
-	}
-	_, err := prof.Grade(rep)
-	return err
 }
 
 func state(pass, marginal bool) string {
