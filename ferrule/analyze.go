@@ -51,14 +51,14 @@ type Analyzer struct {
 	cells      []int32 // hole-finding grid
 	stack      []int
 	core       []corePixel // core pixels of one fiber
-	win        []float64   // cladding-edge window of one fiber
+	win        []float64   // pixel window of one fiber: cladding edge, tip residuals, uncertainty weights
 	pairs      []edgePair  // cladding-edge pairs of one fiber
 	lins       []lin       // their linearised distances
 	helpers    []*Analyzer // buffers of the goroutines that measure fibers beside this one
 	spikeIdx   []int       // isolated spikes of the map
 	spikeIdx2  []int       // those of its second half, found beside them
 	res        []float64   // residuals of one fit
-	scratch    []float64   // their copy for a median
+	scratch    []float64   // their copy for a median; tipNoise's Jacobian and convolution buffers, QuadForm's
 }
 
 // Analyze analyses one end face with a fresh Analyzer.

@@ -222,8 +222,6 @@ func minMax(v []float64) (lo, hi float64) {
 	return lo, hi
 }
 
-// identifyLayout picks the built-in layout whose hole spacing matches the
-// holes found and whose fiber rows match the rows where fibers are seen.
 // ErrLayoutMismatch is wrapped by the error of a map that is not the
 // layout it was declared to be.
 var ErrLayoutMismatch = errors.New("ferrule: layout mismatch")
@@ -273,6 +271,8 @@ func layoutNames(ls []Layout) string {
 	return strings.Join(names, " or ") + "?"
 }
 
+// identifyLayout picks the built-in layout whose hole spacing matches the
+// holes found and whose fiber rows match the rows where fibers are seen.
 func (an *analysis) identifyLayout() (Layout, error) {
 	if len(an.holes) != 2 {
 		return Layout{}, fmt.Errorf("ferrule: the layout can only be identified from the guide holes; give the layout")

@@ -2,6 +2,7 @@ package ferrule
 
 import (
 	"math"
+	"math/bits"
 
 	"github.com/mtgeo/mtgeo/fit"
 	"gonum.org/v1/gonum/spatial/r2"
@@ -86,10 +87,8 @@ func (an *analysis) claddingEdge(c r2.Vec, t *tip, precise bool) (r2.Vec, edgeFi
 	// are too close to tell apart (a tip whose sag carries it through the
 	// ferrule's level) or the pixel is further from both than they are from
 	// each other (dust, a spike).
-	pm := an.frame.ToMap(c)
-	pc, pr := m.MapToPixel(pm)
-	c0, r0 := int(math.Floor(pc-(hi+pix)/m.Pitch.X)), int(math.Floor(pr-(hi+pix)/m.Pitch.Y))
-	nc, nr := int(math.Ceil(pc+(hi+pix)/m.Pitch.X))-c0+1, int(math.Ceil(pr+(hi+pix)/m.Pitch.Y))-r0+1
+	pm, c0, c1, r0, r1 := an.pixelBox(c, hi+pix)
+	nc, nr := c1-c0+1, r1-r0+1
 	if cap(an.win) < nc*nr {
 		an.win = make([]float64, nc*nr)
 	}
@@ -236,7 +235,7 @@ func (an *analysis) claddingEdge(c r2.Vec, t *tip, precise bool) (r2.Vec, edgeFi
 		a := math.Atan2(ys[i]-circ.Y0, xs[i]-circ.X0)
 		sectors |= 1 << (int(math.Floor((a+math.Pi)/(math.Pi/8))) & 15)
 	}
-	if n := popcount16(sectors); n < 12 {
+	if n := bits.OnesCount16(sectors); n < 12 {
 		return c, edgeFit{}, false
 	}
 	return r2.Add(c, r2.Vec{X: circ.X0, Y: circ.Y0}), edgeFit{circ: circ, open: open}, true
@@ -435,11 +434,3 @@ var (
 	gl3x = [3]float64{-0.7745966692414834, 0, 0.7745966692414834}
 	gl3w = [3]float64{5.0 / 9, 8.0 / 9, 5.0 / 9}
 )
-
-func popcount16(v uint16) int {
-	n := 0
-	for ; v != 0; v &= v - 1 {
-		n++
-	}
-	return n
-}

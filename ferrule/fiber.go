@@ -20,6 +20,19 @@ const (
 	CentreNominal = "nominal"
 )
 
+// pixelBox returns the map point p of ferrule-frame point c and the
+// lattice columns c0…c1 and rows r0…r1 (inclusive, absolute like the
+// map's, possibly off it) of the box that holds every pixel within rad
+// (µm) of it: the pixels pixelVisit looks at.
+func (an *analysis) pixelBox(c r2.Vec, rad float64) (p r2.Vec, c0, c1, r0, r1 int) {
+	m := an.m
+	p = an.frame.ToMap(c)
+	pc, pr := m.MapToPixel(p)
+	c0, c1 = int(math.Floor(pc-rad/m.Pitch.X)), int(math.Ceil(pc+rad/m.Pitch.X))
+	r0, r1 = int(math.Floor(pr-rad/m.Pitch.Y)), int(math.Ceil(pr+rad/m.Pitch.Y))
+	return p, c0, c1, r0, r1
+}
+
 // pixelVisit calls fn for every pixel position within radius rad (µm) of
 // ferrule-frame point c, with the pixel's map coordinates (x, y), its offset
 // (dX, dY) from c in the ferrule frame and its height z. Positions off the
@@ -28,10 +41,7 @@ const (
 // positions lay off the map.
 func (an *analysis) pixelVisit(c r2.Vec, rad float64, fn func(x, y, dX, dY, z float64)) (off int) {
 	m := an.m
-	p := an.frame.ToMap(c)
-	pc, pr := m.MapToPixel(p)
-	c0, c1 := int(math.Floor(pc-rad/m.Pitch.X)), int(math.Ceil(pc+rad/m.Pitch.X))
-	r0, r1 := int(math.Floor(pr-rad/m.Pitch.Y)), int(math.Ceil(pr+rad/m.Pitch.Y))
+	p, c0, c1, r0, r1 := an.pixelBox(c, rad)
 	sin, cos := math.Sincos(an.frame.Rotation)
 	rad2 := rad * rad
 	nan := math.NaN()
@@ -73,8 +83,9 @@ type tip struct {
 	// fit left points out, +Inf if it left none.
 	clip float64
 	// corr is the correlation of the fit's residuals on the pixel grid and
-	// covc the covariance of the tip's parameters allowing for it, set by
-	// tipNoise for the uncertainties.
+	// covc the covariance of the tip's parameters (sphere X0, Y0, Z0, R;
+	// flat tip A, B, C) allowing for it, set by tipNoise for the
+	// uncertainties; covc is nil if the fit had none.
 	corr fit.Correlation
 	covc *fit.Covariance
 }

@@ -33,6 +33,10 @@ type Field struct {
 	// Uncertainty is the name of the field holding the value's standard
 	// uncertainty (SPEC §11), "" if none.
 	Uncertainty string
+	// uIndex is 1 + the registry index of the Uncertainty field, resolved
+	// once by buildFields; 0 when none or not resolved (a Field built by
+	// hand), where U looks Uncertainty up by name.
+	uIndex int
 }
 
 // fieldSections are the report sections whose numbers are fields, in
@@ -84,10 +88,21 @@ func buildFields() []Field {
 			fs[i].Name = fs[i].Section + "." + fs[i].Key
 		}
 	}
-	// Qualify an uncertainty's name as its field's name is qualified.
+	// Qualify an uncertainty's name as its field's name is qualified, and
+	// resolve it to its field (as LookupField would).
 	for i := range fs {
-		if u := fs[i].Uncertainty; u != "" && count[u] > 1 {
+		u := fs[i].Uncertainty
+		if u == "" {
+			continue
+		}
+		if count[u] > 1 {
 			fs[i].Uncertainty = fs[i].Section + "." + u
+		}
+		for j := range fs {
+			if fs[j].Name == fs[i].Uncertainty {
+				fs[i].uIndex = j + 1
+				break
+			}
 		}
 	}
 	return fs
@@ -171,9 +186,14 @@ func (f Field) U(rep *Report, i int) float64 {
 	if f.Uncertainty == "" {
 		return math.NaN()
 	}
-	u, err := LookupField(f.Uncertainty)
-	if err != nil {
-		return math.NaN()
+	var u Field
+	if f.uIndex > 0 {
+		u = registry[f.uIndex-1]
+	} else {
+		var err error
+		if u, err = LookupField(f.Uncertainty); err != nil {
+			return math.NaN()
+		}
 	}
 	x := u.Value(rep, i)
 	if math.IsInf(x, 0) {

@@ -328,9 +328,11 @@ func (p *Profile) check(l Limit, f Field, rep *Report, i int) Check {
 	}
 	c.Margin = Num(margin)
 	c.Pass = margin >= 0
-	if u := f.U(rep, i); p.GuardBand > 0 && u > 0 && math.Abs(margin) <= p.GuardBand*u {
-		c.Pass, c.Marginal = false, true
-		c.Reason = fmt.Sprintf("within %g·u = %.4g of a limit (u = %.4g)", p.GuardBand, p.GuardBand*u, u)
+	if p.GuardBand > 0 {
+		if u := f.U(rep, i); u > 0 && math.Abs(margin) <= p.GuardBand*u {
+			c.Pass, c.Marginal = false, true
+			c.Reason = fmt.Sprintf("within %g·u = %.4g of a limit (u = %.4g)", p.GuardBand, p.GuardBand*u, u)
+		}
 	}
 	return c
 }

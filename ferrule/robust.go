@@ -122,7 +122,13 @@ const outlierFlagFraction = 0.02
 // clipSigmas robust standard deviations of res (which it reorders), at
 // least floor.
 func clipLimit(res []float64, floor float64) float64 {
-	med := median(res)
+	return clipAbout(res, median(res), floor)
+}
+
+// clipAbout is clipLimit for a caller that has the median med of res
+// already: clipSigmas·1.4826·MAD about med, at least floor. It overwrites
+// res with the absolute deviations.
+func clipAbout(res []float64, med, floor float64) float64 {
 	for i, r := range res {
 		res[i] = math.Abs(r - med)
 	}

@@ -146,8 +146,8 @@ func (an *analysis) grossClip(m *geometry.HeightMap, mask []bool) int {
 	if len(z) == 0 {
 		return 0
 	}
-	med := median(z)
-	lim := clipLimit(z, 0)*20/clipSigmas + 100
+	med := median(z) // z is finite (analyze clears ±Inf), so clipLimit's median is this one
+	lim := clipAbout(z, med, 0)*20/clipSigmas + 100
 	return an.maskOut(m, mask, func(x, y, v float64) bool { return math.Abs(v-med) > lim })
 }
 

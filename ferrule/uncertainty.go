@@ -23,10 +23,7 @@ type window struct {
 // within rad of ferrule-frame point c, its values set to fill, in buf
 // (grown if needed).
 func (an *analysis) window(c r2.Vec, rad float64, buf []float64, fill float64) window {
-	m := an.m
-	pc, pr := m.MapToPixel(an.frame.ToMap(c))
-	c0, c1 := int(math.Floor(pc-rad/m.Pitch.X)), int(math.Ceil(pc+rad/m.Pitch.X))
-	r0, r1 := int(math.Floor(pr-rad/m.Pitch.Y)), int(math.Ceil(pr+rad/m.Pitch.Y))
+	_, c0, c1, r0, r1 := an.pixelBox(c, rad)
 	w := window{c0: c0, r0: r0, nc: c1 - c0 + 1, nr: r1 - r0 + 1}
 	n := w.nc * w.nr
 	if cap(buf) < n {
@@ -141,11 +138,6 @@ func (an *analysis) tipNoise(t *tip) {
 	}
 }
 
-// cov returns the covariance of the tip's parameters (sphere X0, Y0, Z0,
-// R; flat tip A, B, C) for the uncertainties, after tipNoise; nil if the
-// fit had none.
-func (t *tip) cov() *fit.Covariance { return t.covc }
-
 // tipGrad is the derivative of the tip's height at an offset from t.at
 // with respect to its parameters: (∂/∂X0, ∂/∂Y0, ∂/∂Z0, ∂/∂R) for a
 // sphere, (∂/∂A, ∂/∂B, ∂/∂C) for a flat tip, in its first n entries.
@@ -238,7 +230,7 @@ func (an *analysis) planeSlopeVar() float64 {
 // fiberHeight have run with dip.
 func (an *analysis) uncertainties(f *Fiber, t *tip, centre r2.Vec, method string, edge edgeFit, dip float64) {
 	an.tipNoise(t)
-	cov := t.cov()
+	cov := t.covc
 	if cov == nil {
 		return // no residual degrees of freedom: no uncertainty to give
 	}

@@ -256,33 +256,10 @@ func (c *Correlation) Convolve(dst, a []float64, cols, rows int, tmp []float64) 
 		tmp = make([]float64, n)
 	}
 	dst, tmp = dst[:n], tmp[:n]
-	for j := 0; j < rows; j++ {
-		row, out := a[j*cols:(j+1)*cols], tmp[j*cols:(j+1)*cols]
-		for i := range row {
-			v := row[i]
-			for k := 1; k <= c.KX; k++ {
-				if i-k >= 0 {
-					v += c.X[k] * row[i-k]
-				}
-				if i+k < cols {
-					v += c.X[k] * row[i+k]
-				}
-			}
-			out[i] = v
-		}
-	}
+	c.convolveRows(tmp, a, cols, rows)
 	for j := 0; j < rows; j++ {
 		for i := 0; i < cols; i++ {
-			v := tmp[j*cols+i]
-			for k := 1; k <= c.KY; k++ {
-				if j-k >= 0 {
-					v += c.Y[k] * tmp[(j-k)*cols+i]
-				}
-				if j+k < rows {
-					v += c.Y[k] * tmp[(j+k)*cols+i]
-				}
-			}
-			dst[j*cols+i] = v
+			dst[j*cols+i] = c.colAt(tmp, cols, rows, i, j)
 		}
 	}
 	return dst, tmp
@@ -311,8 +288,27 @@ func (c *Correlation) QuadForm(a []float64, cols, rows int, tmp []float64) (floa
 	}
 	tmp = tmp[:n]
 	// tmp = a convolved along rows with X.
+	c.convolveRows(tmp, a, cols, rows)
+	// Σ a·(tmp convolved along columns with Y).
+	var s float64
 	for j := 0; j < rows; j++ {
-		row, out := a[j*cols:(j+1)*cols], tmp[j*cols:(j+1)*cols]
+		row := a[j*cols : (j+1)*cols]
+		for i, ai := range row {
+			if ai == 0 {
+				continue
+			}
+			s += ai * c.colAt(tmp, cols, rows, i, j)
+		}
+	}
+	return s, tmp
+}
+
+// convolveRows stores in out the grid a of cols × rows (a[j*cols+i] the
+// value at pixel (i, j)) convolved along its rows with X, the first step
+// of Convolve and QuadForm. out and a must hold the grid.
+func (c *Correlation) convolveRows(out, a []float64, cols, rows int) {
+	for j := 0; j < rows; j++ {
+		row, o := a[j*cols:(j+1)*cols], out[j*cols:(j+1)*cols]
 		for i := range row {
 			v := row[i]
 			for k := 1; k <= c.KX; k++ {
@@ -323,28 +319,22 @@ func (c *Correlation) QuadForm(a []float64, cols, rows int, tmp []float64) (floa
 					v += c.X[k] * row[i+k]
 				}
 			}
-			out[i] = v
+			o[i] = v
 		}
 	}
-	// Σ a·(tmp convolved along columns with Y).
-	var s float64
-	for j := 0; j < rows; j++ {
-		row := a[j*cols : (j+1)*cols]
-		for i, ai := range row {
-			if ai == 0 {
-				continue
-			}
-			v := tmp[j*cols+i]
-			for k := 1; k <= c.KY; k++ {
-				if j-k >= 0 {
-					v += c.Y[k] * tmp[(j-k)*cols+i]
-				}
-				if j+k < rows {
-					v += c.Y[k] * tmp[(j+k)*cols+i]
-				}
-			}
-			s += ai * v
+}
+
+// colAt returns the grid t of cols × rows convolved along its columns with
+// Y at pixel (i, j), the second step of Convolve and QuadForm.
+func (c *Correlation) colAt(t []float64, cols, rows, i, j int) float64 {
+	v := t[j*cols+i]
+	for k := 1; k <= c.KY; k++ {
+		if j-k >= 0 {
+			v += c.Y[k] * t[(j-k)*cols+i]
+		}
+		if j+k < rows {
+			v += c.Y[k] * t[(j+k)*cols+i]
 		}
 	}
-	return s, tmp
+	return v
 }

@@ -121,16 +121,7 @@ func (a *analyzeFlags) config() (batch.Config, error) {
 		if a.fixture != 0 {
 			polish = "APC"
 		}
-		auto, k := batch.AutoProfile(polish), a.guardBand
-		cfg.ProfileFor = func(rep *ferrule.Report) (*ferrule.Profile, error) {
-			p, err := auto(rep)
-			if p != nil && k > 0 {
-				c := *p // the limits are shared, never changed
-				c.GuardBand = k
-				p = &c
-			}
-			return p, err
-		}
+		cfg.ProfileFor = batch.AutoProfileGuardBand(polish, a.guardBand)
 	default:
 		if cfg.Profile, err = ferrule.LoadProfile(a.spec); err != nil {
 			return cfg, err

@@ -14,9 +14,7 @@ import (
 
 	"github.com/mtgeo/mtgeo/ferrule"
 	"github.com/mtgeo/mtgeo/ferrule/batch"
-	"github.com/mtgeo/mtgeo/ferrule/mate"
 	"github.com/mtgeo/mtgeo/ferrule/render"
-	"github.com/mtgeo/mtgeo/ferrule/store"
 	_ "github.com/mtgeo/mtgeo/geometry/formats"
 )
 
@@ -205,11 +203,17 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 	}
 	connectors := ""
 	if pairs != nil {
-		if err := writeMatePairs(*out, pairs, mateParams, sum); err != nil {
+		lookup, err := readPairResults(*out, pairs)
+		if err != nil {
+			return fail(err)
+		}
+		predicted := batch.MatePairs(pairs, lookup, mateParams)
+		if err := batch.WritePairs(*out, predicted, sum); err != nil {
 			return fail(err)
 		}
 		if db != nil {
-			stored, created, err := storeMatePairs(db, &sf, *out, pairs, mateParams)
+			// As pairs.csv has them, after their two measurements.
+			stored, created, err := sf.saveConnectors(context.Background(), db, predicted, lookup)
 			if err != nil {
 				return fail(err)
 			}
@@ -240,33 +244,6 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	return exitOK
-}
-
-// storeMatePairs stores the connectors of --mate-pairs in db, each after
-// its two measurements, predicted as pairs.csv has them: from the reports
-// of dir's results.jsonl (writeMatePairs's source), so that a resumed
-// batch stores the connectors of all its files.
-func storeMatePairs(db *store.Store, sf *storeFlags, dir string, pairs []batch.FilePair, params mate.Params) (stored, created int, err error) {
-	f, err := os.Open(filepath.Join(dir, batch.ResultsFile))
-	if err != nil {
-		return 0, 0, err
-	}
-	defer f.Close()
-	need := map[string]bool{}
-	for _, p := range batch.PairFiles(pairs) {
-		need[filepath.Clean(p)] = true
-	}
-	results := map[string]batch.Result{}
-	if err := batch.ReadResults(f, func(r batch.Result) error {
-		if k := filepath.Clean(r.File); need[k] {
-			results[k] = r
-		}
-		return nil
-	}); err != nil {
-		return 0, 0, err
-	}
-	lookup := func(p string) (batch.Result, bool) { r, ok := results[filepath.Clean(p)]; return r, ok }
-	return sf.saveConnectors(context.Background(), db, batch.MatePairs(pairs, lookup, params), lookup)
 }
 
 // readNames reads file names one per line from path ("-": stdin), with

@@ -24,6 +24,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/mtgeo/mtgeo/ferrule"
+	"github.com/mtgeo/mtgeo/ferrule/batch"
 	"github.com/mtgeo/mtgeo/ferrule/mate"
 	"github.com/mtgeo/mtgeo/ferrule/store"
 )
@@ -63,13 +64,12 @@ func runDB(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	sub, rest := args[0], args[1:]
-	switch sub {
-	case "lots", "show", "trend", "spc", "export", "connectors":
-	default:
+	subArgs, ok := dbArgs[sub]
+	if !ok {
 		fmt.Fprintf(stderr, "mtgeo db: unknown command %q\n\n%s", sub, dbUsage)
 		return exitError
 	}
-	fs := newFlagSet("db "+sub, dbArgs[sub], stderr)
+	fs := newFlagSet("db "+sub, subArgs, stderr)
 	var d dbFlags
 	d.register(fs, sub)
 	pos, err := parseInterspersed(fs, rest)
@@ -80,8 +80,7 @@ func runDB(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mtgeo db %s: %v\n", sub, err)
 		return exitError
 	}
-	want := map[string]int{"lots": 0, "show": 1, "trend": 1, "spc": 1, "export": 0, "connectors": 0}[sub]
-	if len(pos) != want {
+	if want := btoi(subArgs != ""); len(pos) != want { // one positional argument where dbArgs names it
 		fs.Usage()
 		return exitError
 	}
@@ -138,6 +137,7 @@ func runDB(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// dbArgs are the db commands, each with its positional argument ("": none).
 var dbArgs = map[string]string{"lots": "", "show": "SERIAL|FILE", "trend": "PARAM", "spc": "PARAM", "export": "", "connectors": ""}
 
 type dbFlags struct {
@@ -215,11 +215,24 @@ func (d *dbFlags) query() (store.Query, error) {
 
 // cell formats a number for text and CSV: shortest exact digits, empty
 // for null.
-func cell(v ferrule.Num) string {
-	if !v.Valid() {
-		return ""
+func cell(v ferrule.Num) string { return batch.FormatNum(float64(v)) }
+
+// fiberCell is the fiber column of a series: its index, empty for a
+// series that is not a fiber's (0).
+func fiberCell(n int) string {
+	if n > 0 {
+		return strconv.Itoa(n)
 	}
-	return strconv.FormatFloat(float64(v), 'f', -1, 64)
+	return ""
+}
+
+// lotName is a lot as the text tables and charts name it: "(none)" for
+// measurements without one.
+func lotName(lot string) string {
+	if lot == "" {
+		return "(none)"
+	}
+	return lot
 }
 
 // short formats a number for text tables, "-" for null.
@@ -262,10 +275,7 @@ func dbLots(ctx context.Context, st *store.Store, q store.Query, format string, 
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "lot\tcount\terrors\tgraded\tpassed\tyield\tfirst\tlast")
 	for _, l := range lots {
-		lot, yield := l.Lot, "-"
-		if lot == "" {
-			lot = "(none)"
-		}
+		lot, yield := lotName(l.Lot), "-"
 		if l.Yield.Valid() {
 			yield = fmt.Sprintf("%.1f %%", 100*float64(l.Yield))
 		}
@@ -372,10 +382,7 @@ func dbTrend(ctx context.Context, st *store.Store, param string, q store.Query, 
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"parameter", "fiber", "measurement_id", "measured_at", "value", "lsl", "usl", "lot", "station", "operator", "serial", "file"})
 		for _, sr := range series {
-			fiber := ""
-			if sr.Fiber > 0 {
-				fiber = strconv.Itoa(sr.Fiber)
-			}
+			fiber := fiberCell(sr.Fiber)
 			for _, p := range sr.Points {
 				cw.Write([]string{sr.Param, fiber, strconv.FormatInt(p.MeasurementID, 10), stamp(p.MeasuredAt), cell(ferrule.Num(p.Value)),
 					cell(sr.Limits.LSL), cell(sr.Limits.USL), p.Lot, p.Station, p.Operator, p.Serial, p.File})
@@ -427,10 +434,7 @@ func dbTrendByLot(series []store.Series, d *dbFlags, w io.Writer) error {
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"parameter", "fiber", "lot", "n", "mean", "sigma", "min", "max", "first", "last", "lsl", "usl"})
 		for _, tr := range trends {
-			fiber := ""
-			if tr.Fiber > 0 {
-				fiber = strconv.Itoa(tr.Fiber)
-			}
+			fiber := fiberCell(tr.Fiber)
 			for _, l := range tr.Lots {
 				cw.Write([]string{tr.Param, fiber, l.Lot, strconv.Itoa(l.N), cell(l.Mean), cell(l.Sigma), cell(l.Min), cell(l.Max),
 					stamp(l.First), stamp(l.Last), cell(tr.Limits.LSL), cell(tr.Limits.USL)})
@@ -447,11 +451,7 @@ func dbTrendByLot(series []store.Series, d *dbFlags, w io.Writer) error {
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "  lot\tn\tmean\tσ\tmin\tmax\tfirst\tlast")
 		for _, l := range tr.Lots {
-			lot := l.Lot
-			if lot == "" {
-				lot = "(none)"
-			}
-			fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", lot, l.N, short(l.Mean), short(l.Sigma), short(l.Min), short(l.Max), stamp(l.First), stamp(l.Last))
+			fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", lotName(l.Lot), l.N, short(l.Mean), short(l.Sigma), short(l.Min), short(l.Max), stamp(l.First), stamp(l.Last))
 		}
 		tw.Flush()
 	}
@@ -464,9 +464,8 @@ func dbTrendByLot(series []store.Series, d *dbFlags, w io.Writer) error {
 // drawLotChart draws each series' lot means (whiskers from min to max)
 // against the lots, with the limits.
 func drawLotChart(path string, series []store.Series, trends []lotTrend) error {
-	ext := strings.ToLower(filepath.Ext(path))
-	if ext != ".png" && ext != ".svg" && ext != ".pdf" {
-		return fmt.Errorf("-o %s: the chart is .png, .svg or .pdf", path)
+	if err := chartExt(path, "chart"); err != nil {
+		return err
 	}
 	p := plot.New()
 	p.Title.Text = "by lot: " + series[0].Param + " (mean, min to max)"
@@ -478,11 +477,7 @@ func drawLotChart(path string, series []store.Series, trends []lotTrend) error {
 		for _, l := range tr.Lots {
 			if _, ok := index[l.Lot]; !ok {
 				index[l.Lot] = len(names)
-				name := l.Lot
-				if name == "" {
-					name = "(none)"
-				}
-				names = append(names, name)
+				names = append(names, lotName(l.Lot))
 			}
 		}
 	}
@@ -507,21 +502,8 @@ func drawLotChart(path string, series []store.Series, trends []lotTrend) error {
 			p.Legend.Add(series[i].Name(), l, s)
 		}
 	}
-	lim := series[0].Limits
-	for _, b := range []struct {
-		v    ferrule.Num
-		name string
-	}{{lim.USL, "USL"}, {lim.LSL, "LSL"}} {
-		if !b.v.Valid() {
-			continue
-		}
-		l, err := plotter.NewLine(plotter.XYs{{X: -0.5, Y: float64(b.v)}, {X: float64(len(names)) - 0.5, Y: float64(b.v)}})
-		if err != nil {
-			return err
-		}
-		l.LineStyle = draw.LineStyle{Color: color.RGBA{R: 200, A: 255}, Width: vg.Points(1.5), Dashes: []vg.Length{vg.Points(6), vg.Points(3)}}
-		p.Add(l)
-		p.Legend.Add(fmt.Sprintf("%s %g", b.name, float64(b.v)), l)
+	if err := addLimits(p, series[0].Limits, -0.5, float64(len(names))-0.5); err != nil {
+		return err
 	}
 	p.NominalX(names...)
 	p.Legend.Top, p.Legend.Left = true, true
@@ -532,22 +514,21 @@ func drawLotChart(path string, series []store.Series, trends []lotTrend) error {
 // order in time (the x axis counts measurements, as a run chart does; the
 // title gives the time span), with the limits and each series' mean.
 func drawRunChart(path string, series []store.Series) error {
-	ext := strings.ToLower(filepath.Ext(path))
-	if ext != ".png" && ext != ".svg" && ext != ".pdf" {
-		return fmt.Errorf("-o %s: the run chart is .png, .svg or .pdf", path)
+	if err := chartExt(path, "run chart"); err != nil {
+		return err
 	}
 	p := plot.New()
+	// Each series is in time order (store.Trend): its span is from its
+	// first point to its last.
 	first, last := series[0].Points[0].MeasuredAt, series[0].Points[0].MeasuredAt
 	n := 0
 	for _, sr := range series {
 		n = max(n, len(sr.Points))
-		for _, pt := range sr.Points {
-			if pt.MeasuredAt.Before(first) {
-				first = pt.MeasuredAt
-			}
-			if pt.MeasuredAt.After(last) {
-				last = pt.MeasuredAt
-			}
+		if t := sr.Points[0].MeasuredAt; t.Before(first) {
+			first = t
+		}
+		if t := sr.Points[len(sr.Points)-1].MeasuredAt; t.After(last) {
+			last = t
 		}
 	}
 	p.Title.Text = fmt.Sprintf("run chart: %s, %s to %s", series[0].Param, stamp(first), stamp(last))
@@ -571,8 +552,7 @@ func drawRunChart(path string, series []store.Series) error {
 		p.Add(l, s)
 		if len(series) > 1 {
 			p.Legend.Add(sr.Name(), l, s)
-		}
-		if len(series) == 1 {
+		} else {
 			mean := sum / float64(len(sr.Points))
 			ml, err := plotter.NewLine(plotter.XYs{{X: 1, Y: mean}, {X: float64(max(2, n)), Y: mean}})
 			if err != nil {
@@ -583,7 +563,27 @@ func drawRunChart(path string, series []store.Series) error {
 			p.Legend.Add(fmt.Sprintf("mean %.4g", mean), ml)
 		}
 	}
-	lim := series[0].Limits
+	if err := addLimits(p, series[0].Limits, 1, float64(max(2, n))); err != nil {
+		return err
+	}
+	p.Legend.Top = true
+	p.Legend.Left = true
+	return p.Save(10*vg.Inch, 4.5*vg.Inch, path)
+}
+
+// chartExt checks that path is a chart file gonum/plot writes: .png,
+// .svg or .pdf (what names the chart in the error).
+func chartExt(path, what string) error {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".png", ".svg", ".pdf":
+		return nil
+	}
+	return fmt.Errorf("-o %s: the %s is .png, .svg or .pdf", path, what)
+}
+
+// addLimits draws the limits lim that are set, USL then LSL, as dashed red
+// lines from x0 to x1, each named in the legend.
+func addLimits(p *plot.Plot, lim store.Limits, x0, x1 float64) error {
 	for _, b := range []struct {
 		v    ferrule.Num
 		name string
@@ -591,7 +591,7 @@ func drawRunChart(path string, series []store.Series) error {
 		if !b.v.Valid() {
 			continue
 		}
-		l, err := plotter.NewLine(plotter.XYs{{X: 1, Y: float64(b.v)}, {X: float64(max(2, n)), Y: float64(b.v)}})
+		l, err := plotter.NewLine(plotter.XYs{{X: x0, Y: float64(b.v)}, {X: x1, Y: float64(b.v)}})
 		if err != nil {
 			return err
 		}
@@ -599,19 +599,16 @@ func drawRunChart(path string, series []store.Series) error {
 		p.Add(l)
 		p.Legend.Add(fmt.Sprintf("%s %g", b.name, float64(b.v)), l)
 	}
-	p.Legend.Top = true
-	p.Legend.Left = true
-	return p.Save(10*vg.Inch, 4.5*vg.Inch, path)
+	return nil
 }
 
 func dbSPC(ctx context.Context, st *store.Store, param string, q store.Query, limits *store.Limits, format string, w io.Writer) error {
-	series, err := trendSeries(ctx, st, param, q, limits)
+	caps, err := st.SPC(ctx, param, q, limits)
 	if err != nil {
 		return err
 	}
-	caps := make([]store.Capability, len(series))
-	for i, sr := range series {
-		caps[i] = store.Capable(sr)
+	if len(caps) == 0 {
+		return fmt.Errorf("no value of %s in the selection", param)
 	}
 	switch format {
 	case "json":
@@ -620,11 +617,7 @@ func dbSPC(ctx context.Context, st *store.Store, param string, q store.Query, li
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"parameter", "fiber", "n", "mean", "sigma_within", "sigma_overall", "lsl", "usl", "cpk", "ppk", "violations"})
 		for _, c := range caps {
-			fiber := ""
-			if c.Fiber > 0 {
-				fiber = strconv.Itoa(c.Fiber)
-			}
-			cw.Write([]string{c.Param, fiber, strconv.Itoa(c.N), cell(c.Mean), cell(c.SigmaWithin), cell(c.SigmaOverall),
+			cw.Write([]string{c.Param, fiberCell(c.Fiber), strconv.Itoa(c.N), cell(c.Mean), cell(c.SigmaWithin), cell(c.SigmaOverall),
 				cell(c.Limits.LSL), cell(c.Limits.USL), cell(c.Cpk), cell(c.Ppk), strconv.Itoa(len(c.Violations))})
 		}
 		cw.Flush()
@@ -632,20 +625,23 @@ func dbSPC(ctx context.Context, st *store.Store, param string, q store.Query, li
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "series\tn\tmean\tσ within\tσ overall\tLSL\tUSL\tCpk\tPpk\tviolations")
-	for i, c := range caps {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", series[i].Name(), c.N, short(c.Mean), short(c.SigmaWithin), short(c.SigmaOverall),
+	for _, c := range caps {
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", capName(c), c.N, short(c.Mean), short(c.SigmaWithin), short(c.SigmaOverall),
 			short(c.Limits.LSL), short(c.Limits.USL), short(c.Cpk), short(c.Ppk), len(c.Violations))
 	}
 	tw.Flush()
-	for i, c := range caps {
+	for _, c := range caps {
 		for _, v := range c.Violations {
-			fmt.Fprintf(w, "%s: rule %d (%s) at point %d, measurement %d, %s, value %s\n", series[i].Name(), v.Rule, v.Description,
+			fmt.Fprintf(w, "%s: rule %d (%s) at point %d, measurement %d, %s, value %s\n", capName(c), v.Rule, v.Description,
 				v.Index+1, v.MeasurementID, stamp(v.MeasuredAt), short(ferrule.Num(v.Value)))
 		}
 	}
 	fmt.Fprintln(w, "σ within = MR̄/1.128 in time order (Cpk); σ overall = sample σ (Ppk); Western Electric rules 1-4 on the individuals chart")
 	return nil
 }
+
+// capName is the name of the series c is the capability of.
+func capName(c store.Capability) string { return store.Series{Param: c.Param, Fiber: c.Fiber}.Name() }
 
 func dbExport(ctx context.Context, st *store.Store, q store.Query, d *dbFlags, stdout io.Writer) error {
 	var params []string
@@ -775,22 +771,12 @@ func connectorsCSV(w io.Writer, cs []store.Connector, pairs bool) error {
 	return cw.Error()
 }
 
-// fieldCells formats the fields cols of struct v for CSV: numbers at
-// full precision (empty for null), booleans as true/false.
+// fieldCells formats the fields cols of struct v for CSV (batch.Cell):
+// numbers at full precision (empty for null), booleans as true/false.
 func fieldCells(v reflect.Value, cols []ferrule.Column) []string {
 	out := make([]string, len(cols))
 	for i, c := range cols {
-		f := v.FieldByIndex(c.Index)
-		switch f.Kind() {
-		case reflect.Float64:
-			out[i] = cell(ferrule.Num(f.Float()))
-		case reflect.Int:
-			out[i] = strconv.FormatInt(f.Int(), 10)
-		case reflect.Bool:
-			out[i] = strconv.FormatBool(f.Bool())
-		default:
-			out[i] = fmt.Sprint(f.Interface())
-		}
+		out[i] = batch.Cell(v.FieldByIndex(c.Index))
 	}
 	return out
 }

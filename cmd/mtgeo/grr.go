@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -106,9 +104,7 @@ func runGRR(args []string, stdout, stderr io.Writer) int {
 func writeGRR(w io.Writer, g *study.GRR, format string) error {
 	switch format {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(g)
+		return writeJSON(w, g)
 	case "csv":
 		return g.WriteCSV(w)
 	}
@@ -128,11 +124,7 @@ func writeGRRFiles(dir string, g *study.GRR) error {
 		{"grr.json", func(w io.Writer) error { return writeGRR(w, g, "json") }},
 		{"grr.csv", func(w io.Writer) error { return writeGRR(w, g, "csv") }},
 	} {
-		var b bytes.Buffer
-		if err := f.write(&b); err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(dir, f.name), b.Bytes(), 0o666); err != nil {
+		if err := writeFile(filepath.Join(dir, f.name), f.write); err != nil {
 			return err
 		}
 	}

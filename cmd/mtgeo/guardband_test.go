@@ -60,3 +60,43 @@ func TestAnalyzeGuardBand(t *testing.T) {
 	require.Equal(t, exitError, code)
 	require.Contains(t, errOut, "--guard-band")
 }
+
+// --spec auto --guard-band K grades with the built-in profile of the
+// layout and K: a small K leaves mt16 passing, a K far beyond every
+// margin makes it marginal (exit status 1), and the built-in profiles are
+// left without a guard band for the next --spec auto.
+func TestAnalyzeAutoGuardBand(t *testing.T) {
+	grade := func(args ...string) (int, *ferrule.Grade) {
+		t.Helper()
+		code, out, errOut := runCmd(append([]string{"analyze", "--format", "json", "--spec", "auto"}, append(args, "../../testdata/mt16.x3p")...)...)
+		var rep ferrule.Report
+		require.NoError(t, json.Unmarshal([]byte(out), &rep), errOut)
+		require.NotNil(t, rep.Grade)
+		return code, rep.Grade
+	}
+	code, g := grade("--guard-band", "0.5")
+	require.Equal(t, exitOK, code)
+	require.Equal(t, 0.5, g.GuardBand)
+	require.True(t, g.Pass)
+	require.False(t, g.Marginal)
+
+	code, g = grade("--guard-band", "1000")
+	require.Equal(t, exitFail, code)
+	require.Equal(t, 1000.0, g.GuardBand)
+	require.False(t, g.Pass)
+	require.True(t, g.Marginal, "no check failed, some are marginal")
+	marginal := 0
+	for _, c := range g.Checks {
+		if c.Marginal {
+			marginal++
+			require.False(t, c.Pass, c.Name)
+			require.Positive(t, float64(c.Margin), "%s: inside its limits, within K·u of one", c.Name)
+		}
+	}
+	require.Positive(t, marginal)
+
+	code, g = grade()
+	require.Equal(t, exitOK, code)
+	require.Zero(t, g.GuardBand)
+	require.True(t, g.Pass)
+}

@@ -163,15 +163,7 @@ func writeMateFiles(dir string, res *mate.Result, l ferrule.Layout, width int, s
 	}
 	stem := filepath.Join(dir, mateStem(res.A.File)+"-"+mateStem(res.B.File)+"-mate")
 	write := func(path string, fn func(io.Writer) error) error {
-		f, err := os.Create(path)
-		if err != nil {
-			return err
-		}
-		if err := fn(f); err != nil {
-			f.Close()
-			return err
-		}
-		if err := f.Close(); err != nil {
+		if err := writeFile(path, fn); err != nil {
 			return err
 		}
 		fmt.Fprintln(stderr, "wrote", path)
@@ -210,22 +202,27 @@ func readMatePairs(path string, mf *mateFlags, af *analyzeFlags, cfg *batch.Conf
 	return pairs, params, err
 }
 
-// writeMatePairs mates the pairs from the reports of dir's results.jsonl
-// (so a resumed batch mates all its files) and writes pairs.csv and the
-// summaries with them.
-func writeMatePairs(dir string, pairs []batch.FilePair, params mate.Params, sum *batch.Summary) error {
+// readPairResults reads the results of the files of pairs from dir's
+// results.jsonl, so that a resumed batch mates (and stores) the connectors
+// of all its files, and returns them looked up by path.
+func readPairResults(dir string, pairs []batch.FilePair) (lookup func(path string) (batch.Result, bool), err error) {
 	f, err := os.Open(filepath.Join(dir, batch.ResultsFile))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer f.Close()
+	need := map[string]bool{}
+	for _, p := range batch.PairFiles(pairs) {
+		need[filepath.Clean(p)] = true
+	}
 	results := map[string]batch.Result{}
 	if err := batch.ReadResults(f, func(r batch.Result) error {
-		results[filepath.Clean(r.File)] = r
+		if k := filepath.Clean(r.File); need[k] {
+			results[k] = r
+		}
 		return nil
 	}); err != nil {
-		return err
+		return nil, err
 	}
-	lookup := func(p string) (batch.Result, bool) { r, ok := results[filepath.Clean(p)]; return r, ok }
-	return batch.WritePairs(dir, batch.MatePairs(pairs, lookup, params), sum)
+	return func(p string) (batch.Result, bool) { r, ok := results[filepath.Clean(p)]; return r, ok }, nil
 }

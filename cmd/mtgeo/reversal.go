@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -73,9 +72,7 @@ func runReversal(args []string, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	if *format == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rev); err != nil {
+		if err := writeJSON(stdout, rev); err != nil {
 			return fail(err)
 		}
 		return exitOK

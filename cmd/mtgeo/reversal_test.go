@@ -24,11 +24,11 @@ func TestReversalCommand(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 	var rev study.Reversal
 	require.NoError(t, json.Unmarshal([]byte(stdout), &rev))
-	// No instrument tilt here: the part's angles, b 0, within a
-	// millidegree (the analysis is good to 1e-5°).
-	require.InDelta(t, 0.06, float64(rev.Part.XAngleDeg), 1e-3)
-	require.InDelta(t, -0.04, float64(rev.Part.YAngleDeg), 1e-3)
-	require.InDelta(t, 0, float64(rev.Instrument.XAngleDeg), 1e-3)
+	// No instrument tilt here: the part's angles, b 0, within 1e-5°
+	// (what the analysis is good to).
+	require.InDelta(t, 0.06, float64(rev.Part.XAngleDeg), 1e-5)
+	require.InDelta(t, -0.04, float64(rev.Part.YAngleDeg), 1e-5)
+	require.InDelta(t, 0, float64(rev.Instrument.XAngleDeg), 1e-5)
 	require.Equal(t, 12, rev.FibersPaired)
 	require.Equal(t, 12, rev.Pairs[0].BFiber)
 

@@ -110,7 +110,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	// defaults.
 	analysisNames := map[string]bool{}
 	probe := flag.NewFlagSet("probe", flag.ContinueOnError)
-	new(analyzeFlags).register(probe)
+	serveFlags(probe)
 	probe.VisitAll(func(f *flag.Flag) { analysisNames[f.Name] = true })
 	defaults := map[string]string{}
 	fs.Visit(func(f *flag.Flag) {

@@ -283,18 +283,15 @@ func TestServeToken(t *testing.T) {
 	for _, tc := range []struct {
 		auth string
 		want int
-	}{{"", 401}, {"Bearer abc12", 401}, {"Bearer abc123\n", 401}, {"Bearer abc123", 200}} {
+	}{{"", 401}, {"Bearer abc12", 401}, {"Bearer abc123", 200}} {
 		req, err := http.NewRequest("GET", base+"/healthz", nil)
 		require.NoError(t, err)
 		if tc.auth != "" {
-			req.Header["Authorization"] = []string{strings.TrimSuffix(tc.auth, "\n")}
+			req.Header.Set("Authorization", tc.auth)
 		}
 		resp, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
 		resp.Body.Close()
-		if tc.auth == "Bearer abc123\n" {
-			continue // the header cannot carry the newline: same as the right token
-		}
 		require.Equal(t, tc.want, resp.StatusCode, tc.auth)
 	}
 	code, logs := stop()

@@ -2,12 +2,8 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"flag"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 
@@ -92,8 +88,7 @@ func compileMeta(expr string) (*regexp.Regexp, error) {
 // groups, which win over what the file says (its instrument as station,
 // its creator as operator).
 func (f *storeFlags) metaFor(res batch.Result) store.Meta {
-	m := store.MetaFromResult(res, f.options)
-	m.Station, m.Operator = res.Meta.Instrument, res.Meta.Creator
+	m := store.MetaFromResult(res, f.options) // station and operator from the file
 	if f.re != nil {
 		if sub := f.re.FindStringSubmatch(filepath.ToSlash(res.File)); sub != nil {
 			for i, name := range f.re.SubexpNames() {
@@ -158,7 +153,7 @@ func (f *storeFlags) measurementID(ctx context.Context, st *store.Store, res bat
 		return id, nil
 	}
 	if res.SHA256 == "" {
-		sum, err := fileSHA256(res.File)
+		sum, err := batch.HashFile(res.File)
 		if err != nil {
 			return 0, fmt.Errorf("%s is not in the database and cannot be read to find it: %w", res.File, err)
 		}
@@ -168,21 +163,6 @@ func (f *storeFlags) measurementID(ctx context.Context, st *store.Store, res bat
 		return 0, err
 	}
 	return f.ids[filepath.Clean(res.File)], nil
-}
-
-// fileSHA256 is the hex SHA-256 of the file's bytes, as batch results
-// carry it.
-func fileSHA256(path string) (string, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer fh.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, fh); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // saveConnectors stores the predicted connectors of results (those with a

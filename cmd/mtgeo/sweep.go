@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -86,9 +85,7 @@ func runSweep(args []string, stdout, stderr io.Writer) int {
 	}
 	switch *format {
 	case "json":
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(res)
+		err = writeJSON(stdout, res)
 	case "csv":
 		err = res.WriteCSV(stdout)
 	default:

@@ -286,7 +286,20 @@ var ErrNoProfile = errors.New("batch: no built-in profile for this layout")
 // IEC-style profile of the layout's family. A layout without one is an
 // error wrapping ErrNoProfile.
 func AutoProfile(polish string) func(rep *ferrule.Report) (*ferrule.Profile, error) {
+	return AutoProfileGuardBand(polish, 0)
+}
+
+// AutoProfileGuardBand is AutoProfile grading with a guard band of k
+// standard uncertainties (ferrule.Profile.GuardBand, SPEC §11): a check
+// whose value lies within k·u of a limit is marginal. k is set once on the
+// copies of the built-in profiles it hands out; 0 leaves them as built.
+func AutoProfileGuardBand(polish string, k float64) func(rep *ferrule.Report) (*ferrule.Profile, error) {
 	profiles := ferrule.Profiles()
+	if k > 0 {
+		for _, p := range profiles {
+			p.GuardBand = k
+		}
+	}
 	return func(rep *ferrule.Report) (*ferrule.Profile, error) {
 		for _, p := range profiles {
 			if !strings.EqualFold(p.Polish, polish) {

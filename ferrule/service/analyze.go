@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -81,15 +80,12 @@ func (s *Server) handleAnalyze(w http.ResponseWriter, r *http.Request) {
 	if req.name != "" {
 		name = req.name
 	}
-	meta := req.meta
-	meta.File = name
-	meta.Options = canon
 
 	done := make(chan outcome, 1)
 	s.running.Add(1)
 	go func() {
 		defer s.running.Done()
-		o := s.run(name, data, &cfg, meta) // never panics
+		o := s.run(name, data, &cfg, req.meta, canon) // never panics
 		// Released before the answer, so that a client posting one file
 		// after another never finds its own last slot still taken.
 		release()
@@ -113,64 +109,95 @@ type outcome struct {
 	err error // storing failed
 }
 
-// run analyses data and stores the result; it recovers from any panic so
-// the process never dies on an upload.
-func (s *Server) run(name string, data []byte, cfg *batch.Config, meta store.Meta) (o outcome) {
+// run analyses data and stores the result; it never panics.
+func (s *Server) run(name string, data []byte, cfg *batch.Config, given store.Meta, canon string) (o outcome) {
+	var d time.Duration
+	o.res, d = s.analyse(name, data, cfg)
+	// Stored whether or not the client still waits.
+	o.id, o.err = s.save(o.res.Report, measurementMeta(&o.res, canon, given), o.res.Err)
+	s.logAnalysis(&o, d)
+	return o
+}
+
+// analyse analyses data, named name, with an Analyzer of the pool, counted
+// in flight and timed in the metrics. It recovers from any panic, so that
+// the process never dies on a file: the Result's error then wraps
+// batch.ErrInternal, as batch's own do.
+func (s *Server) analyse(name string, data []byte, cfg *batch.Config) (res batch.Result, d time.Duration) {
 	s.metrics.inFlight.Add(1)
 	defer s.metrics.inFlight.Add(-1)
 	start := time.Now()
 	an := s.analyzers.Get().(*ferrule.Analyzer)
 	defer func() {
 		if p := recover(); p != nil {
-			o.res = batch.Result{File: name, Err: fmt.Errorf("batch: %s: %w (please report it): %v", name, batch.ErrInternal, p)}
+			res = batch.Result{File: name, Err: fmt.Errorf("batch: %s: %w (please report it): %v", name, batch.ErrInternal, p)}
+			if cfg.Hash { // as batch.AnalyzeBytes hashes before it analyses
+				sum := sha256.Sum256(data)
+				res.SHA256 = hex.EncodeToString(sum[:])
+			}
 			an = new(ferrule.Analyzer) // no state left from a failed run
 		}
 		s.analyzers.Put(an)
-		s.metrics.analysis(time.Since(start).Seconds(), &o.res)
-		s.logAnalysis(&o, time.Since(start))
+		d = time.Since(start)
+		s.metrics.analysis(d.Seconds(), &res)
 	}()
-	o.res = s.analyze(an, name, data, cfg)
-	if o.res.Err != nil {
+	res = s.analyze(an, name, data, cfg)
+	if res.Err != nil {
 		an = new(ferrule.Analyzer)
 	}
-	fromFile(&meta, &o.res)
-	meta.SHA256 = o.res.SHA256 // of the bytes posted (batch.AnalyzeBytes)
-	if meta.SHA256 == "" {
-		sum := sha256.Sum256(data)
-		meta.SHA256 = hex.EncodeToString(sum[:])
-	}
-	if s.cfg.Store != nil {
-		// Stored whether or not the client still waits.
-		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
-		defer cancel()
-		if o.res.OK() {
-			o.id, _, o.err = s.cfg.Store.Save(ctx, o.res.Report, meta)
-		} else {
-			o.id, _, o.err = s.cfg.Store.SaveFailure(ctx, meta, o.res.Err)
-		}
-		if o.err != nil {
-			s.metrics.storeErrors.Add(1)
-		}
-	}
-	return o
+	return res, d
 }
 
-// fromFile completes meta with what the file says, as the command line's
-// --db does: the measurement's time is the file's own date where its
-// format carries one, else now; the station and operator, where neither
-// the request nor the service gave them, are the file's instrument and
-// creator.
-func fromFile(meta *store.Meta, r *batch.Result) {
-	meta.MeasuredAt = r.Meta.Time
-	if meta.MeasuredAt.IsZero() {
-		meta.MeasuredAt = time.Now()
+// measurementMeta is the stored description of res, analysed with the
+// options canon (store.OptionsJSON): the file's name, SHA-256 and date
+// (store.MetaFromResult), and the station, operator, lot and serial given
+// by the request or the service, else, for the station and operator, the
+// file's instrument and creator, as the command line's --db does.
+func measurementMeta(res *batch.Result, canon string, given store.Meta) store.Meta {
+	m := store.MetaFromResult(*res, canon)
+	if m.Station == "" {
+		m.Station = res.Meta.Instrument
 	}
-	if meta.Station == "" {
-		meta.Station = r.Meta.Instrument
+	if m.Operator == "" {
+		m.Operator = res.Meta.Creator
 	}
-	if meta.Operator == "" {
-		meta.Operator = r.Meta.Creator
+	for _, f := range []struct {
+		dst *string
+		src string
+	}{
+		{&m.Station, given.Station}, {&m.Operator, given.Operator}, {&m.Lot, given.Lot}, {&m.Serial, given.Serial},
+	} {
+		if f.src != "" {
+			*f.dst = f.src
+		}
 	}
+	return m
+}
+
+// save stores an analysis: its report, or its error when anErr is not
+// nil. It returns the measurement's id, or the error of the write, which
+// it counts (a panic of the store is such an error); without a store it
+// does nothing.
+func (s *Server) save(rep *ferrule.Report, meta store.Meta, anErr error) (id int64, err error) {
+	if s.cfg.Store == nil {
+		return 0, nil
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			id, err = 0, fmt.Errorf("store: %s: %w (please report it): %v", meta.File, batch.ErrInternal, p)
+		}
+		if err != nil {
+			s.metrics.storeErrors.Add(1)
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	defer cancel()
+	if anErr == nil {
+		id, _, err = s.cfg.Store.Save(ctx, rep, meta)
+	} else {
+		id, _, err = s.cfg.Store.SaveFailure(ctx, meta, anErr)
+	}
+	return id, err
 }
 
 // storeTimeout bounds one write to the results store.
@@ -225,15 +252,7 @@ func (s *Server) answer(w http.ResponseWriter, o outcome) {
 		writeError(w, code, o.res.Err.Error())
 		return
 	}
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(o.res.Report); err != nil {
-		writeError(w, http.StatusInternalServerError, fmt.Sprintf("%s: %v", o.res.File, err))
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(http.StatusOK)
-	w.Write(buf.Bytes())
+	writeJSON(w, http.StatusOK, o.res.Report)
 }
 
 func (s *Server) tooLarge(w http.ResponseWriter, n int64) {
@@ -304,12 +323,8 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, strin
 	return data, name, nil
 }
 
-// readError keeps a *http.MaxBytesError recognisable and says what a
-// broken upload is.
+// readError says what a broken upload is; a *http.MaxBytesError stays
+// recognisable (errors.As) through the wrapping.
 func readError(err error) error {
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return tooBig
-	}
 	return fmt.Errorf("reading the request body: %w", err)
 }

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"net/http"
-	"slices"
-	"sort"
 )
 
 // openapiSkeleton is the OpenAPI document without the analysis
@@ -35,15 +33,10 @@ func (s *Server) OpenAPI() ([]byte, error) {
 	for _, name := range metaParams {
 		params = append(params, map[string]any{"name": name, "in": "query", "description": metaParamDocs[name], "schema": map[string]any{"type": "string"}})
 	}
-	fs := flag.NewFlagSet("request", flag.ContinueOnError)
-	s.cfg.Flags(fs)
-	var flags []*flag.Flag
-	fs.VisitAll(func(f *flag.Flag) {
-		if !slices.Contains(metaParams, paramName(f.Name)) {
-			flags = append(flags, f)
-		}
-	})
-	sort.Slice(flags, func(i, j int) bool { return flags[i].Name < flags[j].Name })
+	flags := s.params
+	if flags == nil && s.cfg.Flags != nil { // a Server not made by New
+		flags = paramFlags(s.cfg.Flags)
+	}
 	for _, f := range flags {
 		schema := map[string]any{"type": "string"}
 		if g, ok := f.Value.(flag.Getter); ok {

@@ -43,7 +43,6 @@ func paramName(flag string) string { return strings.ReplaceAll(flag, "-", "_") }
 // that are not built-in names: a request never names a server file.
 func (s *Server) parseQuery(q url.Values) (request, error) {
 	req := request{flags: map[string]string{}, meta: s.cfg.Meta}
-	known := s.flagNames()
 	names := make([]string, 0, len(q))
 	for k := range q {
 		names = append(names, k)
@@ -84,7 +83,7 @@ func (s *Server) parseQuery(q url.Values) (request, error) {
 			req.name = v
 			continue
 		}
-		f, ok := known[k]
+		f, ok := s.byParam[k]
 		if !ok {
 			return req, fmt.Errorf("unknown query parameter %q (see /openapi.json)", k)
 		}
@@ -137,14 +136,17 @@ func isBool(f *flag.Flag) bool {
 	return ok && b.IsBoolFlag()
 }
 
-// flagNames returns the analysis flags by query parameter name.
-func (s *Server) flagNames() map[string]*flag.Flag {
+// paramFlags registers fl on a flag set of its own and returns the flags
+// that are analysis parameters (not measurement ones, metaParams), sorted
+// by name. Only their names, usage and types are read; their values are
+// never set.
+func paramFlags(fl Flags) []*flag.Flag {
 	fs := flag.NewFlagSet("request", flag.ContinueOnError)
-	s.cfg.Flags(fs)
-	out := map[string]*flag.Flag{}
-	fs.VisitAll(func(f *flag.Flag) {
+	fl(fs)
+	var out []*flag.Flag
+	fs.VisitAll(func(f *flag.Flag) { // in name order
 		if !slices.Contains(metaParams, paramName(f.Name)) { // those describe the measurement
-			out[paramName(f.Name)] = f
+			out = append(out, f)
 		}
 	})
 	return out
@@ -177,6 +179,8 @@ func (s *Server) buildConfig(flags map[string]string) (batch.Config, string, err
 	if err != nil {
 		return cfg, "", err
 	}
+	// The SHA-256 of the bytes analysed: a stored measurement's identity.
+	cfg.Hash = true
 	// The store's identity of the options, as the command line's --db
 	// computes it: the same file and options are the same measurement
 	// whether analysed by mtgeo analyze, batch or serve.

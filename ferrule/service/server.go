@@ -1,6 +1,7 @@
 package service
 
 import (
+	"bytes"
 	"context"
 	"crypto/subtle"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -95,6 +97,10 @@ type Server struct {
 	// analyzers hold the buffers of the analyses between requests.
 	analyzers sync.Pool
 	closed    atomic.Bool
+	// params are the analysis flags (Config.Flags) that are query
+	// parameters, sorted by name; byParam holds them by parameter name.
+	params  []*flag.Flag
+	byParam map[string]*flag.Flag
 	// crashAt, in tests, stops the watch folder before that step.
 	crashAt string
 }
@@ -140,6 +146,11 @@ func New(cfg Config) (*Server, error) {
 		analyze: batch.AnalyzeBytes,
 	}
 	s.analyzers.New = func() any { return new(ferrule.Analyzer) }
+	s.params = paramFlags(cfg.Flags)
+	s.byParam = make(map[string]*flag.Flag, len(s.params))
+	for _, f := range s.params {
+		s.byParam[paramName(f.Name)] = f
+	}
 	// The defaults must make a valid configuration on their own.
 	if _, _, err := s.buildConfig(nil); err != nil {
 		return nil, fmt.Errorf("service: %w", err)
@@ -284,11 +295,20 @@ func writeError(w http.ResponseWriter, code int, msg string) {
 	writeJSON(w, code, errorBody{msg})
 }
 
+// writeJSON answers code with v as one line of JSON, as json.Encoder
+// writes it (mtgeo analyze --format json), or 500 if v cannot be encoded.
 func writeJSON(w http.ResponseWriter, code int, v any) {
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(v); err != nil {
+		code = http.StatusInternalServerError
+		buf.Reset()
+		json.NewEncoder(&buf).Encode(errorBody{fmt.Sprintf("service: encoding the answer: %v", err)})
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(code)
-	json.NewEncoder(w).Encode(v)
+	w.Write(buf.Bytes())
 }
 
 // CheckAddr refuses to listen on addr (host:port) with no token unless the

@@ -70,7 +70,7 @@ func (s *Server) Watch(ctx context.Context, dir string, interval time.Duration) 
 	if err != nil {
 		return fmt.Errorf("service: watch folder: %w", err)
 	}
-	w := &watcher{s: s, dir: dir, cfg: cfg, canon: canon, seen: map[string]observation{}, crashAt: s.crashAt}
+	w := &watcher{s: s, dir: dir, cfg: cfg, canon: canon, seen: map[string]observation{}}
 	s.log.Info("watching", "dir", dir, "interval_s", interval.Seconds())
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
@@ -98,9 +98,6 @@ type watcher struct {
 	cfg   batch.Config
 	canon string
 	seen  map[string]observation
-	an    ferrule.Analyzer
-	// crashAt, in tests, stops the watcher before that step.
-	crashAt string
 }
 
 // skipName reports whether a name in the watch folder is not an input.
@@ -173,8 +170,10 @@ func exists(path string) bool {
 	return err == nil
 }
 
+// step stops the watcher before the step name when a test asks
+// (Server.crashAt).
 func (w *watcher) step(name string) error {
-	if w.crashAt == name {
+	if w.s.crashAt == name {
 		return errCrash
 	}
 	return nil
@@ -192,10 +191,7 @@ func (w *watcher) take(ctx context.Context, name string) error {
 		w.s.log.Warn("watch: cannot read", "file", src, "error", err.Error())
 		return nil
 	}
-	sum := sha256.Sum256(data)
-	meta := w.s.cfg.Meta
-	meta.File, meta.SHA256, meta.Options = src, hex.EncodeToString(sum[:]), w.canon
-
+	var res batch.Result
 	var rep *ferrule.Report
 	var anErr error
 	recovered := false
@@ -229,14 +225,9 @@ func (w *watcher) take(ctx context.Context, name string) error {
 		case <-ctx.Done():
 			return nil
 		}
-		start := time.Now()
-		w.s.metrics.inFlight.Add(1)
-		res := w.analyse(src, data)
-		w.s.metrics.inFlight.Add(-1)
+		res, _ = w.s.analyse(src, data, &w.cfg)
 		<-w.s.slots
-		w.s.metrics.analysis(time.Since(start).Seconds(), &res)
 		rep, anErr = res.Report, res.Err
-		fromFile(&meta, &res)
 		if err := w.step("write"); err != nil {
 			return err
 		}
@@ -253,27 +244,17 @@ func (w *watcher) take(ctx context.Context, name string) error {
 				return fmt.Errorf("service: watch folder: %w", err)
 			}
 		}
-	}
-	if meta.MeasuredAt.IsZero() { // recovered: the analysis' own time is gone
-		meta.MeasuredAt = time.Now()
+	} else {
+		// No analysis: what is stored of the file is its name and SHA-256.
+		sum := sha256.Sum256(data)
+		res = batch.Result{File: src, SHA256: hex.EncodeToString(sum[:])}
 	}
 	if err := w.step("store"); err != nil {
 		return err
 	}
-	var id int64
-	if w.s.cfg.Store != nil {
-		sctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
-		var err error
-		if anErr == nil {
-			id, _, err = w.s.cfg.Store.Save(sctx, rep, meta)
-		} else {
-			id, _, err = w.s.cfg.Store.SaveFailure(sctx, meta, anErr)
-		}
-		cancel()
-		if err != nil {
-			w.s.metrics.storeErrors.Add(1)
-			w.s.log.Error("watch: storing failed", "file", src, "error", err.Error())
-		}
+	id, err := w.s.save(rep, measurementMeta(&res, w.canon, w.s.cfg.Meta), anErr)
+	if err != nil {
+		w.s.log.Error("watch: storing failed", "file", src, "error", err.Error())
 	}
 	if err := w.step("move"); err != nil {
 		return err
@@ -300,21 +281,6 @@ func (w *watcher) take(ctx context.Context, name string) error {
 	}
 	w.s.log.Info("watch", attrs...)
 	return nil
-}
-
-// analyse runs the analysis, never panicking.
-func (w *watcher) analyse(src string, data []byte) (res batch.Result) {
-	defer func() {
-		if p := recover(); p != nil {
-			res = batch.Result{File: src, Err: fmt.Errorf("batch: %s: %w (please report it): %v", src, batch.ErrInternal, p)}
-			w.an = ferrule.Analyzer{}
-		}
-	}()
-	res = w.s.analyze(&w.an, src, data, &w.cfg)
-	if res.Err != nil {
-		w.an = ferrule.Analyzer{}
-	}
-	return res
 }
 
 // writeAtomic writes data to path through a hidden temporary file in the

@@ -96,18 +96,14 @@ func (s *Store) SaveConnector(ctx context.Context, aID, bID int64, res *mate.Res
 			return 0, false, wrap(fmt.Errorf("%w: part %s is %s but measurement %d is %s", ErrNoConnectorMeasurement, side.name, side.layout, side.id, layout))
 		}
 	}
-	err = tx.QueryRowContext(ctx, s.insConnector(), args...).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		// Stored before: the conflict left the row as it was.
-		err = tx.QueryRowContext(ctx, s.dialect.rebind(`SELECT "id" FROM connectors WHERE "a_measurement_id" = ? AND "b_measurement_id" = ? AND "software_version" = ? AND "parameters" = ?`),
-			aID, bID, sw.Version, string(params)).Scan(&id)
-		if err != nil {
-			return 0, false, wrap(err)
-		}
-		return id, false, nil
-	}
+	id, created, err = insertOrGet(ctx, tx, s.insConnector, args,
+		s.dialect.rebind(`SELECT "id" FROM connectors WHERE "a_measurement_id" = ? AND "b_measurement_id" = ? AND "software_version" = ? AND "parameters" = ?`),
+		aID, bID, sw.Version, string(params))
 	if err != nil {
 		return 0, false, wrap(err)
+	}
+	if !created {
+		return id, false, nil
 	}
 	if testHookPairs != nil {
 		testHookPairs()
@@ -137,13 +133,6 @@ func (s *Store) SaveConnector(ctx context.Context, aID, bID int64, res *mate.Res
 // the connector row and before its fiber pairs: the crash test cancels
 // there.
 var testHookPairs func()
-
-// insConnector is the INSERT of a connector row.
-func (s *Store) insConnector() string {
-	cols := append(append(append([]string(nil), connectorCols[1:]...), names(parameterCols)...), names(mateSumCols)...)
-	return s.dialect.rebind(`INSERT INTO connectors (` + quoteAll(cols) + `) VALUES (` + marks(len(cols)) +
-		`) ON CONFLICT ("a_measurement_id", "b_measurement_id", "software_version", "parameters") DO NOTHING RETURNING "id"`)
-}
 
 // ConnectorQuery selects connectors. Lot selects by part A's lot; Since
 // and Until bound part A's measured_at (Since ≤ t < Until); empty fields
@@ -196,20 +185,8 @@ func (s *Store) Connectors(ctx context.Context, q ConnectorQuery) ([]Connector, 
 		b.WriteString(`, c."result"`)
 	}
 	b.WriteString(` FROM connectors c JOIN measurements ma ON ma."id" = c."a_measurement_id" JOIN measurements mb ON mb."id" = c."b_measurement_id"`)
-	var conds []string
-	var args []any
-	if q.Lot != "" {
-		conds, args = append(conds, `ma."lot" = ?`), append(args, q.Lot)
-	}
-	if !q.Since.IsZero() {
-		conds, args = append(conds, `ma."measured_at" >= ?`), append(args, s.timeArg(q.Since))
-	}
-	if !q.Until.IsZero() {
-		conds, args = append(conds, `ma."measured_at" < ?`), append(args, s.timeArg(q.Until))
-	}
-	if len(conds) > 0 {
-		b.WriteString(" WHERE " + strings.Join(conds, " AND "))
-	}
+	where, args := s.whereOf(Query{Lot: q.Lot, Since: q.Since, Until: q.Until}, "ma")
+	b.WriteString(where)
 	b.WriteString(` ORDER BY ma."measured_at" DESC, c."id" DESC`)
 	if q.Limit > 0 {
 		fmt.Fprintf(&b, " LIMIT %d", q.Limit)

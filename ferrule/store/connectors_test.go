@@ -75,29 +75,15 @@ func jsonOf(t testing.TB, v any) string {
 // mate.Parameters, mate.Summary and mate.Pair as columns, named by their
 // JSON keys: a field added to them without a migration fails here.
 func TestConnectorSchema(t *testing.T) {
-	own := map[string]bool{}
-	for _, c := range connectorCols {
-		own[c] = true
-	}
-	for _, c := range append(append([]column(nil), parameterCols...), mateSumCols...) {
-		require.False(t, own[c.name], "parameters/summary key %s is also a column of connectors", c.name)
-		own[c.name] = true
-	}
-	for _, tc := range []struct {
-		t    reflect.Type
-		cols []column
-	}{{reflect.TypeOf(mate.Parameters{}), parameterCols}, {reflect.TypeOf(mate.Summary{}), mateSumCols}, {reflect.TypeOf(mate.Pair{}), pairCols}} {
-		require.Len(t, tc.cols, len(ferrule.Columns(tc.t)), "%s has a field of a type no column takes", tc.t)
-	}
-	want := map[string][]string{
-		"connectors":  append(append(append([]string(nil), connectorCols...), names(parameterCols)...), names(mateSumCols)...),
-		"fiber_pairs": append([]string{"connector_id"}, names(pairCols)...),
-	}
-	forEngines(t, func(t *testing.T, url string) {
-		s := open(t, url)
-		for table, cols := range want {
-			require.Equal(t, cols, tableColumns(t, s, table), "columns of %s (add a migration for a new mate field)", table)
-		}
+	requireSchema(t, schemaCheck{
+		table: "connectors", own: connectorCols, sections: "parameters/summary",
+		sectionCols: append(append([]column(nil), parameterCols...), mateSumCols...),
+		structs:     []structCols{{reflect.TypeOf(mate.Parameters{}), parameterCols}, {reflect.TypeOf(mate.Summary{}), mateSumCols}, {reflect.TypeOf(mate.Pair{}), pairCols}},
+		want: map[string][]string{
+			"connectors":  append(append(append([]string(nil), connectorCols...), names(parameterCols)...), names(mateSumCols)...),
+			"fiber_pairs": append([]string{"connector_id"}, names(pairCols)...),
+		},
+		field: "mate field",
 	})
 }
 
@@ -380,18 +366,14 @@ func TestCancelMidConnector(t *testing.T) {
 	forEngines(t, func(t *testing.T, url string) {
 		s := open(t, url)
 		aID, bID := saveParts(t, s, a, b)
-		ctx, cancel := context.WithCancel(context.Background())
-		testHookPairs = cancel
-		defer func() { testHookPairs = nil }()
-		_, _, err := s.SaveConnector(ctx, aID, bID, res)
-		require.Error(t, err)
-		testHookPairs = nil
+		requireCancelMid(t, &testHookPairs, func(ctx context.Context) (bool, error) {
+			_, created, err := s.SaveConnector(ctx, aID, bID, res)
+			return created, err
+		}, func() int {
+			nc, np := connectorCounts(t, s)
+			return nc + np
+		})
 		nc, np := connectorCounts(t, s)
-		require.Zero(t, nc+np)
-		_, created, err := s.SaveConnector(context.Background(), aID, bID, res)
-		require.NoError(t, err)
-		require.True(t, created)
-		nc, np = connectorCounts(t, s)
 		require.Equal(t, 1, nc)
 		require.Equal(t, len(res.Pairs), np)
 	})

@@ -17,7 +17,7 @@ import (
 // GradedParams lists the parameters graded (with a check) in the
 // measurements q selects, in the order of their checks.
 func (s *Store) GradedParams(ctx context.Context, q Query) ([]string, error) {
-	where, args := s.whereOf(q)
+	where, args := s.whereOf(q, "m")
 	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT c."name", MIN(c."seq") FROM checks c JOIN measurements m ON m."id" = c."measurement_id"`+
 		where+` GROUP BY c."name" ORDER BY MIN(c."seq"), c."name"`), args...)
 	if err != nil {
@@ -85,30 +85,9 @@ func (s *Store) ExportCSV(ctx context.Context, w io.Writer, params []string, q Q
 	if err != nil {
 		return err
 	}
-	type row struct {
-		sr *Series
-		k  int // series order
-		p  Point
-	}
-	var rows []row
-	for k := range all {
-		for _, p := range all[k].Points {
-			rows = append(rows, row{&all[k], k, p})
-		}
-	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		a, b := rows[i], rows[j]
-		if !a.p.MeasuredAt.Equal(b.p.MeasuredAt) {
-			return a.p.MeasuredAt.Before(b.p.MeasuredAt)
-		}
-		if a.p.MeasurementID != b.p.MeasurementID {
-			return a.p.MeasurementID < b.p.MeasurementID
-		}
-		return a.k < b.k
-	})
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"measurement_id", "measured_at", "file", "lot", "station", "operator", "serial", "parameter", "fiber", "value", "lsl", "usl"})
-	for _, r := range rows {
+	for _, r := range inTimeOrder(all) {
 		fiber := ""
 		if r.sr.Fiber > 0 {
 			fiber = strconv.Itoa(r.sr.Fiber)
@@ -121,6 +100,35 @@ func (s *Store) ExportCSV(ctx context.Context, w io.Writer, params []string, q Q
 	return cw.Error()
 }
 
+// seriesPoint is a point of series sr, all[k] of the series exported.
+type seriesPoint struct {
+	sr *Series
+	k  int
+	p  Point
+}
+
+// inTimeOrder flattens the points of all in time order (measured_at, then
+// measurement id), then series order.
+func inTimeOrder(all []Series) []seriesPoint {
+	var out []seriesPoint
+	for k := range all {
+		for _, p := range all[k].Points {
+			out = append(out, seriesPoint{&all[k], k, p})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if !a.p.MeasuredAt.Equal(b.p.MeasuredAt) {
+			return a.p.MeasuredAt.Before(b.p.MeasuredAt)
+		}
+		if a.p.MeasurementID != b.p.MeasurementID {
+			return a.p.MeasurementID < b.p.MeasurementID
+		}
+		return a.k < b.k
+	})
+	return out
+}
+
 func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 func numOrEmpty(v ferrule.Num) string {
@@ -130,15 +138,8 @@ func numOrEmpty(v ferrule.Num) string {
 	return num(float64(v))
 }
 
-// unit is the unit of a report key, from its suffix, for AQDEF's K2142.
-func unit(key string) string {
-	for _, u := range []struct{ suffix, unit string }{{"_nm_per_mm", "nm/mm"}, {"_nm", "nm"}, {"_um", "um"}, {"_mm", "mm"}, {"_deg", "deg"}, {"_db", "dB"}} {
-		if strings.HasSuffix(key, u.suffix) {
-			return u.unit
-		}
-	}
-	return ""
-}
+// asciiUnit is a field's unit for AQDEF's K2142, in ASCII ("um").
+func asciiUnit(f ferrule.Field) string { return strings.ReplaceAll(f.Unit, "µ", "u") }
 
 // ExportAQDEF writes the values of params (every graded parameter when
 // empty) of the measurements q selects as a Q-DAS AQDEF (.dfq) K-field
@@ -181,7 +182,7 @@ func (s *Store) ExportAQDEF(ctx context.Context, w io.Writer, params []string, q
 		p, _ := LookupParam(sr.Param)
 		line("K2001", c, strconv.Itoa(c))
 		line("K2002", c, sr.Name())
-		if u := unit(p.Key); u != "" {
+		if u := asciiUnit(p.Field); u != "" {
 			line("K2142", c, u)
 		}
 		if sr.Limits.LSL.Valid() {
@@ -191,32 +192,13 @@ func (s *Store) ExportAQDEF(ctx context.Context, w io.Writer, params []string, q
 			line("K2111", c, num(float64(sr.Limits.USL)))
 		}
 	}
-	type value struct {
-		c int
-		p Point
-	}
-	var vals []value
-	for i, sr := range all {
-		for _, p := range sr.Points {
-			vals = append(vals, value{i + 1, p})
-		}
-	}
-	sort.SliceStable(vals, func(i, j int) bool {
-		a, b := vals[i], vals[j]
-		if !a.p.MeasuredAt.Equal(b.p.MeasuredAt) {
-			return a.p.MeasuredAt.Before(b.p.MeasuredAt)
-		}
-		if a.p.MeasurementID != b.p.MeasurementID {
-			return a.p.MeasurementID < b.p.MeasurementID
-		}
-		return a.c < b.c
-	})
-	for _, v := range vals {
-		line("K0001", v.c, num(v.p.Value))
-		line("K0004", v.c, v.p.MeasuredAt.UTC().Format("02.01.2006/15:04:05"))
+	for _, v := range inTimeOrder(all) {
+		c := v.k + 1
+		line("K0001", c, num(v.p.Value))
+		line("K0004", c, v.p.MeasuredAt.UTC().Format("02.01.2006/15:04:05"))
 		for _, f := range []struct{ k, v string }{{"K0006", v.p.Lot}, {"K0008", v.p.Operator}, {"K0010", v.p.Station}, {"K0014", v.p.Serial}} {
 			if f.v != "" {
-				line(f.k, v.c, f.v)
+				line(f.k, c, f.v)
 			}
 		}
 	}
@@ -225,12 +207,8 @@ func (s *Store) ExportAQDEF(ctx context.Context, w io.Writer, params []string, q
 
 // layouts lists the layouts of the analysed measurements q selects.
 func (s *Store) layouts(ctx context.Context, q Query) ([]string, error) {
-	where, args := s.whereOf(q)
-	cond := " WHERE "
-	if where != "" {
-		cond = " AND "
-	}
-	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT DISTINCT m."layout" FROM measurements m`+where+cond+`m."layout" <> '' ORDER BY m."layout"`), args...)
+	where, args := s.whereOf(q, "m", `m."layout" <> ''`)
+	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT DISTINCT m."layout" FROM measurements m`+where+` ORDER BY m."layout"`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: %s: %w", s.name, err)
 	}

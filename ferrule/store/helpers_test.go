@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -115,4 +116,66 @@ func requireWhole(t testing.TB, s *Store, fibers, checks int) {
 	var orphans int
 	require.NoError(t, s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM fibers f WHERE NOT EXISTS (SELECT 1 FROM measurements m WHERE m."id" = f."measurement_id")`).Scan(&orphans))
 	require.Zero(t, orphans)
+}
+
+// structCols is a report struct and the columns taken from it.
+type structCols struct {
+	t    reflect.Type
+	cols []column
+}
+
+// schemaCheck describes a table whose columns are its own ones (own)
+// followed by those of the report sections (sectionCols, of the sections
+// named by sections), and the tables' expected columns in each engine.
+type schemaCheck struct {
+	table       string
+	own         []string
+	sections    string
+	sectionCols []column
+	structs     []structCols
+	want        map[string][]string
+	field       string // what a field new to structs is, for the hint
+}
+
+// requireSchema checks that no section key is also an own column of the
+// table, that every field of the structs is a column (none is skipped by
+// an unknown type), and that each engine's tables have exactly the
+// columns wanted.
+func requireSchema(t *testing.T, sc schemaCheck) {
+	t.Helper()
+	own := map[string]bool{}
+	for _, c := range sc.own {
+		own[c] = true
+	}
+	for _, c := range sc.sectionCols {
+		require.False(t, own[c.name], "%s key %s is also a column of %s", sc.sections, c.name, sc.table)
+		own[c.name] = true
+	}
+	for _, tc := range sc.structs {
+		require.Len(t, tc.cols, len(ferrule.Columns(tc.t)), "%s has a field of a type no column takes", tc.t)
+	}
+	forEngines(t, func(t *testing.T, url string) {
+		s := open(t, url)
+		for table, cols := range sc.want {
+			require.Equal(t, cols, tableColumns(t, s, table), "columns of %s (add a migration for a new %s)", table, sc.field)
+		}
+	})
+}
+
+// requireCancelMid cancels save's context at *hook, inside its
+// transaction: the save must fail and leave rows() at zero; the same save
+// then succeeds whole (created) with a live context.
+func requireCancelMid(t *testing.T, hook *func(), save func(ctx context.Context) (created bool, err error), rows func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	*hook = cancel
+	defer func() { *hook = nil }()
+	_, err := save(ctx)
+	require.Error(t, err)
+	*hook = nil
+	require.Zero(t, rows())
+	// The same save succeeds afterwards.
+	created, err := save(context.Background())
+	require.NoError(t, err)
+	require.True(t, created)
 }

@@ -33,7 +33,7 @@ type Lot struct {
 // every lot q selects (q.Lot selects one), in the order of their first
 // measurement.
 func (s *Store) Lots(ctx context.Context, q Query) ([]Lot, error) {
-	where, args := s.whereOf(q)
+	where, args := s.whereOf(q, "m")
 	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT m."lot", COUNT(*),
 		SUM(CASE WHEN m."error" IS NOT NULL THEN 1 ELSE 0 END),
 		SUM(CASE WHEN m."pass" IS NOT NULL THEN 1 ELSE 0 END),

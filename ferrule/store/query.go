@@ -47,32 +47,35 @@ type Measurement struct {
 	Report json.RawMessage `json:"report,omitempty"`
 }
 
-// whereOf builds the WHERE clause of q (with a leading " WHERE ", or "").
-func (s *Store) whereOf(q Query) (string, []any) {
+// whereOf builds the WHERE clause of q on the measurements table under
+// alias (with a leading " WHERE ", or ""), then the extra conditions
+// (whose arguments, if any, the caller appends to the ones returned).
+func (s *Store) whereOf(q Query, alias string, extra ...string) (string, []any) {
 	var conds []string
 	var args []any
-	add := func(cond string, v any) {
-		conds = append(conds, cond)
+	add := func(col string, op string, v any) {
+		conds = append(conds, alias+`."`+col+`" `+op+` ?`)
 		args = append(args, v)
 	}
 	if q.Lot != "" {
-		add(`m."lot" = ?`, q.Lot)
+		add("lot", "=", q.Lot)
 	}
 	if q.Serial != "" {
-		add(`m."serial" = ?`, q.Serial)
+		add("serial", "=", q.Serial)
 	}
 	if q.Station != "" {
-		add(`m."station" = ?`, q.Station)
+		add("station", "=", q.Station)
 	}
 	if q.File != "" {
-		add(`m."file" = ?`, q.File)
+		add("file", "=", q.File)
 	}
 	if !q.Since.IsZero() {
-		add(`m."measured_at" >= ?`, s.timeArg(q.Since))
+		add("measured_at", ">=", s.timeArg(q.Since))
 	}
 	if !q.Until.IsZero() {
-		add(`m."measured_at" < ?`, s.timeArg(q.Until))
+		add("measured_at", "<", s.timeArg(q.Until))
 	}
+	conds = append(conds, extra...)
 	if len(conds) == 0 {
 		return "", nil
 	}
@@ -84,7 +87,7 @@ const measurementSelect = `SELECT m."id", m."file", m."file_sha256", m."measured
 // Measurements returns the measurements q selects, newest first (by
 // measured_at, then by id).
 func (s *Store) Measurements(ctx context.Context, q Query) ([]Measurement, error) {
-	where, args := s.whereOf(q)
+	where, args := s.whereOf(q, "m")
 	sel := measurementSelect
 	if q.Report {
 		sel += `, m."report"`

@@ -31,12 +31,14 @@ type Meta struct {
 	Options string
 }
 
-// MetaFromResult returns the Meta of a batch result: its file, SHA-256
-// and the file's own date (geometry.Metadata.Time, else now), with the
-// options JSON given (OptionsJSON). Station, operator, lot and serial are
-// left for the caller.
+// MetaFromResult returns the Meta of a batch result: its file, SHA-256,
+// the file's own date (geometry.Metadata.Time, else now), and its
+// instrument and creator as station and operator, with the options JSON
+// given (OptionsJSON). Lot and serial are left for the caller, who may
+// override station and operator too.
 func MetaFromResult(res batch.Result, options string) Meta {
-	m := Meta{File: res.File, SHA256: res.SHA256, MeasuredAt: res.Meta.Time, Options: options}
+	m := Meta{File: res.File, SHA256: res.SHA256, MeasuredAt: res.Meta.Time, Options: options,
+		Station: res.Meta.Instrument, Operator: res.Meta.Creator}
 	if m.MeasuredAt.IsZero() {
 		m.MeasuredAt = time.Now()
 	}
@@ -67,6 +69,28 @@ func (s *Store) prepareTexts() {
 	cols := append(append(append([]string(nil), own...), names(surfaceCols)...), names(summaryCols)...)
 	s.insMeasurement = s.dialect.rebind(`INSERT INTO measurements (` + quoteAll(cols) + `) VALUES (` + marks(len(cols)) +
 		`) ON CONFLICT ("identity", "software_version", "layout", "profile", "options") DO NOTHING RETURNING "id"`)
+	ccols := append(append(append([]string(nil), connectorCols[1:]...), names(parameterCols)...), names(mateSumCols)...)
+	s.insConnector = s.dialect.rebind(`INSERT INTO connectors (` + quoteAll(ccols) + `) VALUES (` + marks(len(ccols)) +
+		`) ON CONFLICT ("a_measurement_id", "b_measurement_id", "software_version", "parameters") DO NOTHING RETURNING "id"`)
+}
+
+// insertOrGet runs insert (an INSERT ... ON CONFLICT DO NOTHING RETURNING
+// "id") in tx and returns the new row's id with created true; when the
+// conflict left a stored row as it was, it returns that row's id, found by
+// get (a SELECT "id" of getArgs), with created false.
+func insertOrGet(ctx context.Context, tx *sql.Tx, insert string, args []any, get string, getArgs ...any) (id int64, created bool, err error) {
+	err = tx.QueryRowContext(ctx, insert, args...).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		// Stored before: the conflict left the row as it was.
+		if err := tx.QueryRowContext(ctx, get, getArgs...).Scan(&id); err != nil {
+			return 0, false, err
+		}
+		return id, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	return id, true, nil
 }
 
 func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
@@ -185,19 +209,14 @@ func (s *Store) save(ctx context.Context, rep *ferrule.Report, meta Meta, analys
 		return 0, false, s.wrap(meta.File, err)
 	}
 	defer tx.Rollback() // after Commit, a no-op
-	var id int64
-	err = tx.QueryRowContext(ctx, s.insMeasurement, args...).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		// Stored before: the conflict left the row as it was.
-		err = tx.QueryRowContext(ctx, s.dialect.rebind(`SELECT "id" FROM measurements WHERE "identity" = ? AND "software_version" = ? AND "layout" = ? AND "profile" = ? AND "options" = ?`),
-			identity, sw.Version, layout, profile, meta.Options).Scan(&id)
-		if err != nil {
-			return 0, false, s.wrap(meta.File, err)
-		}
-		return id, false, nil
-	}
+	id, created, err := insertOrGet(ctx, tx, s.insMeasurement, args,
+		s.dialect.rebind(`SELECT "id" FROM measurements WHERE "identity" = ? AND "software_version" = ? AND "layout" = ? AND "profile" = ? AND "options" = ?`),
+		identity, sw.Version, layout, profile, meta.Options)
 	if err != nil {
 		return 0, false, s.wrap(meta.File, err)
+	}
+	if !created {
+		return id, false, nil
 	}
 	if testHookFibers != nil {
 		testHookFibers()

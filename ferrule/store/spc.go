@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/mtgeo/mtgeo/ferrule"
+	"github.com/mtgeo/mtgeo/ferrule/batch"
 )
 
 // Param is a report number that queries follow: a gradable field as a
@@ -26,16 +26,11 @@ func (p Param) PerFiber() bool { return p.Section == "fibers" }
 // "height_nm", "x_angle_deg", "ferrule.fit_rms_nm" ("fiber." and
 // "fibers[]." name the fibers section too).
 func LookupParam(name string) (Param, error) {
-	n := strings.Replace(strings.Replace(name, "fibers[].", "fibers.", 1), "fiber.", "fibers.", 1)
-	var all []string
-	for _, f := range ferrule.Fields() {
-		if f.Name == n || f.Section+"."+f.Key == n {
-			return Param{f}, nil
-		}
-		all = append(all, f.Name)
+	f, err := ferrule.LookupField(name)
+	if err != nil {
+		return Param{}, fmt.Errorf("store: %q names no report parameter: %w", name, err)
 	}
-	sort.Strings(all)
-	return Param{}, fmt.Errorf("store: %q names no report parameter (parameters: %s)", name, strings.Join(all, ", "))
+	return Param{f}, nil
 }
 
 // Point is one value of a parameter.
@@ -61,19 +56,8 @@ var NoLimits = Limits{LSL: ferrule.Num(math.NaN()), USL: ferrule.Num(math.NaN())
 
 // LimitsOf returns the profile's limits of p (NoLimits when it has none).
 func LimitsOf(prof *ferrule.Profile, p Param) Limits {
-	l := NoLimits
-	for _, lim := range prof.Limits {
-		if lim.Field != p.Name {
-			continue
-		}
-		if lim.Min != nil {
-			l.LSL = ferrule.Num(*lim.Min)
-		}
-		if lim.Max != nil {
-			l.USL = ferrule.Num(*lim.Max)
-		}
-	}
-	return l
+	lsl, usl := prof.LimitsOf(p.Field)
+	return Limits{LSL: ferrule.Num(lsl), USL: ferrule.Num(usl)}
 }
 
 // Series is a parameter's values in time order: one series for a ferrule
@@ -107,23 +91,18 @@ func (s *Store) Trend(ctx context.Context, param string, q Query) ([]Series, err
 	if err != nil {
 		return nil, err
 	}
-	where, args := s.whereOf(q)
-	cond := " WHERE "
-	if where != "" {
-		cond = " AND "
-	}
-	var text string
+	value, from := `0, m.`+quote(p.Key), ` FROM measurements m`
+	conds := []string{`m.` + quote(p.Key) + ` IS NOT NULL`}
 	if p.PerFiber() {
-		text = `SELECT m."id", m."measured_at", m."file", m."lot", m."station", m."operator", m."serial", f."index", f.` + quote(p.Key) +
-			` FROM measurements m JOIN fibers f ON f."measurement_id" = m."id"` + where + cond + `f.` + quote(p.Key) + ` IS NOT NULL`
+		value, from = `f."index", f.`+quote(p.Key), ` FROM measurements m JOIN fibers f ON f."measurement_id" = m."id"`
+		conds = []string{`f.` + quote(p.Key) + ` IS NOT NULL`}
 		if q.Fiber > 0 {
-			text += fmt.Sprintf(` AND f."index" = %d`, q.Fiber)
+			conds = append(conds, fmt.Sprintf(`f."index" = %d`, q.Fiber))
 		}
-	} else {
-		text = `SELECT m."id", m."measured_at", m."file", m."lot", m."station", m."operator", m."serial", 0, m.` + quote(p.Key) +
-			` FROM measurements m` + where + cond + `m.` + quote(p.Key) + ` IS NOT NULL`
 	}
-	text += ` ORDER BY m."measured_at", m."id"`
+	where, args := s.whereOf(q, "m", conds...)
+	text := `SELECT m."id", m."measured_at", m."file", m."lot", m."station", m."operator", m."serial", ` + value + from + where +
+		` ORDER BY m."measured_at", m."id"`
 	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(text), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: %s: trend of %s: %w", s.name, p.Name, err)
@@ -167,14 +146,10 @@ func (s *Store) Trend(ctx context.Context, param string, q Query) ([]Series, err
 
 // storedLimits are the limits of the latest check of p in the selection.
 func (s *Store) storedLimits(ctx context.Context, p Param, q Query) (Limits, error) {
-	where, args := s.whereOf(q)
-	cond := " WHERE "
-	if where != "" {
-		cond = " AND "
-	}
+	where, args := s.whereOf(q, "m", `c."name" = ?`)
 	var lo, hi sql.NullFloat64
 	err := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT c."min", c."max" FROM checks c JOIN measurements m ON m."id" = c."measurement_id"`+
-		where+cond+`c."name" = ? ORDER BY m."measured_at" DESC, m."id" DESC LIMIT 1`), append(args, p.Name)...).Scan(&lo, &hi)
+		where+` ORDER BY m."measured_at" DESC, m."id" DESC LIMIT 1`), append(args, p.Name)...).Scan(&lo, &hi)
 	if errors.Is(err, sql.ErrNoRows) {
 		return NoLimits, nil
 	}
@@ -243,28 +218,23 @@ func Capable(sr Series) Capability {
 		return c
 	}
 	x := make([]float64, n)
-	var sum float64
 	for i, p := range sr.Points {
 		x[i] = p.Value
-		sum += p.Value
 	}
-	mean := sum / float64(n)
+	mean, so := meanSD(x)
 	c.Mean = ferrule.Num(mean)
 	if n < 2 {
 		return c
 	}
-	var ss, mr float64
-	for i, v := range x {
-		ss += (v - mean) * (v - mean)
-		if i > 0 {
-			mr += math.Abs(v - x[i-1])
-		}
+	var mr float64
+	for i := 1; i < n; i++ {
+		mr += math.Abs(x[i] - x[i-1])
 	}
-	so := math.Sqrt(ss / float64(n-1))
 	sw := mr / float64(n-1) / d2
 	c.SigmaOverall, c.SigmaWithin = ferrule.Num(so), ferrule.Num(sw)
-	c.Cpk = ferrule.Num(capIndex(mean, sw, sr.Limits))
-	c.Ppk = ferrule.Num(capIndex(mean, so, sr.Limits))
+	lsl, usl := float64(sr.Limits.LSL), float64(sr.Limits.USL)
+	c.Cpk = ferrule.Num(batch.Cpk(mean, sw, lsl, usl))
+	c.Ppk = ferrule.Num(batch.Cpk(mean, so, lsl, usl))
 	for _, v := range westernElectric(x, mean, sw) {
 		p := sr.Points[v.Index]
 		v.MeasurementID, v.MeasuredAt, v.Value = p.MeasurementID, p.MeasuredAt, p.Value
@@ -273,23 +243,22 @@ func Capable(sr Series) Capability {
 	return c
 }
 
-// capIndex is min(USL − µ, µ − LSL)/(3σ) over the limits given; NaN
-// without a limit or with σ = 0.
-func capIndex(mean, sigma float64, l Limits) float64 {
-	if !(sigma > 0) {
-		return math.NaN()
+// meanSD returns the mean of x and its sample standard deviation (n − 1),
+// NaN for fewer than two values.
+func meanSD(x []float64) (mean, sd float64) {
+	var sum float64
+	for _, v := range x {
+		sum += v
 	}
-	k := math.Inf(1)
-	if l.USL.Valid() {
-		k = math.Min(k, float64(l.USL)-mean)
+	mean = sum / float64(len(x))
+	if len(x) < 2 {
+		return mean, math.NaN()
 	}
-	if l.LSL.Valid() {
-		k = math.Min(k, mean-float64(l.LSL))
+	var ss float64
+	for _, v := range x {
+		ss += (v - mean) * (v - mean)
 	}
-	if math.IsInf(k, 1) {
-		return math.NaN()
-	}
-	return k / (3 * sigma)
+	return mean, math.Sqrt(ss / float64(len(x)-1))
 }
 
 // westernElectric returns the points at which rules 1–4 are broken: a
@@ -385,36 +354,25 @@ type LotStats struct {
 func ByLot(sr Series) []LotStats {
 	var out []LotStats
 	at := map[string]int{}
-	vals := map[string][]float64{}
+	var vals [][]float64 // by lot, as out
 	for _, p := range sr.Points {
 		i, ok := at[p.Lot]
 		if !ok {
 			i = len(out)
 			at[p.Lot] = i
 			out = append(out, LotStats{Lot: p.Lot, First: p.MeasuredAt, Min: ferrule.Num(p.Value), Max: ferrule.Num(p.Value)})
+			vals = append(vals, nil)
 		}
 		l := &out[i]
 		l.N++
 		l.Last = p.MeasuredAt
 		l.Min = ferrule.Num(math.Min(float64(l.Min), p.Value))
 		l.Max = ferrule.Num(math.Max(float64(l.Max), p.Value))
-		vals[p.Lot] = append(vals[p.Lot], p.Value)
+		vals[i] = append(vals[i], p.Value)
 	}
 	for i := range out {
-		v := vals[out[i].Lot]
-		var sum float64
-		for _, x := range v {
-			sum += x
-		}
-		mean := sum / float64(len(v))
-		out[i].Mean, out[i].Sigma = ferrule.Num(mean), ferrule.Num(math.NaN())
-		if len(v) > 1 {
-			var ss float64
-			for _, x := range v {
-				ss += (x - mean) * (x - mean)
-			}
-			out[i].Sigma = ferrule.Num(math.Sqrt(ss / float64(len(v)-1)))
-		}
+		mean, sd := meanSD(vals[i])
+		out[i].Mean, out[i].Sigma = ferrule.Num(mean), ferrule.Num(sd)
 	}
 	return out
 }

@@ -27,6 +27,7 @@ type Store struct {
 	name    string // the database as shown in errors: a path, or host/db without password
 
 	insMeasurement string // the INSERT of a measurement, in the engine's placeholders
+	insConnector   string // the INSERT of a connector row, likewise
 }
 
 // ErrNotFound is returned by Measurement for an id that is not stored.

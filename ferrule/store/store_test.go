@@ -154,34 +154,17 @@ func TestFlatRadius(t *testing.T) {
 // JSON keys: a field added to ferrule.Fiber, Surface, Summary or Check
 // without a migration adding its column fails here.
 func TestSchemaMatchesReport(t *testing.T) {
-	own := map[string]bool{}
-	for _, c := range measurementCols {
-		own[c] = true
-	}
-	for _, c := range append(append([]column(nil), surfaceCols...), summaryCols...) {
-		require.False(t, own[c.name], "ferrule/summary key %s is also a column of measurements", c.name)
-		own[c.name] = true
-	}
-	want := map[string][]string{
-		"measurements": append(append(append([]string(nil), measurementCols...), names(surfaceCols)...), names(summaryCols)...),
-		"fibers":       append([]string{"measurement_id"}, names(fiberCols)...),
-		"checks":       append([]string{"measurement_id", "seq"}, names(checkCols)...),
-	}
-	// Every field of the report structs is a column (none is skipped by
-	// an unknown type).
-	for _, tc := range []struct {
-		t    reflect.Type
-		cols []column
-	}{{reflect.TypeOf(ferrule.Fiber{}), fiberCols}, {reflect.TypeOf(ferrule.Check{}), checkCols},
-		{reflect.TypeOf(ferrule.Surface{}), surfaceCols}, {reflect.TypeOf(ferrule.Summary{}), summaryCols}} {
-		require.Len(t, tc.cols, len(ferrule.Columns(tc.t)), "%s has a field of a type no column takes", tc.t)
-	}
-	forEngines(t, func(t *testing.T, url string) {
-		s := open(t, url)
-		for table, cols := range want {
-			got := tableColumns(t, s, table)
-			require.Equal(t, cols, got, "columns of %s (add a migration for a new report field)", table)
-		}
+	requireSchema(t, schemaCheck{
+		table: "measurements", own: measurementCols, sections: "ferrule/summary",
+		sectionCols: append(append([]column(nil), surfaceCols...), summaryCols...),
+		structs: []structCols{{reflect.TypeOf(ferrule.Fiber{}), fiberCols}, {reflect.TypeOf(ferrule.Check{}), checkCols},
+			{reflect.TypeOf(ferrule.Surface{}), surfaceCols}, {reflect.TypeOf(ferrule.Summary{}), summaryCols}},
+		want: map[string][]string{
+			"measurements": append(append(append([]string(nil), measurementCols...), names(surfaceCols)...), names(summaryCols)...),
+			"fibers":       append([]string{"measurement_id"}, names(fiberCols)...),
+			"checks":       append([]string{"measurement_id", "seq"}, names(checkCols)...),
+		},
+		field: "report field",
 	})
 }
 
@@ -445,18 +428,13 @@ func TestCancelMidSave(t *testing.T) {
 	rep := testResult(t).Report
 	forEngines(t, func(t *testing.T, url string) {
 		s := open(t, url)
-		ctx, cancel := context.WithCancel(context.Background())
-		testHookFibers = cancel
-		defer func() { testHookFibers = nil }()
-		_, _, err := s.Save(ctx, rep, meta(0, 0, t0))
-		require.Error(t, err)
-		testHookFibers = nil
-		nm, nf, nc := counts(t, s)
-		require.Zero(t, nm+nf+nc)
-		// The same measurement saves afterwards.
-		_, created, err := s.Save(context.Background(), rep, meta(0, 0, t0))
-		require.NoError(t, err)
-		require.True(t, created)
+		requireCancelMid(t, &testHookFibers, func(ctx context.Context) (bool, error) {
+			_, created, err := s.Save(ctx, rep, meta(0, 0, t0))
+			return created, err
+		}, func() int {
+			nm, nf, nc := counts(t, s)
+			return nm + nf + nc
+		})
 	})
 }
 

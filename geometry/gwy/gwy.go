@@ -134,9 +134,7 @@ func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
 	d := ch.data
 	m := geometry.New(int(d.xres), int(d.yres), g.pitch) // size checked by ch.geometry
 	m.Offset = g.offset
-	for _, w := range g.warnings {
-		m.Warn("%s", w)
-	}
+	m.Warnings = append(m.Warnings, g.warnings...)
 	err = s.values(d, func(i int, v float64) {
 		if !math.IsNaN(v) && !math.IsInf(v, 0) {
 			m.Z[i] = v * g.zScale

@@ -1,11 +1,9 @@
 package metropro
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/mtgeo/mtgeo/geometry/internal/decodetest"
-	"github.com/stretchr/testify/require"
 )
 
 // TestRealSamples reads real MetroPro files that are too large to commit
@@ -25,34 +23,16 @@ import (
 //     removal, which leave this file's valid pixels unchanged); Gwyddion
 //     2.62: 425×432, 117.92420264 µm pixels, 47241 masked pixels.
 func TestRealSamples(t *testing.T) {
-	for _, tc := range []struct {
-		file                  string
-		cols, rows            int
-		pitch                 float64 // µm
-		valid                 int
-		min, max, mean, rms   float64 // µm
-		tolStat, tolExtremaUm float64
-		rtolRMS               float64
-	}{
-		{"metropro-1.dat", 640, 480, 0.0007028812979115173e6 / 640, 640 * 480,
-			50.10827568, 51.47133201, 50.74040590, 7.528822204734589e-02, 1e-8, 1e-8, 1e-6},
-		{"valid_zygo_dat_file.dat", 425, 432, 117.92420264, 425*432 - 47241,
-			-0.3307 + 0.08018144, 0.08018144, 0, 0.044591, 1e-5, 5e-5, 1e-4},
+	for _, tc := range []decodetest.RealCase{
+		{File: "metropro-1.dat", Cols: 640, Rows: 480,
+			PitchX: 0.0007028812979115173e6 / 640, PitchY: 0.0007028812979115173e6 / 640, PitchRTol: 1e-6,
+			Valid: 640 * 480, Min: 50.10827568, Max: 51.47133201, Mean: 50.74040590, RMS: 7.528822204734589e-02,
+			TolMean: 1e-8, TolExtrema: 1e-8, RTolRMS: 1e-6},
+		{File: "valid_zygo_dat_file.dat", Cols: 425, Rows: 432,
+			PitchX: 117.92420264, PitchY: 117.92420264, PitchRTol: 1e-6,
+			Valid: 425*432 - 47241, Min: -0.3307 + 0.08018144, Max: 0.08018144, Mean: 0, RMS: 0.044591,
+			TolMean: 1e-5, TolExtrema: 5e-5, RTolRMS: 1e-4},
 	} {
-		t.Run(tc.file, func(t *testing.T) {
-			m, err := Decode(bytes.NewReader(decodetest.RealSample(t, tc.file)), nil)
-			require.NoError(t, err)
-			require.Empty(t, m.Warnings)
-			require.Equal(t, tc.cols, m.Cols())
-			require.Equal(t, tc.rows, m.Rows())
-			require.InEpsilon(t, tc.pitch, m.Pitch.X, 1e-6)
-			require.InEpsilon(t, tc.pitch, m.Pitch.Y, 1e-6)
-			s := m.Stats()
-			require.Equal(t, tc.valid, s.Valid)
-			require.InEpsilon(t, tc.rms, s.RMS, tc.rtolRMS)
-			require.InDelta(t, tc.max, s.Max, tc.tolExtremaUm)
-			require.InDelta(t, tc.min, s.Min, tc.tolExtremaUm)
-			require.InDelta(t, tc.mean, s.Mean, tc.tolStat)
-		})
+		t.Run(tc.File, func(t *testing.T) { decodetest.RequireReal(t, Decode, tc) })
 	}
 }

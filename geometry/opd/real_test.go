@@ -1,11 +1,9 @@
 package opd
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/mtgeo/mtgeo/geometry/internal/decodetest"
-	"github.com/stretchr/testify/require"
 )
 
 // TestRealSamples reads real Vision OPD files that are too large to commit
@@ -20,33 +18,16 @@ import (
 //     mm.
 //   - test_1.opd, test_2.opd: surfalize tests/test_files (GPL-3).
 func TestRealSamples(t *testing.T) {
-	for _, tc := range []struct {
-		file                string
-		cols, rows          int
-		pitchX, pitchY      float64 // µm
-		valid               int
-		min, max, mean, rms float64 // µm
-	}{
-		{"opd-1.opd", 640, 480, 0.125909140e3 / 640, 0.094431855e3 / 480, 307084,
-			-0.3525569773640418, -0.22340281517711266, -0.2722895251054503, 0.008356451162720779},
-		{"test_1.opd", 736, 480, 1.6342411981895566, 1.9066146662822387, 352471,
-			-8.041694915254238, 10.80271186440678, 4.520145902150242e-7, 1.926526072189122},
-		{"test_2.opd", 736, 480, 1.6342411981895566, 1.9066146662822387, 353049,
-			-5.21336048879837, 4.440081466395112, 0.000007480484569057534, 1.1646875508855496},
+	const tol = 1e-12 // µm
+	for _, tc := range []decodetest.RealCase{
+		{File: "opd-1.opd", Cols: 640, Rows: 480, PitchX: 0.125909140e3 / 640, PitchY: 0.094431855e3 / 480, Valid: 307084,
+			Min: -0.3525569773640418, Max: -0.22340281517711266, Mean: -0.2722895251054503, RMS: 0.008356451162720779},
+		{File: "test_1.opd", Cols: 736, Rows: 480, PitchX: 1.6342411981895566, PitchY: 1.9066146662822387, Valid: 352471,
+			Min: -8.041694915254238, Max: 10.80271186440678, Mean: 4.520145902150242e-7, RMS: 1.926526072189122},
+		{File: "test_2.opd", Cols: 736, Rows: 480, PitchX: 1.6342411981895566, PitchY: 1.9066146662822387, Valid: 353049,
+			Min: -5.21336048879837, Max: 4.440081466395112, Mean: 0.000007480484569057534, RMS: 1.1646875508855496},
 	} {
-		t.Run(tc.file, func(t *testing.T) {
-			m, err := Decode(bytes.NewReader(decodetest.RealSample(t, tc.file)), nil)
-			require.NoError(t, err)
-			require.Empty(t, m.Warnings)
-			require.Equal(t, tc.cols, m.Cols())
-			require.Equal(t, tc.rows, m.Rows())
-			require.InEpsilon(t, tc.pitchX, m.Pitch.X, 1e-7)
-			require.InEpsilon(t, tc.pitchY, m.Pitch.Y, 1e-7)
-			s := m.Stats()
-			require.Equal(t, tc.valid, s.Valid)
-			for _, v := range [][2]float64{{tc.min, s.Min}, {tc.max, s.Max}, {tc.mean, s.Mean}, {tc.rms, s.RMS}} {
-				require.InDelta(t, v[0], v[1], 1e-12)
-			}
-		})
+		tc.PitchRTol, tc.TolExtrema, tc.TolMean, tc.TolRMS = 1e-7, tol, tol, tol
+		t.Run(tc.File, func(t *testing.T) { decodetest.RequireReal(t, Decode, tc) })
 	}
 }

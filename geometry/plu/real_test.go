@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/mtgeo/mtgeo/geometry/internal/decodetest"
@@ -37,17 +36,9 @@ var realFiles = []struct {
 }
 
 func TestRealFiles(t *testing.T) {
-	dir := os.Getenv("MTGEO_SENSOFAR_DATA")
-	if dir == "" {
-		t.Skip("set MTGEO_SENSOFAR_DATA to a directory holding plu-1.plu (SurfaceTopography) and test_1.plu (surfalize)")
-	}
 	for _, f := range realFiles {
 		t.Run(f.name, func(t *testing.T) {
-			b, err := os.ReadFile(filepath.Join(dir, f.name))
-			if os.IsNotExist(err) {
-				t.Skipf("%s not in %s", f.name, dir)
-			}
-			require.NoError(t, err)
+			b := decodetest.RealSample(t, f.name, "MTGEO_SENSOFAR_DATA")
 			require.True(t, matchPLU(b[:4096]))
 			require.False(t, matchPLUX(b[:4096]))
 			m, err := Decode(bytes.NewReader(b), nil)

@@ -178,7 +178,7 @@ func decodeASCII(br *bufio.Reader, h *header) (*geometry.HeightMap, error) {
 	for len(z) < n {
 		tok, end, err := t.next()
 		if err != nil {
-			return nil, fmt.Errorf("sdf: reading data value %d of %d: %w", len(z)+1, n, eof(err))
+			return nil, fmt.Errorf("sdf: reading data value %d of %d: %w", len(z)+1, n, geometry.UnexpectedEOF(err))
 		}
 		if end {
 			return nil, formatErr("data ends ('*') after %d of %d×%d values", len(z), h.cols, h.rows)

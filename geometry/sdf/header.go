@@ -67,15 +67,6 @@ func unsupportedErr(format string, a ...any) error {
 	return fmt.Errorf("sdf: %w", geometry.UnsupportedError(fmt.Sprintf(format, a...)))
 }
 
-// eof turns io.EOF into io.ErrUnexpectedEOF: inside a file, the end is
-// always unexpected.
-func eof(err error) error {
-	if err == io.EOF {
-		return io.ErrUnexpectedEOF
-	}
-	return err
-}
-
 // match reports whether head starts like an SDF file: a binary version
 // string bISO-d.d or bBCR-d.d, or an ASCII one (a, three capital letters,
 // '-') whose first key line is ManufacID, CreateDate or NumPoints.
@@ -130,7 +121,7 @@ func readHeader(br *bufio.Reader) (*header, error) {
 		if len(v) == 0 && err == io.EOF {
 			return nil, formatErr("empty file")
 		}
-		return nil, fmt.Errorf("sdf: reading version: %w", eof(err))
+		return nil, fmt.Errorf("sdf: reading version: %w", geometry.UnexpectedEOF(err))
 	}
 	switch {
 	case v[0] == 'b' && match(v):
@@ -144,7 +135,7 @@ func readHeader(br *bufio.Reader) (*header, error) {
 func readBinaryHeader(br *bufio.Reader) (*header, error) {
 	var b [headerLenV2]byte
 	if _, err := io.ReadFull(br, b[:headerLenV1]); err != nil {
-		return nil, fmt.Errorf("sdf: reading binary header: %w", eof(err))
+		return nil, fmt.Errorf("sdf: reading binary header: %w", geometry.UnexpectedEOF(err))
 	}
 	h := &header{binary: true, version: string(b[1:versionLen])}
 	h.bcr = string(b[1:4]) == "BCR"
@@ -152,7 +143,7 @@ func readBinaryHeader(br *bufio.Reader) (*header, error) {
 	p := b[42:]
 	if h.version == "ISO-2.0" {
 		if _, err := io.ReadFull(br, b[headerLenV1:headerLenV2]); err != nil {
-			return nil, fmt.Errorf("sdf: reading binary header: %w", eof(err))
+			return nil, fmt.Errorf("sdf: reading binary header: %w", geometry.UnexpectedEOF(err))
 		}
 		h.cols, h.rows = int(le.Uint32(p)), int(le.Uint32(p[4:]))
 		p = p[8:]
@@ -199,7 +190,7 @@ func readLine(br *bufio.Reader) (string, error) {
 func readASCIIHeader(br *bufio.Reader) (*header, error) {
 	first, err := readLine(br)
 	if err != nil {
-		return nil, fmt.Errorf("sdf: reading version line: %w", eof(err))
+		return nil, fmt.Errorf("sdf: reading version line: %w", geometry.UnexpectedEOF(err))
 	}
 	ver := strings.TrimSpace(stripComment(first))
 	if len(ver) < 5 || ver[0] != 'a' || ver[4] != '-' {
@@ -213,7 +204,7 @@ func readASCIIHeader(br *bufio.Reader) (*header, error) {
 		}
 		line, err := readLine(br)
 		if err != nil {
-			return nil, fmt.Errorf("sdf: reading header (no '*' line): %w", eof(err))
+			return nil, fmt.Errorf("sdf: reading header (no '*' line): %w", geometry.UnexpectedEOF(err))
 		}
 		line = strings.TrimSpace(stripComment(line))
 		if line == "" {

@@ -598,12 +598,8 @@ func TestSurfaceTopographySample(t *testing.T) {
 // mean −0.939055131198 mm, standard deviation 0.0747348760494 mm, first
 // row starting −0.824543618808093, −0.8712201476082555 mm.
 func TestRosettaSciIOSamples(t *testing.T) {
-	dir := os.Getenv("MTGEO_RSCIIO_SUR_DATA")
-	if dir == "" {
-		t.Skip("set MTGEO_RSCIIO_SUR_DATA to RosettaSciIO's rsciio/tests/data/digitalsurf")
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "test_RGBSURFACE.sur"))
-	require.NoError(t, err)
+	// MTGEO_RSCIIO_SUR_DATA: RosettaSciIO's rsciio/tests/data/digitalsurf.
+	b := decodetest.RealSample(t, "test_RGBSURFACE.sur", "MTGEO_RSCIIO_SUR_DATA")
 	m, err := Decode(bytes.NewReader(b), nil)
 	require.NoError(t, err)
 	require.Equal(t, 10, m.Cols())

@@ -234,11 +234,9 @@ func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
 		}
 	}
 	m.Meta = metadata(p.fields)
-	for _, w := range h.warnings {
-		m.Warn("%s", w)
-	}
+	m.Warnings = append(m.Warnings, h.warnings...)
 	if sumWarning != "" {
-		m.Warn("%s", sumWarning)
+		m.Warnings = append(m.Warnings, sumWarning)
 	}
 	return m, nil
 }

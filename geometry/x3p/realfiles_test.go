@@ -6,11 +6,11 @@ import (
 	"errors"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mtgeo/mtgeo/geometry"
+	"github.com/mtgeo/mtgeo/geometry/internal/decodetest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -161,17 +161,9 @@ var externalFiles = []struct {
 }
 
 func TestExternalFiles(t *testing.T) {
-	dir := os.Getenv("MTGEO_X3P_DATA")
-	if dir == "" {
-		t.Skip("set MTGEO_X3P_DATA to a directory holding x3p-2.x3p (SurfaceTopography) and the openGPS InfiniteFocus samples")
-	}
 	for _, f := range externalFiles {
 		t.Run(f.file, func(t *testing.T) {
-			in, err := os.ReadFile(filepath.Join(dir, f.file))
-			if os.IsNotExist(err) {
-				t.Skipf("%s not in %s", f.file, dir)
-			}
-			require.NoError(t, err)
+			in := decodetest.RealSample(t, f.file, "MTGEO_X3P_DATA")
 			m, err := Decode(bytes.NewReader(in), nil)
 			require.NoError(t, err)
 			require.Empty(t, m.Warnings)

@@ -48,6 +48,7 @@ var (
 type server struct {
 	dir, pgctl string
 	runAs      []string // runuser -u postgres --, when root
+	uid, gid   int      // of the postgres user, with runAs
 }
 
 // Main runs the tests of m and stops the server started for them, if
@@ -157,18 +158,18 @@ func start() (*server, string, error) {
 		// initdb refuses to run as root: run the server as postgres.
 		u, err := user.Lookup("postgres")
 		if err != nil {
-			os.RemoveAll(dir)
+			s.remove()
 			return nil, "", errors.New("running as root and there is no postgres user to run the server as")
 		}
 		runuser, err := exec.LookPath("runuser")
 		if err != nil {
-			os.RemoveAll(dir)
+			s.remove()
 			return nil, "", errors.New("running as root and runuser is not found")
 		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		if err := os.Chown(dir, uid, gid); err != nil {
-			os.RemoveAll(dir)
+		s.uid, _ = strconv.Atoi(u.Uid)
+		s.gid, _ = strconv.Atoi(u.Gid)
+		if err := os.Chown(dir, s.uid, s.gid); err != nil {
+			s.remove()
 			return nil, "", err
 		}
 		s.runAs = []string{runuser, "-u", "postgres", "--"}
@@ -180,11 +181,7 @@ func start() (*server, string, error) {
 		return nil, "", err
 	}
 	if s.runAs != nil {
-		if u, err := user.Lookup("postgres"); err == nil {
-			uid, _ := strconv.Atoi(u.Uid)
-			gid, _ := strconv.Atoi(u.Gid)
-			os.Chown(pwfile, uid, gid)
-		}
+		os.Chown(pwfile, s.uid, s.gid)
 	}
 	data := filepath.Join(dir, "data")
 	if out, err := s.run(initdb, "-D", data, "-U", "postgres", "--pwfile="+pwfile, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync"); err != nil {

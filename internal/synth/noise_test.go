@@ -66,6 +66,18 @@ func TestCorrelatedNoise(t *testing.T) {
 			require.Equal(t, hm.Z[i], again.Z[i])
 		}
 	}
+	q := p
+	q.Seed = p.Seed + 1
+	other, _, err := Generate(q)
+	require.NoError(t, err)
+	differs := false
+	for i := range hm.Z {
+		if hm.Z[i] == hm.Z[i] && other.Z[i] != hm.Z[i] {
+			differs = true
+			break
+		}
+	}
+	require.True(t, differs, "seed %d gave the same noise as seed %d", q.Seed, p.Seed)
 	p.NoiseCorrelationUm = -1
 	_, _, err = Generate(p)
 	require.ErrorContains(t, err, "noise correlation")

@@ -188,20 +188,22 @@ func MeanCapHeight(h, r, e, dip, rc, a float64, profile string) float64 {
 	if !(rc >= 0 && rc <= a && a > 0 && e >= 0 && a+e <= r) {
 		panic("synth: MeanCapHeight needs 0 ≤ rc ≤ a, a > 0, e ≥ 0, a + e ≤ r")
 	}
-	var meanDip float64
+	return h - meanSag(r, e, a) - meanDip(dip, rc, a, profile)
+}
+
+// meanDip returns the mean over the disc of radius a > 0 of a core dip of
+// depth dip and the given profile ("", DipStep or DipParabolic) on the
+// centred core disc of radius rc ≤ a. It panics if the profile is unknown.
+func meanDip(dip, rc, a float64, profile string) float64 {
 	switch profile {
 	case "", DipStep:
-		if e == 0 {
-			return MeanHeight(h, r, dip, rc, a)
-		}
-		meanDip = dip * (rc / a) * (rc / a)
+		return dip * (rc / a) * (rc / a)
 	case DipParabolic:
 		// (1/(πa²))·∫₀^rc d·(1 − ρ²/rc²)·2πρ dρ = d·rc²/(2a²).
-		meanDip = dip * (rc / a) * (rc / a) / 2
+		return dip * (rc / a) * (rc / a) / 2
 	default:
 		panic(fmt.Sprintf("synth: unknown core dip profile %q", profile))
 	}
-	return h - meanSag(r, e, a) - meanDip
 }
 
 // meanSag returns the mean, over the disc of radius a centred on the
@@ -336,10 +338,7 @@ func (m *model) truth() Truth {
 			ft.ApexHeightNm = (f.h - sag(f.r, e*e) + lift) * nmPerUm
 			ft.HeightNm = (MeanCapHeight(f.h, f.r, e, f.dip, m.coreR, averagingRadius, t.CoreDipProfile) + lift) * nmPerUm
 			ft.RadiusMM = f.r / umPerMM
-			ft.CoreDipNm = f.dip * nmPerUm
-			if m.parabolic {
-				ft.CoreDipNm /= 2 // mean of d·(1 − ρ²/rc²) over the core disc
-			}
+			ft.CoreDipNm = meanDip(f.dip, m.coreR, m.coreR, t.CoreDipProfile) * nmPerUm // over the core disc
 			ft.ApexXUm, ft.ApexYUm, ft.ApexOffsetUm = f.ax, f.ay, e
 		}
 		t.Fibers[i] = ft

@@ -1,6 +1,7 @@
 package decodetest
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"math"
@@ -108,12 +109,17 @@ func Patch(b []byte, off int, v ...byte) []byte {
 
 // RealSample returns the bytes of a real file too large to commit, from the
 // folder $MTGEO_REAL_SAMPLES, and skips the test where that is not set or
-// the file is not in it.
-func RealSample(t testing.TB, name string) []byte {
+// the file is not in it. An env argument names another variable to read
+// the folder from (only the first is used).
+func RealSample(t testing.TB, name string, env ...string) []byte {
 	t.Helper()
-	dir := os.Getenv("MTGEO_REAL_SAMPLES")
+	v := "MTGEO_REAL_SAMPLES"
+	if len(env) > 0 {
+		v = env[0]
+	}
+	dir := os.Getenv(v)
 	if dir == "" {
-		t.Skipf("set MTGEO_REAL_SAMPLES to a folder holding %s", name)
+		t.Skipf("set %s to a folder holding %s", v, name)
 	}
 	b, err := os.ReadFile(filepath.Join(dir, name))
 	if os.IsNotExist(err) {
@@ -121,4 +127,45 @@ func RealSample(t testing.TB, name string) []byte {
 	}
 	require.NoError(t, err)
 	return b
+}
+
+// RealCase is what other readers say of a real sample file (see
+// RequireReal): its size, pitch and the statistics of its valid heights,
+// with the tolerances each figure is known to.
+type RealCase struct {
+	File           string
+	Cols, Rows     int
+	PitchX, PitchY float64 // µm
+	PitchRTol      float64 // relative tolerance of both pitches
+	Valid          int
+	Min, Max       float64 // µm
+	Mean, RMS      float64 // µm
+	TolExtrema     float64 // absolute tolerance of Min and Max, µm
+	TolMean        float64 // absolute tolerance of Mean, µm
+	TolRMS         float64 // absolute tolerance of RMS, µm, where RTolRMS is 0
+	RTolRMS        float64 // relative tolerance of RMS, if not 0
+}
+
+// RequireReal decodes c.File, read by RealSample (and so skipped where it
+// is absent), with default options and requires a map without warnings
+// that matches c.
+func RequireReal(t *testing.T, decode DecodeFunc, c RealCase) {
+	t.Helper()
+	m, err := decode(bytes.NewReader(RealSample(t, c.File)), nil)
+	require.NoError(t, err)
+	require.Empty(t, m.Warnings)
+	require.Equal(t, c.Cols, m.Cols())
+	require.Equal(t, c.Rows, m.Rows())
+	require.InEpsilon(t, c.PitchX, m.Pitch.X, c.PitchRTol)
+	require.InEpsilon(t, c.PitchY, m.Pitch.Y, c.PitchRTol)
+	s := m.Stats()
+	require.Equal(t, c.Valid, s.Valid)
+	require.InDelta(t, c.Min, s.Min, c.TolExtrema)
+	require.InDelta(t, c.Max, s.Max, c.TolExtrema)
+	require.InDelta(t, c.Mean, s.Mean, c.TolMean)
+	if c.RTolRMS != 0 {
+		require.InEpsilon(t, c.RMS, s.RMS, c.RTolRMS)
+	} else {
+		require.InDelta(t, c.RMS, s.RMS, c.TolRMS)
+	}
 }
