@@ -56,7 +56,7 @@ type Analyzer struct {
 	lins       []lin       // their linearised distances
 	helpers    []*Analyzer // buffers of the goroutines that measure fibers beside this one
 	spikeIdx   []int       // isolated spikes of the map
-	spikeIdx2  []int       // those of its second half, found beside them
+	scans      []pixelScan // those of each block of rows, and its pixel counts
 	res        []float64   // residuals of one fit
 	scratch    []float64   // their copy for a median; tipNoise's Jacobian and convolution buffers, QuadForm's
 }
@@ -119,7 +119,7 @@ func (a *Analyzer) analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 	if !(m.Pitch.X > 0 && m.Pitch.Y > 0) || math.IsInf(m.Pitch.X+m.Pitch.Y, 0) {
 		return nil, fmt.Errorf("ferrule: invalid pixel pitch %v µm", m.Pitch)
 	}
-	valid, inf := count(m)
+	valid, inf, spikes, spikesOK := a.scanPixels(m)
 	total := m.Rect.Dx() * m.Rect.Dy()
 	if valid < 1000 {
 		return nil, fmt.Errorf("%w: %d of %d", ErrNoData, valid, total)
@@ -132,8 +132,8 @@ func (a *Analyzer) analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 	// only when there is something to clear.
 	if inf > 0 {
 		m = finite(m)
+		spikes, spikesOK = a.findSpikes(m, valid)
 	}
-	spikes, spikesOK := a.findSpikes(m, valid)
 	if len(spikes) > 0 {
 		if inf == 0 {
 			m = m.Clone()
@@ -354,18 +354,4 @@ func selectK(v []float64, k int) float64 {
 		}
 	}
 	return v[k]
-}
-
-// count returns the numbers of valid (finite) and infinite pixels of m.
-func count(m *geometry.HeightMap) (valid, inf int) {
-	for r := m.Rect.Min.Y; r < m.Rect.Max.Y; r++ {
-		for _, z := range m.Row(r) {
-			if d := z - z; d == 0 {
-				valid++
-			} else if z == z {
-				inf++ // Inf − Inf is NaN, NaN ≠ NaN
-			}
-		}
-	}
-	return valid, inf
 }

@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"image"
 	"math"
-	"runtime"
-	"sync"
-	"sync/atomic"
 
 	"github.com/mtgeo/mtgeo/fit"
 	"gonum.org/v1/gonum/spatial/r2"
@@ -236,67 +233,31 @@ func (f *Fiber) fail(e *fiberError) Fiber {
 // fibersPerWorker is the fewest fibers worth a goroutine of their own.
 const fibersPerWorker = 8
 
-// running counts the analyses in progress in the process.
-var running atomic.Int32
-
 // measureFibers measures every fiber into out (and their depth outside the
-// core into wide), on as many goroutines as there are processors, each
-// with buffers of its own; a fiber's result does not depend on which one
-// measures it. With several analyses running at once (batch -j N) the
-// processors are divided between them. A panic in one is raised again
-// here, for Analyze to turn into an error.
+// core into wide), on the processors this analysis may use (share), each
+// goroutine with buffers of its own; a fiber's result does not depend on
+// which one measures it. A panic in one is raised again here, for Analyze
+// to turn into an error.
 func (an *analysis) measureFibers(out []Fiber, wide []float64) {
 	for i := range wide {
 		wide[i] = math.NaN()
 	}
-	// The processors are shared with the analyses running beside this one
-	// (a batch's workers): parallel fibers only where cores are idle.
-	workers := min(runtime.GOMAXPROCS(0)/max(1, int(running.Load())), (len(out)+fibersPerWorker-1)/fibersPerWorker)
-	if workers <= 1 || an.Serial {
-		for i := range out {
-			out[i] = an.measureFiber(i+1, &wide[i])
-		}
-		return
-	}
+	workers := an.share(len(out), fibersPerWorker)
 	for len(an.helpers) < workers-1 {
 		an.helpers = append(an.helpers, &Analyzer{})
 	}
-	var (
-		next    atomic.Int64
-		wg      sync.WaitGroup
-		panicMu sync.Mutex
-		panicV  any
-	)
-	for w := 0; w < workers; w++ {
-		wa := an
+	was := make([]*analysis, workers)
+	for w := range was {
+		was[w] = an
 		if w > 0 {
 			c := *an
 			c.Analyzer = an.helpers[w-1]
-			wa = &c
+			was[w] = &c
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() {
-				if r := recover(); r != nil {
-					panicMu.Lock()
-					panicV = r
-					panicMu.Unlock()
-				}
-			}()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(out) {
-					return
-				}
-				out[i] = wa.measureFiber(i+1, &wide[i])
-			}
-		}()
 	}
-	wg.Wait()
-	if panicV != nil {
-		panic(panicV)
-	}
+	parallel(workers, len(out), func(w, i int) {
+		out[i] = was[w].measureFiber(i+1, &wide[i])
+	})
 }
 
 // measureFiber measures fiber index (SPEC §5): its centre, then the tip

@@ -2,7 +2,6 @@ package ferrule
 
 import (
 	"math"
-	"runtime"
 
 	"github.com/mtgeo/mtgeo/fit"
 	"github.com/mtgeo/mtgeo/geometry"
@@ -21,52 +20,101 @@ const spikeUM = 0.5
 // measure: they are then left in, with a warning.
 const maxSpikeFraction = 0.02
 
-// findSpikes returns the isolated spikes of m as compact indices
-// (r−Rect.Min.Y)·Dx + (c−Rect.Min.X): valid pixels with at least three valid
+// scanBlockRows is how many map rows one goroutine of scanPixels takes
+// at a time.
+const scanBlockRows = 64
+
+// pixelScan is what scanPixels finds in one block of rows.
+type pixelScan struct {
+	valid, inf int
+	spikes     []int
+	overflow   bool // more spikes than any limit allows
+}
+
+// scanPixels counts the valid (finite) and infinite pixels of m and finds
+// its isolated spikes, in one pass over blocks of rows spread over the
+// processors this analysis may use; the result does not depend on how
+// many there are. The spikes are valid pixels with at least three valid
 // neighbours (of eight) that stand more than spikeUM above the highest of
-// them or below the lowest. An edge pixel, a step or a slope always has a
-// neighbour on its own level, so only pixels that no neighbour supports are
-// taken; spikes of several pixels are left to the robust fits. Infinite
-// pixels must already be NaN. ok is false, and no index returned, when
-// more than maxSpikeFraction of the valid pixels are spikes.
-func (a *Analyzer) findSpikes(m *geometry.HeightMap, valid int) (idx []int, ok bool) {
-	limit := int(maxSpikeFraction * float64(valid))
-	r0, r1 := m.Rect.Min.Y+1, m.Rect.Max.Y-1
-	// Two halves of the rows on two processors when they are idle: each
-	// reads its rows and their neighbours and writes a list of its own.
-	if r1-r0 < 64 || a.Serial || runtime.GOMAXPROCS(0) < 2 || running.Load() > 1 {
-		out, ok := spikesIn(m, r0, r1, limit, a.spikeIdx[:0])
-		a.spikeIdx = out[:0]
-		if !ok {
-			return nil, false
-		}
-		return out, true
+// them or below the lowest, as compact indices (r−Rect.Min.Y)·Dx +
+// (c−Rect.Min.X). An edge pixel, a step or a slope always has a neighbour
+// on its own level, so only pixels that no neighbour supports are taken;
+// spikes of several pixels are left to the robust fits. ok is false, and
+// no index returned, when more than maxSpikeFraction of the valid pixels
+// are spikes. Infinite pixels are neither spikes nor a spike's
+// neighbours only once they are NaN, so the caller scans the spikes of a
+// map with any again on its finite copy (findSpikes).
+func (a *Analyzer) scanPixels(m *geometry.HeightMap) (valid, inf int, spikes []int, ok bool) {
+	blocks := a.scanBlocks(m)
+	for i := range blocks {
+		valid += blocks[i].valid
+		inf += blocks[i].inf
 	}
-	mid := (r0 + r1) / 2
-	var second []int
-	var secondOK bool
-	done := make(chan struct{})
-	go func() {
-		second, secondOK = spikesIn(m, mid, r1, limit, a.spikeIdx2[:0])
-		close(done)
-	}()
-	first, firstOK := spikesIn(m, r0, mid, limit, a.spikeIdx[:0])
-	<-done
-	a.spikeIdx2 = second[:0]
-	out := append(first, second...)
+	spikes, ok = a.mergeSpikes(blocks, valid)
+	return valid, inf, spikes, ok
+}
+
+// findSpikes returns the isolated spikes of m (see scanPixels), whose
+// infinite pixels are NaN, of which valid are valid.
+func (a *Analyzer) findSpikes(m *geometry.HeightMap, valid int) ([]int, bool) {
+	return a.mergeSpikes(a.scanBlocks(m), valid)
+}
+
+// scanBlocks scans m's rows block by block (see scanPixels).
+func (a *Analyzer) scanBlocks(m *geometry.HeightMap) []pixelScan {
+	rows := m.Rect.Dy()
+	n := (rows + scanBlockRows - 1) / scanBlockRows
+	if cap(a.scans) < n {
+		a.scans = make([]pixelScan, n)
+	}
+	blocks := a.scans[:n]
+	// No limit can exceed maxSpikeFraction of all the pixels: a block with
+	// more stops collecting.
+	bound := int(maxSpikeFraction * float64(rows*m.Rect.Dx()))
+	parallel(a.share(n, 4), n, func(_, b int) {
+		r0 := m.Rect.Min.Y + b*scanBlockRows
+		blocks[b] = scanRows(m, r0, min(r0+scanBlockRows, m.Rect.Max.Y), bound, blocks[b].spikes[:0])
+	})
+	return blocks
+}
+
+// mergeSpikes joins the spikes of the blocks in order, of a map with
+// valid valid pixels; ok is false beyond maxSpikeFraction of them.
+func (a *Analyzer) mergeSpikes(blocks []pixelScan, valid int) ([]int, bool) {
+	limit := int(maxSpikeFraction * float64(valid))
+	out := a.spikeIdx[:0]
+	ok := true
+	for i := range blocks {
+		ok = ok && !blocks[i].overflow
+		if ok {
+			out = append(out, blocks[i].spikes...)
+		}
+	}
 	a.spikeIdx = out[:0]
-	if !firstOK || !secondOK || len(out) > limit {
+	if !ok || len(out) > limit {
 		return nil, false
 	}
 	return out, true
 }
 
-// spikesIn appends to out the isolated spikes (see findSpikes) of rows
-// r0 ≤ r < r1 of m; ok is false once there are more than limit.
-func spikesIn(m *geometry.HeightMap, r0, r1, limit int, out []int) ([]int, bool) {
+// scanRows counts the valid and infinite pixels of rows r0 ≤ r < r1 of m
+// and appends their spikes to out (up to bound, then overflow).
+func scanRows(m *geometry.HeightMap, r0, r1, bound int, out []int) pixelScan {
+	s := pixelScan{spikes: out}
 	w := m.Rect.Dx()
 	for r := r0; r < r1; r++ {
-		up, row, down := m.Row(r-1), m.Row(r), m.Row(r+1)
+		row := m.Row(r)
+		for _, z := range row {
+			if d := z - z; d == 0 {
+				s.valid++
+			} else if z == z {
+				s.inf++ // Inf − Inf is NaN, NaN ≠ NaN
+			}
+		}
+		if r == m.Rect.Min.Y || r == m.Rect.Max.Y-1 || s.overflow {
+			continue // spikes need a row either side
+		}
+		up, down := m.Row(r-1), m.Row(r+1)
 		for c := 1; c < len(row)-1; c++ {
 			z := row[c]
 			// A neighbour on z's own level supports it: the common case,
@@ -87,14 +135,15 @@ func spikesIn(m *geometry.HeightMap, r0, r1, limit int, out []int) ([]int, bool)
 				}
 			}
 			if n >= 3 && (z > hi+spikeUM || z < lo-spikeUM) {
-				if len(out) >= limit {
-					return out, false
+				if len(s.spikes) >= bound {
+					s.overflow = true
+					break
 				}
-				out = append(out, (r-m.Rect.Min.Y)*w+c)
+				s.spikes = append(s.spikes, (r-m.Rect.Min.Y)*w+c)
 			}
 		}
 	}
-	return out, true
+	return s
 }
 
 // finite returns a compact copy of m with infinite heights set to NaN.

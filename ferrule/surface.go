@@ -159,7 +159,36 @@ func (an *analysis) clipSurface(m *geometry.HeightMap, mask []bool, quad fit.Qua
 		return 0
 	}
 	lim := clipLimit(res, surfaceClipFloorUM)
-	return an.maskOut(m, mask, func(x, y, v float64) bool { return math.Abs(v-quad.At(x, y)) > lim })
+	return an.clipOff(m, mask, quad, lim)
+}
+
+// clipOff clears the mask of the valid pixels of m more than lim off quad
+// and returns how many it cleared: blocks of rows spread over the
+// processors this analysis may use (each block writes its own rows of the
+// mask), the one per-pixel pass of the robust surface fit.
+func (an *analysis) clipOff(m *geometry.HeightMap, mask []bool, quad fit.Quadric, lim float64) int {
+	w, rows := m.Rect.Dx(), m.Rect.Dy()
+	nb := (rows + scanBlockRows - 1) / scanBlockRows
+	cleared := make([]int, nb)
+	parallel(an.share(nb, 4), nb, func(_, b int) {
+		for r := m.Rect.Min.Y + b*scanBlockRows; r < min(m.Rect.Min.Y+(b+1)*scanBlockRows, m.Rect.Max.Y); r++ {
+			y := m.Offset.Y + float64(r)*m.Pitch.Y
+			row := m.Row(r)
+			mrow := mask[(r-m.Rect.Min.Y)*w : (r-m.Rect.Min.Y+1)*w]
+			row = row[:len(mrow)]
+			for i, ok := range mrow {
+				if z := row[i]; ok && z == z && math.Abs(z-quad.At(m.Offset.X+float64(m.Rect.Min.X+i)*m.Pitch.X, y)) > lim {
+					mrow[i] = false
+					cleared[b]++
+				}
+			}
+		}
+	})
+	n := 0
+	for _, c := range cleared {
+		n += c
+	}
+	return n
 }
 
 // sample returns f of the valid pixels selected by mask in every k-th row
