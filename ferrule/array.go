@@ -297,19 +297,23 @@ func (an *analysis) identifyLayout() (Layout, error) {
 		return base, nil
 	}
 	an.reg = an.userRegions.withDefaults(union) // the user's fitting radius reaches the probes too
+	// Eight columns spread over each row tell as well as all of them.
+	const probes = 8
+	seen := make([]bool, union.Rows*probes)
+	an.each(len(seen), probes, func(wa *analysis, i int) {
+		j, k := i/probes, i%probes
+		p, _, _ := union.Nominal(j*union.FibersPerRow + 1 + k*(union.FibersPerRow-1)/(probes-1))
+		seen[i] = wa.fiberSeen(p)
+	})
 	present := make([]bool, union.Rows)
-	for j := 0; j < union.Rows; j++ {
-		// Eight columns spread over the row tell as well as all of them.
-		seen, tried := 0, 0
-		for k := 0; k < 8; k++ {
-			c := 1 + k*(union.FibersPerRow-1)/7
-			p, _, _ := union.Nominal(j*union.FibersPerRow + c)
-			tried++
-			if an.fiberSeen(p) {
-				seen++
+	for j := range present {
+		n := 0
+		for _, s := range seen[j*probes : (j+1)*probes] {
+			if s {
+				n++
 			}
 		}
-		present[j] = 2*seen >= tried
+		present[j] = 2*n >= probes
 	}
 	best, bestScore := Layout{}, -1
 	for _, c := range cands {

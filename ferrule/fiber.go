@@ -242,21 +242,8 @@ func (an *analysis) measureFibers(out []Fiber, wide []float64) {
 	for i := range wide {
 		wide[i] = math.NaN()
 	}
-	workers := an.share(len(out), fibersPerWorker)
-	for len(an.helpers) < workers-1 {
-		an.helpers = append(an.helpers, &Analyzer{})
-	}
-	was := make([]*analysis, workers)
-	for w := range was {
-		was[w] = an
-		if w > 0 {
-			c := *an
-			c.Analyzer = an.helpers[w-1]
-			was[w] = &c
-		}
-	}
-	parallel(workers, len(out), func(w, i int) {
-		out[i] = was[w].measureFiber(i+1, &wide[i])
+	an.each(len(out), fibersPerWorker, func(wa *analysis, i int) {
+		out[i] = wa.measureFiber(i+1, &wide[i])
 	})
 }
 

@@ -67,3 +67,23 @@ func parallel(workers, n int, fn func(w, i int)) {
 		panic(panicV)
 	}
 }
+
+// each calls fn(wa, i) for every item i < n, spread as share(n, per)
+// says, with wa the analysis, or a copy of it with buffers of its own for
+// the goroutines beside the calling one.
+func (an *analysis) each(n, per int, fn func(wa *analysis, i int)) {
+	workers := an.share(n, per)
+	for len(an.helpers) < workers-1 {
+		an.helpers = append(an.helpers, &Analyzer{})
+	}
+	was := make([]*analysis, workers)
+	for w := range was {
+		was[w] = an
+		if w > 0 {
+			c := *an
+			c.Analyzer = an.helpers[w-1]
+			was[w] = &c
+		}
+	}
+	parallel(workers, n, func(w, i int) { fn(was[w], i) })
+}
