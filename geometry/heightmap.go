@@ -156,8 +156,12 @@ func (m *HeightMap) Stats() Stats {
 			}
 			s.Valid++
 			sum += z
-			s.Min = math.Min(s.Min, z)
-			s.Max = math.Max(s.Max, z)
+			if z < s.Min { // z is finite: no NaN or signed-zero cases for math.Min
+				s.Min = z
+			}
+			if z > s.Max {
+				s.Max = z
+			}
 		}
 	}
 	if s.Valid == 0 {

@@ -10,10 +10,12 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"hash/crc32"
 	"image"
 	"io"
 	"math"
 	"path"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -191,7 +193,7 @@ func bytesPerValue(t string) int {
 // If r is an io.ReaderAt with a size (an *os.File, a *bytes.Reader) the
 // archive is read in place; otherwise it is read into memory, up to
 // MaxArchiveSize bytes.
-func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
+func Decode(r io.Reader, opts *geometry.Options) (_ *geometry.HeightMap, err error) {
 	if err := checkChannel(opts); err != nil {
 		return nil, err
 	}
@@ -199,6 +201,9 @@ func Decode(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer a.close()
+	defer a.guard()()
+	defer catchFault(&err)
 	mainFile, err := a.findMain()
 	if err != nil {
 		return nil, err
@@ -265,7 +270,7 @@ func optPitch(opts *geometry.Options) r2.Vec {
 // DecodeConfig reads the size, pitch and offset of an X3P surface from its
 // main.xml, without reading the point data or checking any checksum.
 // opts is used as by Decode.
-func DecodeConfig(r io.Reader, opts *geometry.Options) (geometry.Config, error) {
+func DecodeConfig(r io.Reader, opts *geometry.Options) (_ geometry.Config, err error) {
 	if err := checkChannel(opts); err != nil {
 		return geometry.Config{}, err
 	}
@@ -273,6 +278,9 @@ func DecodeConfig(r io.Reader, opts *geometry.Options) (geometry.Config, error) 
 	if err != nil {
 		return geometry.Config{}, err
 	}
+	defer a.close()
+	defer a.guard()()
+	defer catchFault(&err)
 	mainFile, err := a.findMain()
 	if err != nil {
 		return geometry.Config{}, err
@@ -294,30 +302,88 @@ func checkChannel(opts *geometry.Options) error {
 // archive is an opened zip with normalised member names.
 type archive struct {
 	zr    *zip.Reader
-	size  int64 // bytes
+	ra    io.ReaderAt // the archive's bytes
+	size  int64       // bytes
 	names map[*zip.File]string
+	// data are the archive's bytes mapped into memory (mapFile), nil when
+	// they are read through ra; unmap releases them.
+	data  []byte
+	unmap func()
 }
 
-// openArchive opens r as a zip archive, in place if r allows random access.
-func openArchive(r io.Reader) (*archive, error) {
+// openArchive opens r as a zip archive, in place if r allows random
+// access: a file is mapped into memory where the system allows it (the
+// caller must then close the archive, and read it only on goroutines that
+// catch faults: catchFault).
+func openArchive(r io.Reader) (_ *archive, err error) {
 	ra, size, err := geometry.ReaderAt(r, MaxArchiveSize)
 	if err != nil {
 		return nil, fmt.Errorf("x3p: reading archive: %w", err)
 	}
-	zr, err := zip.NewReader(ra, size)
+	a := &archive{ra: ra, size: size}
+	if data, unmap, ok := mapFile(ra, size); ok {
+		a.ra, a.data, a.unmap = bytes.NewReader(data), data, unmap
+	}
+	defer func() {
+		if err != nil {
+			a.close()
+		}
+	}()
+	defer a.guard()()
+	defer catchFault(&err)
+	zr, err := zip.NewReader(a.ra, size)
 	if err != nil && !(errors.Is(err, zip.ErrInsecurePath) && zr != nil) {
 		var head [4]byte
-		if n, _ := ra.ReadAt(head[:], 0); n == 4 && string(head[:]) == "PK\x03\x04" {
+		if n, _ := a.ra.ReadAt(head[:], 0); n == 4 && string(head[:]) == "PK\x03\x04" {
 			return nil, fmt.Errorf("x3p: %w: %w (%w)", geometry.FormatError("truncated or damaged zip archive"), io.ErrUnexpectedEOF, err)
 		}
 		return nil, fmt.Errorf("x3p: %w: %w", geometry.FormatError("not a zip archive"), err)
 	}
 	zr.RegisterDecompressor(zip.Deflate, newInflater)
-	a := &archive{zr: zr, size: size, names: make(map[*zip.File]string, len(zr.File))}
+	a.zr, a.names = zr, make(map[*zip.File]string, len(zr.File))
 	for _, f := range zr.File {
 		a.names[f] = cleanName(f.Name)
 	}
 	return a, nil
+}
+
+// guard makes a fault reading the mapped archive on the calling goroutine
+// a panic, for catchFault to turn into an error, and returns what restores
+// the goroutine's setting; for an archive not mapped it does nothing.
+func (a *archive) guard() func() {
+	if a.data == nil {
+		return func() {}
+	}
+	prev := debug.SetPanicOnFault(true)
+	return func() { debug.SetPanicOnFault(prev) }
+}
+
+// close releases the mapped archive, if it was mapped.
+func (a *archive) close() {
+	if a.unmap != nil {
+		a.unmap()
+		a.unmap, a.data = nil, nil
+	}
+}
+
+// errFileShrank is what reading a mapped archive past the end of a file
+// cut short meanwhile (by whoever writes it) comes to.
+var errFileShrank = fmt.Errorf("x3p: reading archive: the file became shorter while it was read: %w", io.ErrUnexpectedEOF)
+
+// catchFault, deferred with debug.SetPanicOnFault(true) in effect, turns
+// the fault of reading a mapped archive whose file was cut short into
+// errFileShrank in *err; any other panic goes on. It is deferred in every
+// function that reads a mapped archive on a goroutine of its own.
+func catchFault(err *error) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	if _, fault := r.(interface{ Addr() uintptr }); fault {
+		*err = errFileShrank
+		return
+	}
+	panic(r)
 }
 
 // cleanName normalises a member name or link: slashes, no leading "./"
@@ -449,23 +515,8 @@ func (a *archive) openEntry(f *zip.File, want int64, what string) (io.ReadCloser
 // the archive and could expand to its declared size, so that no size
 // taken from the zip directory is trusted beyond the bytes present.
 func (a *archive) open(f *zip.File, what string) (io.ReadCloser, error) {
-	off, err := f.DataOffset()
-	if err != nil {
-		return nil, fmt.Errorf("x3p: %w: %s %s: %w", geometry.FormatError("damaged zip member"), what, f.Name, geometry.UnexpectedEOF(err))
-	}
-	comp, full := f.CompressedSize64, f.UncompressedSize64
-	if off < 0 || comp > uint64(a.size) || uint64(off) > uint64(a.size)-comp {
-		return nil, fmt.Errorf("x3p: %w: %s %s ends past the end of the archive: %w", geometry.FormatError("truncated zip member"), what, f.Name, io.ErrUnexpectedEOF)
-	}
-	switch f.Method {
-	case zip.Store:
-		if comp != full {
-			return nil, formatErr("%s %s: stored member of %d bytes declares %d", what, f.Name, comp, full)
-		}
-	case zip.Deflate:
-		if full/maxDeflateRatio > comp+4 {
-			return nil, formatErr("%s %s: %d compressed bytes cannot hold %d", what, f.Name, comp, full)
-		}
+	if _, err := a.check(f, what); err != nil {
+		return nil, err
 	}
 	rc, err := f.Open()
 	if err != nil {
@@ -477,14 +528,77 @@ func (a *archive) open(f *zip.File, what string) (io.ReadCloser, error) {
 	return rc, nil
 }
 
+// check checks, before member f is read, that its compressed data lie
+// inside the archive and could expand to its declared size, and returns
+// where they start.
+func (a *archive) check(f *zip.File, what string) (int64, error) {
+	off, err := f.DataOffset()
+	if err != nil {
+		return 0, fmt.Errorf("x3p: %w: %s %s: %w", geometry.FormatError("damaged zip member"), what, f.Name, geometry.UnexpectedEOF(err))
+	}
+	comp, full := f.CompressedSize64, f.UncompressedSize64
+	if off < 0 || comp > uint64(a.size) || uint64(off) > uint64(a.size)-comp {
+		return 0, fmt.Errorf("x3p: %w: %s %s ends past the end of the archive: %w", geometry.FormatError("truncated zip member"), what, f.Name, io.ErrUnexpectedEOF)
+	}
+	switch f.Method {
+	case zip.Store:
+		if comp != full {
+			return 0, formatErr("%s %s: stored member of %d bytes declares %d", what, f.Name, comp, full)
+		}
+	case zip.Deflate:
+		if full/maxDeflateRatio > comp+4 {
+			return 0, formatErr("%s %s: %d compressed bytes cannot hold %d", what, f.Name, comp, full)
+		}
+	}
+	return off, nil
+}
+
+// openPoints opens the point data member f of size bytes (checked as by
+// openEntry) for readPoints, without archive/zip's reader: a mapped
+// archive's bytes are inflated in place, from a byte slice, which the
+// inflater decodes fastest. The CRC-32 is the caller's to check
+// (checkCRC), on the goroutine that has the time.
+func (a *archive) openPoints(f *zip.File, size int64) (io.ReadCloser, error) {
+	const what = "point data"
+	if f.UncompressedSize64 != uint64(size) {
+		return nil, formatErr("%s %s is %d bytes, want %d", what, f.Name, f.UncompressedSize64, size)
+	}
+	off, err := a.check(f, what)
+	if err != nil {
+		return nil, err
+	}
+	comp := int64(f.CompressedSize64)
+	var src io.Reader = io.NewSectionReader(a.ra, off, comp)
+	if a.data != nil {
+		src = bytes.NewReader(a.data[off : off+comp])
+	}
+	switch f.Method {
+	case zip.Store:
+		return io.NopCloser(src), nil
+	case zip.Deflate:
+		return newInflater(src), nil
+	}
+	return nil, unsupportedErr("%s %s: zip compression method %d", what, f.Name, f.Method)
+}
+
+// checkCRC returns an error naming member f unless sum, the CRC-32 of its
+// bytes, is the one the zip directory gives (0 there: none given, as
+// archive/zip takes it).
+func checkCRC(f *zip.File, sum uint32) error {
+	if f.CRC32 != 0 && sum != f.CRC32 {
+		return memberErr(f, "point data", zip.ErrChecksum)
+	}
+	return nil
+}
+
 // finishEntry checks that rc, from which exactly the declared size was
 // read, ends there; reading to the end makes archive/zip check the CRC.
 func finishEntry(rc io.Reader, f *zip.File, what string) error {
 	var b [1]byte
 	for {
 		n, err := rc.Read(b[:])
-		if n > 0 {
-			return formatErr("%s %s is longer than its declared %d bytes", what, f.Name, f.UncompressedSize64)
+		if n > 0 { // as archive/zip says it
+			return fmt.Errorf("%w: %w", formatErr("%s %s is longer than its declared %d bytes", what, f.Name, f.UncompressedSize64), zip.ErrFormat)
 		}
 		if err == io.EOF {
 			return nil
@@ -533,10 +647,10 @@ func (a *archive) readAll(f *zip.File, n int, what string) ([]byte, error) {
 }
 
 // readPoints reads the binary point data member f into a new map.
-// A second goroutine inflates the member (and archive/zip checks its
-// CRC-32) into a few recycled chunk buffers while this one computes the
-// MD5 and converts the values, so that two cores share the work; serial
-// does both in turn on this goroutine.
+// A second goroutine inflates the member (from the mapped file where it
+// is one) into a few recycled chunk buffers while this one computes the
+// CRC-32 and MD5 and converts the values, so that two cores share the
+// work; serial does both in turn on this goroutine.
 func (a *archive) readPoints(f *zip.File, h *header, serial bool) (*geometry.HeightMap, error) {
 	bpv := bytesPerValue(h.cz.dataType)
 	n := h.cols * h.rows
@@ -553,12 +667,13 @@ func (a *archive) readPoints(f *zip.File, h *header, serial bool) (*geometry.Hei
 		}
 		plausible = int64(n)
 	}
-	rc, err := a.openEntry(f, size, "point data")
+	rc, err := a.openPoints(f, size)
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
 	z := make([]float64, 0, int(min(int64(n), plausible)))
+	var crc uint32
 	var sum hash.Hash
 	if h.pointMD5 != nil {
 		sum = md5.New()
@@ -567,6 +682,7 @@ func (a *archive) readPoints(f *zip.File, h *header, serial bool) (*geometry.Hei
 	i := 0
 	take := func(b []byte) { // checksum and convert one chunk of whole values
 		k := len(b) / bpv
+		crc = crc32.Update(crc, crc32.IEEETable, b)
 		if sum != nil {
 			sum.Write(b)
 		}
@@ -584,7 +700,10 @@ func (a *archive) readPoints(f *zip.File, h *header, serial bool) (*geometry.Hei
 		if err := readChunks(rc, f, n, bpv, b, take); err != nil {
 			return nil, err
 		}
-	} else if err := pipePoints(rc, f, n, bpv, bufLen, take); err != nil {
+	} else if err := pipePoints(rc, f, n, bpv, bufLen, take, a.guard); err != nil {
+		return nil, err
+	}
+	if err := checkCRC(f, crc); err != nil {
 		return nil, err
 	}
 	if sum != nil {
@@ -598,7 +717,7 @@ func (a *archive) readPoints(f *zip.File, h *header, serial bool) (*geometry.Hei
 
 // readChunks reads the n values of bpv bytes of point data member f from
 // rc into b, chunk after chunk, hands each to take, and checks that rc
-// ends there (archive/zip checks the CRC-32).
+// ends there.
 func readChunks(rc io.Reader, f *zip.File, n, bpv int, b []byte, take func([]byte)) error {
 	for i := 0; i < n; {
 		k := min(n-i, len(b)/bpv)
@@ -612,18 +731,18 @@ func readChunks(rc io.Reader, f *zip.File, n, bpv int, b []byte, take func([]byt
 }
 
 // pipePoints is readChunks with the inflating on a second goroutine, into
-// pipeBuffers recycled buffers of bufLen bytes, while this one takes them.
-func pipePoints(rc io.Reader, f *zip.File, n, bpv, bufLen int, take func([]byte)) error {
+// up to pipeBuffers recycled buffers of bufLen bytes, while this one takes
+// them. The buffers are made as the inflating gets ahead: as many as the
+// two goroutines' changing paces need, so that neither waits for the other
+// while the other has work (with four, each waited a quarter of the time).
+func pipePoints(rc io.Reader, f *zip.File, n, bpv, bufLen int, take func([]byte), guard func() func()) error {
 	// Every buffer is in free, in chunks or held by one goroutine; chunks
 	// has room for all and the last message, so the inflating goroutine
 	// never waits to send and, once it has sent the last, has returned.
 	free := make(chan []byte, pipeBuffers)
 	chunks := make(chan pointChunk, pipeBuffers+1)
-	for range pipeBuffers {
-		free <- getPipeBuffer(bufLen)
-	}
 	defer putPipeBuffers(free)
-	go inflatePoints(rc, f, n, bpv, free, chunks)
+	go inflatePoints(rc, f, n, bpv, bufLen, free, chunks, guard)
 	for {
 		c := <-chunks
 		if c.last {
@@ -634,10 +753,11 @@ func pipePoints(rc io.Reader, f *zip.File, n, bpv, bufLen int, take func([]byte)
 	}
 }
 
-// The point data pipeline: pipeBuffers buffers of pipeChunkSize bytes.
+// The point data pipeline: up to pipeBuffers buffers of pipeChunkSize
+// bytes, 8 MiB, a quarter of a 4-megapixel map's (-bench Decode4MP).
 const (
 	pipeChunkSize = 256 << 10
-	pipeBuffers   = 4
+	pipeBuffers   = 32
 )
 
 // pipeBufferPool holds idle point data buffers of pipeChunkSize bytes
@@ -685,12 +805,34 @@ type pointChunk struct {
 }
 
 // inflatePoints reads the n values of bpv bytes of point data member f
-// from rc into buffers taken from free and sends each on chunks, then
-// checks that rc ends there (archive/zip checks the CRC-32). Its last
-// message, sent just before it returns, carries nil or the error met.
-func inflatePoints(rc io.Reader, f *zip.File, n, bpv int, free <-chan []byte, chunks chan<- pointChunk) {
+// from rc into buffers of bufLen bytes, taken from free or, while fewer
+// than pipeBuffers are out, made when free has none, and sends each on
+// chunks, then
+// checks that rc ends there. Its last message, sent just before it
+// returns, carries nil or the error met, a fault reading the mapped
+// archive among them (guard, catchFault).
+func inflatePoints(rc io.Reader, f *zip.File, n, bpv, bufLen int, free <-chan []byte, chunks chan<- pointChunk, guard func() func()) {
+	var err error
+	defer func() {
+		if err != nil { // a fault reading the mapped archive
+			chunks <- pointChunk{err: err, last: true}
+		}
+	}()
+	defer guard()()
+	defer catchFault(&err)
+	made := 0
 	for i := 0; i < n; {
-		b := <-free
+		var b []byte
+		select {
+		case b = <-free:
+		default:
+			if made < pipeBuffers {
+				b = getPipeBuffer(bufLen)
+				made++
+			} else {
+				b = <-free
+			}
+		}
 		k := min(n-i, len(b)/bpv)
 		b = b[:k*bpv]
 		if _, err := io.ReadFull(rc, b); err != nil {

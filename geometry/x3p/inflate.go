@@ -2,6 +2,7 @@ package x3p
 
 import (
 	"bufio"
+	"bytes"
 	"compress/flate"
 	"errors"
 	"io"
@@ -11,8 +12,8 @@ import (
 )
 
 // inflateBufSize is the read-ahead of compressed bytes for each deflated
-// member: larger than the 4 KiB compress/flate uses, so an *os.File is
-// read in fewer calls.
+// member read through an io.ReaderAt: larger than the 4 KiB
+// compress/flate uses, so an *os.File is read in fewer calls.
 const inflateBufSize = 64 << 10
 
 // inflaters holds idle inflateState values, as archive/zip pools its
@@ -20,7 +21,7 @@ const inflateBufSize = 64 << 10
 var inflaters sync.Pool
 
 // inflateState is a klauspost flate reader and the buffered reader it
-// draws compressed bytes from.
+// draws compressed bytes from when they are not in memory.
 type inflateState struct {
 	br *bufio.Reader
 	fr io.ReadCloser // also a kflate.Resetter
@@ -32,22 +33,27 @@ type inflater struct {
 	s *inflateState
 }
 
-// newInflater is the zip decompressor for the Deflate method registered
-// by openArchive: github.com/klauspost/compress/flate, which inflates
-// about twice as fast as compress/flate. Its errors are those of
-// compress/flate (a flate.CorruptInputError for corrupt data), so that
-// what Decode wraps does not depend on the inflater.
+// newInflater is the zip decompressor for the Deflate method:
+// github.com/klauspost/compress/flate, which inflates about twice as fast
+// as compress/flate. A *bytes.Reader (a member of a mapped archive) is
+// inflated directly, which klauspost decodes fastest; anything else
+// through a buffered reader. Its errors are those of compress/flate (a
+// flate.CorruptInputError for corrupt data), so that what Decode wraps
+// does not depend on the inflater.
 func newInflater(r io.Reader) io.ReadCloser {
 	s, ok := inflaters.Get().(*inflateState)
-	if ok {
-		s.br.Reset(r)
-		if err := s.fr.(kflate.Resetter).Reset(s.br, nil); err != nil {
-			ok = false
-		}
-	}
 	if !ok {
-		br := bufio.NewReaderSize(r, inflateBufSize)
-		s = &inflateState{br: br, fr: kflate.NewReader(br)}
+		s = &inflateState{br: bufio.NewReaderSize(nil, inflateBufSize)}
+	}
+	var src io.Reader = r
+	if _, inMemory := r.(*bytes.Reader); !inMemory {
+		s.br.Reset(r)
+		src = s.br
+	}
+	if s.fr == nil {
+		s.fr = kflate.NewReader(src)
+	} else if err := s.fr.(kflate.Resetter).Reset(src, nil); err != nil {
+		s.fr = kflate.NewReader(src)
 	}
 	return &inflater{s: s}
 }
@@ -69,6 +75,7 @@ func (z *inflater) Close() error {
 	}
 	err := stdFlateErr(z.s.fr.Close())
 	z.s.br.Reset(nil)
+	_ = z.s.fr.(kflate.Resetter).Reset(bytes.NewReader(nil), nil) // drop the member's reader
 	inflaters.Put(z.s)
 	z.s = nil
 	return err

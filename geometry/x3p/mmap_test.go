@@ -1,0 +1,117 @@
+package x3p
+
+import (
+	"bytes"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/mtgeo/mtgeo/geometry"
+	"gonum.org/v1/gonum/spatial/r2"
+)
+
+// noisyFile writes a 512×512 map of noise (2 MiB of point data that
+// deflate barely shrinks) to an X3P file and returns its path and the map.
+func noisyFile(t *testing.T) (string, *geometry.HeightMap) {
+	t.Helper()
+	m := geometry.New(512, 512, r2.Vec{X: 2, Y: 2})
+	rnd := rand.New(rand.NewPCG(3, 3))
+	for i := range m.Z {
+		m.Z[i] = rnd.NormFloat64()
+	}
+	m.Z[7] = math.NaN()
+	var buf bytes.Buffer
+	require.NoError(t, Encode(&buf, m, nil))
+	path := filepath.Join(t.TempDir(), "noise.x3p")
+	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
+	return path, m
+}
+
+// mapsMembers reports whether this system maps archives (mapFile).
+func mapsMembers() bool {
+	switch runtime.GOOS {
+	case "linux", "darwin", "freebsd", "netbsd", "openbsd", "dragonfly":
+		return true
+	}
+	return false
+}
+
+// TestDecodeMappedFile: a file is mapped (where the system allows it) and
+// read in place, pipelined and in turn, to the same heights as the same
+// bytes in memory; nothing of the mapping outlives Decode.
+func TestDecodeMappedFile(t *testing.T) {
+	path, want := noisyFile(t)
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	a, err := openArchive(f)
+	require.NoError(t, err)
+	require.Equal(t, mapsMembers(), a.data != nil, "mapped")
+	a.close()
+	require.Nil(t, a.data)
+
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	inMemory, err := Decode(bytes.NewReader(data), nil)
+	require.NoError(t, err)
+	for _, serial := range []bool{false, true} {
+		_, err := f.Seek(0, 0)
+		require.NoError(t, err)
+		m, err := Decode(f, &geometry.Options{Serial: serial})
+		require.NoError(t, err)
+		require.Equal(t, len(inMemory.Z), len(m.Z))
+		for i, z := range m.Z {
+			if math.Float64bits(z) != math.Float64bits(inMemory.Z[i]) {
+				t.Fatalf("pixel %d: %v mapped, %v in memory", i, z, inMemory.Z[i])
+			}
+			// Written in metres, read back in µm: within a few ulps.
+			if w := want.Z[i]; !(w != w && z != z) && math.Abs(z-w) > 1e-15*(1+math.Abs(w)) {
+				t.Fatalf("pixel %d: %v read, %v written", i, z, w)
+			}
+		}
+	}
+}
+
+// TestMappedFileCutShort: a file cut short after it was mapped (its writer
+// truncating it) faults where the pages are gone; Decode returns an error
+// saying so, pipelined and in turn, instead of the process dying of
+// SIGBUS.
+func TestMappedFileCutShort(t *testing.T) {
+	if !mapsMembers() {
+		t.Skip("archives are not mapped on " + runtime.GOOS)
+	}
+	for _, serial := range []bool{false, true} {
+		path, _ := noisyFile(t)
+		f, err := os.Open(path)
+		require.NoError(t, err)
+		a, err := openArchive(f)
+		require.NoError(t, err)
+		mainFile, err := a.findMain()
+		require.NoError(t, err)
+		p := &parser{withData: true}
+		_, err = p.parseMain(a, mainFile, true)
+		require.NoError(t, err)
+		point := a.find(p.h.pointLink, ".")
+		require.NotNil(t, point)
+		off, err := point.DataOffset()
+		require.NoError(t, err)
+		require.NoError(t, os.Truncate(path, off+8192)) // the point data's first pages stay
+
+		read := func() (err error) {
+			defer a.guard()()
+			defer catchFault(&err)
+			_, err = a.readPoints(point, p.h, serial)
+			return err
+		}
+		err = read()
+		require.ErrorIs(t, err, errFileShrank)
+		require.Contains(t, err.Error(), "became shorter while it was read")
+		a.close()
+		f.Close()
+	}
+}

@@ -1,0 +1,44 @@
+//go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly
+
+package x3p
+
+import (
+	"io"
+	"os"
+	"syscall"
+)
+
+// mapFile maps the size bytes of ra read-only into memory when ra is an
+// *os.File or a section of one, so that the archive is read where the
+// page cache holds it: no copy, and the inflater works on a byte slice,
+// its fastest input. ok is false for anything else, or when the system
+// refuses, and the archive is then read through ra.
+func mapFile(ra io.ReaderAt, size int64) (data []byte, unmap func(), ok bool) {
+	off := int64(0)
+	if sr, isSection := ra.(*io.SectionReader); isSection {
+		var n int64
+		ra, off, n = sr.Outer()
+		if n != size {
+			return nil, nil, false
+		}
+	}
+	f, isFile := ra.(*os.File)
+	if !isFile || size <= 0 || off < 0 || uint64(size) > uint64(maxInt) {
+		return nil, nil, false
+	}
+	conn, err := f.SyscallConn()
+	if err != nil {
+		return nil, nil, false
+	}
+	start := off &^ int64(os.Getpagesize()-1) // mmap's offset is whole pages
+	var b []byte
+	var merr error
+	if err := conn.Control(func(fd uintptr) {
+		b, merr = syscall.Mmap(int(fd), start, int(off-start+size), syscall.PROT_READ, syscall.MAP_SHARED)
+	}); err != nil || merr != nil {
+		return nil, nil, false
+	}
+	return b[off-start:], func() { _ = syscall.Munmap(b) }, true
+}
+
+const maxInt = int(^uint(0) >> 1)
