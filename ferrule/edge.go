@@ -295,36 +295,59 @@ func (an *analysis) widestCircle(pairs []edgePair, circ fit.Circle) (fit.Circle,
 		return circ, math.NaN()
 	}
 	c0 := r2.Vec{X: circ.X0, Y: circ.Y0}
-	if cap(an.lins) < 2*len(pairs) {
-		an.lins = make([]lin, 2*len(pairs))
+	n := len(pairs)
+	if cap(an.lins) < 4*n {
+		an.lins = make([]lin, 4*n)
 	}
-	ins, outs := an.lins[:len(pairs)], an.lins[len(pairs):2*len(pairs)]
+	ins, outs := an.lins[:n], an.lins[n:2*n]
 	for i, p := range pairs {
 		ins[i], outs[i] = linearise(p.in, c0), linearise(p.out, c0)
 	}
-	gap := func(dx, dy float64) (float64, float64) {
-		in1, in2 := math.Inf(-1), math.Inf(-1) // largest two
-		out1, out2 := math.Inf(1), math.Inf(1) // smallest two
-		for i := range ins {
-			a := ins[i].r - ins[i].ux*dx - ins[i].uy*dy
-			if a > in2 {
-				in1, in2 = math.Max(in1, a), math.Min(in1, a)
+	gapOf := func(ins, outs []lin) func(dx, dy float64) (float64, float64) {
+		return func(dx, dy float64) (float64, float64) {
+			in1, in2 := math.Inf(-1), math.Inf(-1) // largest two
+			out1, out2 := math.Inf(1), math.Inf(1) // smallest two
+			for i := range ins {
+				if a := ins[i].r - ins[i].ux*dx - ins[i].uy*dy; a > in2 {
+					in1, in2 = math.Max(in1, a), math.Min(in1, a)
+				}
 			}
-			b := outs[i].r - outs[i].ux*dx - outs[i].uy*dy
-			if b < out2 {
-				out1, out2 = math.Min(out1, b), math.Max(out1, b)
+			for i := range outs {
+				if b := outs[i].r - outs[i].ux*dx - outs[i].uy*dy; b < out2 {
+					out1, out2 = math.Min(out1, b), math.Max(out1, b)
+				}
+			}
+			return out2 - in2, (out2 + in2) / 2
+		}
+	}
+	gap := gapOf(ins, outs)
+	// The grid search moves the centre by at most searchReach in each
+	// coordinate, so every distance by at most √2 of that: a pixel whose
+	// distance lies more than twice that beyond the second extreme of its
+	// side can never be one of the two extremes, and is left out of the
+	// search (which finds the same circle, bit for bit, faster).
+	const searchReach = 0.5 + 0.1 + 0.02 // the three levels' grids
+	far := 2 * math.Sqrt2 * searchReach * (1 + 1e-9)
+	in2r, out2r := second(ins, 1), second(outs, -1)
+	near := func(dst, src []lin, keep func(r float64) bool) []lin {
+		dst = dst[:0]
+		for _, l := range src {
+			if keep(l.r) {
+				dst = append(dst, l)
 			}
 		}
-		return out2 - in2, (out2 + in2) / 2
+		return dst
 	}
+	searchGap := gapOf(near(an.lins[2*n:2*n], ins, func(r float64) bool { return r >= in2r-far }),
+		near(an.lins[3*n:3*n], outs, func(r float64) bool { return r <= out2r+far }))
 	var bx, by float64
-	best, bestR := gap(0, 0)
+	best, bestR := searchGap(0, 0)
 	for step := 0.1; step > 0.001; step /= 5 {
 		cx, cy := bx, by
 		for i := -5; i <= 5; i++ {
 			for j := -5; j <= 5; j++ {
 				x, y := cx+float64(i)*step, cy+float64(j)*step
-				if g, r := gap(x, y); g > best {
+				if g, r := searchGap(x, y); g > best {
 					best, bestR, bx, by = g, r, x, y
 				}
 			}
@@ -332,6 +355,18 @@ func (an *analysis) widestCircle(pairs []edgePair, circ fit.Circle) (fit.Circle,
 	}
 	circ.X0, circ.Y0, circ.R = c0.X+bx, c0.Y+by, bestR
 	return circ, clearanceVar(best, bx, by, func(x, y float64) float64 { g, _ := gap(x, y); return g })
+}
+
+// second returns the second largest distance r of ls (sign 1) or the
+// second smallest (sign −1); ±Inf when ls has fewer than two.
+func second(ls []lin, sign float64) float64 {
+	e1, e2 := math.Inf(-1), math.Inf(-1)
+	for _, l := range ls {
+		if v := sign * l.r; v > e2 {
+			e1, e2 = math.Max(e1, v), math.Min(e1, v)
+		}
+	}
+	return sign * e2
 }
 
 // clearanceVar returns the mean squared error of each coordinate of the
