@@ -50,8 +50,8 @@ func (an *analysis) claddingEdge(c r2.Vec, t *tip, precise bool) (r2.Vec, edgeFi
 
 	// The ferrule level around the fiber, above the reference plane.
 	an.xs, an.ys, an.zs = an.xs[:0], an.ys[:0], an.zs[:0]
-	an.pixelVisit(c, edgeRingOut, func(x, y, dX, dY, z float64) {
-		if z == z && dX*dX+dY*dY >= edgeRingIn*edgeRingIn {
+	an.ringVisit(c, edgeRingIn, edgeRingOut, func(x, y, dX, dY, z float64) {
+		if z == z {
 			an.xs, an.ys, an.zs = append(an.xs, dX), append(an.ys, dY), append(an.zs, z-an.planeM.At(x, y))
 		}
 	})

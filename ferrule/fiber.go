@@ -37,18 +37,40 @@ func (an *analysis) pixelBox(c r2.Vec, rad float64) (p r2.Vec, c0, c1, r0, r1 in
 // the map's edge shows it in its valid fraction. It returns how many
 // positions lay off the map.
 func (an *analysis) pixelVisit(c r2.Vec, rad float64, fn func(x, y, dX, dY, z float64)) (off int) {
+	return an.ringVisit(c, 0, rad, fn)
+}
+
+// ringVisit is pixelVisit over the ring rIn ≤ |(dX, dY)| ≤ rOut: the
+// positions well inside rIn are not even looked at.
+func (an *analysis) ringVisit(c r2.Vec, rIn, rOut float64, fn func(x, y, dX, dY, z float64)) (off int) {
 	m := an.m
-	p, c0, c1, r0, r1 := an.pixelBox(c, rad)
+	p, c0, c1, r0, r1 := an.pixelBox(c, rOut)
 	sin, cos := math.Sincos(an.frame.Rotation)
-	rad2 := rad * rad
+	out2, in2 := rOut*rOut, rIn*rIn
 	nan := math.NaN()
 	for r := r0; r <= r1; r++ {
 		y := m.Offset.Y + float64(r)*m.Pitch.Y
 		row := m.Row(r) // nil off the map
+		// The columns certainly inside rIn (by a nanometre's margin over
+		// the rounding of the rotated offsets) are skipped.
+		skip0, skip1 := c1+1, c1
+		if h := in2 - sq(y-p.Y); rIn > 0 && h > 0 {
+			w := math.Sqrt(h) - 1e-3
+			skip0 = int(math.Floor((p.X-w-m.Offset.X)/m.Pitch.X)) + 1
+			skip1 = int(math.Ceil((p.X+w-m.Offset.X)/m.Pitch.X)) - 1
+		}
 		for col := c0; col <= c1; col++ {
+			if col == skip0 && skip0 <= skip1 {
+				col = skip1
+				continue
+			}
 			x := m.Offset.X + float64(col)*m.Pitch.X
 			ddx, ddy := x-p.X, y-p.Y
-			if ddx*ddx+ddy*ddy > rad2 {
+			if ddx*ddx+ddy*ddy > out2 {
+				continue
+			}
+			dX, dY := cos*ddx+sin*ddy, -sin*ddx+cos*ddy
+			if dX*dX+dY*dY < in2 {
 				continue
 			}
 			z := nan
@@ -57,7 +79,7 @@ func (an *analysis) pixelVisit(c r2.Vec, rad float64, fn func(x, y, dX, dY, z fl
 			} else {
 				off++
 			}
-			fn(x, y, cos*ddx+sin*ddy, -sin*ddx+cos*ddy, z)
+			fn(x, y, dX, dY, z)
 		}
 	}
 	return off

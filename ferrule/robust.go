@@ -102,24 +102,42 @@ func (a *Analyzer) mergeSpikes(blocks []pixelScan, valid int) ([]int, bool) {
 func scanRows(m *geometry.HeightMap, r0, r1, bound int, out []int) pixelScan {
 	s := pixelScan{spikes: out}
 	w := m.Rect.Dx()
+	classify := func(z float64) {
+		if z-z == 0 {
+			s.valid++
+		} else if z == z {
+			s.inf++ // Inf − Inf is NaN, NaN ≠ NaN
+		}
+	}
 	for r := r0; r < r1; r++ {
 		row := m.Row(r)
-		for _, z := range row {
-			if d := z - z; d == 0 {
-				s.valid++
-			} else if z == z {
-				s.inf++ // Inf − Inf is NaN, NaN ≠ NaN
+		if r == m.Rect.Min.Y || r == m.Rect.Max.Y-1 || len(row) < 3 {
+			for _, z := range row { // spikes need a row either side
+				classify(z)
 			}
+			continue
 		}
-		if r == m.Rect.Min.Y || r == m.Rect.Max.Y-1 || s.overflow {
-			continue // spikes need a row either side
-		}
+		classify(row[0])
+		classify(row[len(row)-1])
 		up, down := m.Row(r-1), m.Row(r+1)
+		up, down = up[:len(row)], down[:len(row)]
 		for c := 1; c < len(row)-1; c++ {
 			z := row[c]
 			// A neighbour on z's own level supports it: the common case,
-			// decided by one comparison (false for NaN).
-			if d := z - row[c-1]; d <= spikeUM && d >= -spikeUM || z != z {
+			// decided by one comparison, which also shows z finite
+			// (false for NaN and ±Inf).
+			if d := z - row[c-1]; d <= spikeUM && d >= -spikeUM {
+				s.valid++
+				continue
+			}
+			if z-z != 0 {
+				if z == z {
+					s.inf++
+				}
+				continue
+			}
+			s.valid++
+			if s.overflow {
 				continue
 			}
 			lo, hi, n := math.Inf(1), math.Inf(-1), 0
@@ -137,7 +155,7 @@ func scanRows(m *geometry.HeightMap, r0, r1, bound int, out []int) pixelScan {
 			if n >= 3 && (z > hi+spikeUM || z < lo-spikeUM) {
 				if len(s.spikes) >= bound {
 					s.overflow = true
-					break
+					continue
 				}
 				s.spikes = append(s.spikes, (r-m.Rect.Min.Y)*w+c)
 			}
