@@ -321,29 +321,33 @@ func (an *analysis) widestCircle(pairs []edgePair, circ fit.Circle) (fit.Circle,
 		}
 	}
 	gap := gapOf(ins, outs)
-	// The grid search moves the centre by at most searchReach in each
-	// coordinate, so every distance by at most √2 of that: a pixel whose
-	// distance lies more than twice that beyond the second extreme of its
-	// side can never be one of the two extremes, and is left out of the
-	// search (which finds the same circle, bit for bit, faster).
-	const searchReach = 0.5 + 0.1 + 0.02 // the three levels' grids
-	far := 2 * math.Sqrt2 * searchReach * (1 + 1e-9)
-	in2r, out2r := second(ins, 1), second(outs, -1)
-	near := func(dst, src []lin, keep func(r float64) bool) []lin {
+	// Each level of the grid search moves the centre by at most 5 steps in
+	// each coordinate from the level's centre (cx, cy), so every distance
+	// by at most √2 of that from its value there: a pixel whose distance
+	// lies more than twice that beyond the second extreme of its side can
+	// never be one of the two extremes within the level, and is left out
+	// of it (which finds the same circle, bit for bit, faster).
+	near := func(dst, src []lin, sign, cx, cy, reach float64) []lin {
+		e1, e2 := math.Inf(-1), math.Inf(-1) // second extreme of sign·distance at the centre
+		for _, l := range src {
+			if v := sign * (l.r - l.ux*cx - l.uy*cy); v > e2 {
+				e1, e2 = math.Max(e1, v), math.Min(e1, v)
+			}
+		}
 		dst = dst[:0]
 		for _, l := range src {
-			if keep(l.r) {
+			if sign*(l.r-l.ux*cx-l.uy*cy) >= e2-2*reach-1e-9 {
 				dst = append(dst, l)
 			}
 		}
 		return dst
 	}
-	searchGap := gapOf(near(an.lins[2*n:2*n], ins, func(r float64) bool { return r >= in2r-far }),
-		near(an.lins[3*n:3*n], outs, func(r float64) bool { return r <= out2r+far }))
 	var bx, by float64
-	best, bestR := searchGap(0, 0)
+	best, bestR := gap(0, 0)
 	for step := 0.1; step > 0.001; step /= 5 {
 		cx, cy := bx, by
+		reach := 5 * step * math.Sqrt2
+		searchGap := gapOf(near(an.lins[2*n:2*n], ins, 1, cx, cy, reach), near(an.lins[3*n:3*n], outs, -1, cx, cy, reach))
 		for i := -5; i <= 5; i++ {
 			for j := -5; j <= 5; j++ {
 				x, y := cx+float64(i)*step, cy+float64(j)*step
@@ -355,18 +359,6 @@ func (an *analysis) widestCircle(pairs []edgePair, circ fit.Circle) (fit.Circle,
 	}
 	circ.X0, circ.Y0, circ.R = c0.X+bx, c0.Y+by, bestR
 	return circ, clearanceVar(best, bx, by, func(x, y float64) float64 { g, _ := gap(x, y); return g })
-}
-
-// second returns the second largest distance r of ls (sign 1) or the
-// second smallest (sign −1); ±Inf when ls has fewer than two.
-func second(ls []lin, sign float64) float64 {
-	e1, e2 := math.Inf(-1), math.Inf(-1)
-	for _, l := range ls {
-		if v := sign * l.r; v > e2 {
-			e1, e2 = math.Max(e1, v), math.Min(e1, v)
-		}
-	}
-	return sign * e2
 }
 
 // clearanceVar returns the mean squared error of each coordinate of the
