@@ -3,12 +3,14 @@ package batch_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
 
 	"github.com/mtgeo/mtgeo/ferrule"
 	"github.com/mtgeo/mtgeo/ferrule/batch"
+	"github.com/mtgeo/mtgeo/geometry/x3p"
 	"github.com/mtgeo/mtgeo/internal/synth"
 )
 
@@ -41,6 +43,44 @@ func BenchmarkFile(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "files/s")
+}
+
+// BenchmarkFileToVerdict4MP reads, analyses and grades one 4-megapixel
+// MT-64 X3P of float64 heights (2048×2048 px, 32 MiB of point data that
+// noise leaves almost incompressible), as "mtgeo synth --layout MT-64
+// --cols 2048 --rows 2048 --random" writes it and "mtgeo analyze" reads
+// it, on every processor: the library's side of the file-to-verdict
+// comparison with "unzip -p FILE bin/data.bin | md5sum" (README).
+func BenchmarkFileToVerdict4MP(b *testing.B) {
+	p := synth.Random("MT-64", 5)
+	p.Cols, p.Rows = 2048, 2048
+	m, _, err := synth.Generate(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), "mt64-4mp.x3p")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := x3p.Encode(f, m, nil); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+	prof, err := ferrule.LoadProfile("iec-style-pc-multirow")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := batch.Config{Profile: prof}
+	var an ferrule.Analyzer
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := batch.AnalyzeFile(&an, path, &cfg); r.Err != nil {
+			b.Fatal(r.Err)
+		}
+	}
 }
 
 // BenchmarkBatch runs a batch of 8 files with one worker and with one per
