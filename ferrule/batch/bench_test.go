@@ -29,8 +29,13 @@ func benchFiles(b *testing.B, n int) []string {
 // BenchmarkFile is the single-file rate: read, analyse and grade one
 // file, as each worker of a batch does.
 func BenchmarkFile(b *testing.B) {
-	files := benchFiles(b, 1)
-	prof, err := ferrule.LoadProfile("iec-style-pc-16")
+	benchmarkFile(b, benchFiles(b, 1)[0], "iec-style-pc-16")
+}
+
+// benchmarkFile reads, analyses and grades the file at path against the
+// named profile, over and over.
+func benchmarkFile(b *testing.B, path, profile string) {
+	prof, err := ferrule.LoadProfile(profile)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -38,7 +43,7 @@ func BenchmarkFile(b *testing.B) {
 	var an ferrule.Analyzer
 	b.ReportAllocs()
 	for b.Loop() {
-		if r := batch.AnalyzeFile(&an, files[0], &cfg); r.Err != nil {
+		if r := batch.AnalyzeFile(&an, path, &cfg); r.Err != nil {
 			b.Fatal(r.Err)
 		}
 	}
@@ -69,18 +74,7 @@ func BenchmarkFileToVerdict4MP(b *testing.B) {
 	if err := f.Close(); err != nil {
 		b.Fatal(err)
 	}
-	prof, err := ferrule.LoadProfile("iec-style-pc-multirow")
-	if err != nil {
-		b.Fatal(err)
-	}
-	cfg := batch.Config{Profile: prof}
-	var an ferrule.Analyzer
-	b.ReportAllocs()
-	for b.Loop() {
-		if r := batch.AnalyzeFile(&an, path, &cfg); r.Err != nil {
-			b.Fatal(r.Err)
-		}
-	}
+	benchmarkFile(b, path, "iec-style-pc-multirow")
 }
 
 // BenchmarkBatch runs a batch of 8 files with one worker and with one per
