@@ -77,6 +77,42 @@ func TestDecodeMappedFile(t *testing.T) {
 	}
 }
 
+// TestDecodeMappedFileOffset: an archive that starts inside a file (the
+// reader positioned past a prefix not a multiple of the page size) is
+// mapped from the page it starts in and read from its first byte.
+func TestDecodeMappedFileOffset(t *testing.T) {
+	path, _ := noisyFile(t)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	const prefix = 12345
+	joined := filepath.Join(t.TempDir(), "prefixed.bin")
+	require.NoError(t, os.WriteFile(joined, append(make([]byte, prefix), data...), 0o644))
+	f, err := os.Open(joined)
+	require.NoError(t, err)
+	defer f.Close()
+	_, err = f.Seek(prefix, 0)
+	require.NoError(t, err)
+	a, err := openArchive(f)
+	require.NoError(t, err)
+	require.Equal(t, mapsMembers(), a.data != nil, "mapped")
+	if a.data != nil {
+		require.Equal(t, data[:64], a.data[:64])
+	}
+	a.close()
+	_, err = f.Seek(prefix, 0)
+	require.NoError(t, err)
+	m, err := Decode(f, nil)
+	require.NoError(t, err)
+	inMemory, err := Decode(bytes.NewReader(data), nil)
+	require.NoError(t, err)
+	require.Equal(t, len(inMemory.Z), len(m.Z))
+	for i, z := range m.Z {
+		if math.Float64bits(z) != math.Float64bits(inMemory.Z[i]) {
+			t.Fatalf("pixel %d: %v mapped, %v in memory", i, z, inMemory.Z[i])
+		}
+	}
+}
+
 // TestMappedFileCutShort: a file cut short after it was mapped (its writer
 // truncating it) faults where the pages are gone; Decode returns an error
 // saying so, pipelined and in turn, instead of the process dying of
