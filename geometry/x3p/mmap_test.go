@@ -1,12 +1,15 @@
 package x3p
 
 import (
+	"archive/zip"
 	"bytes"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -110,6 +113,39 @@ func TestDecodeMappedFileOffset(t *testing.T) {
 		if math.Float64bits(z) != math.Float64bits(inMemory.Z[i]) {
 			t.Fatalf("pixel %d: %v mapped, %v in memory", i, z, inMemory.Z[i])
 		}
+	}
+}
+
+// TestMappedFileDamaged: damage inside the point data of a mapped file
+// is reported as it is for the same bytes in memory: corrupt deflate data
+// or a CRC-32 mismatch, naming the member, pipelined and in turn.
+func TestMappedFileDamaged(t *testing.T) {
+	path, _ := noisyFile(t)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	a, err := openArchive(bytes.NewReader(data))
+	require.NoError(t, err)
+	point := a.find("bin/data.bin", ".")
+	require.NotNil(t, point)
+	off, err := point.DataOffset()
+	require.NoError(t, err)
+	for _, at := range []int64{off + int64(point.CompressedSize64)/2, off + int64(point.CompressedSize64) - 3} {
+		bad := bytes.Clone(data)
+		bad[at] ^= 0x55
+		damaged := filepath.Join(t.TempDir(), "damaged.x3p")
+		require.NoError(t, os.WriteFile(damaged, bad, 0o644))
+		_, memErr := Decode(bytes.NewReader(bad), nil)
+		require.Error(t, memErr)
+		for _, serial := range []bool{false, true} {
+			f, err := os.Open(damaged)
+			require.NoError(t, err)
+			_, fileErr := Decode(f, &geometry.Options{Serial: serial})
+			f.Close()
+			require.Error(t, fileErr)
+			require.Contains(t, fileErr.Error(), "bin/data.bin")
+			require.Equal(t, memErr.Error(), fileErr.Error())
+		}
+		require.True(t, errors.Is(memErr, zip.ErrChecksum) || strings.Contains(memErr.Error(), "flate: corrupt input"), memErr.Error())
 	}
 }
 
