@@ -650,7 +650,10 @@ func (a *archive) readAll(f *zip.File, n int, what string) ([]byte, error) {
 // A second goroutine inflates the member (from the mapped file where it
 // is one) into a few recycled chunk buffers while this one computes the
 // CRC-32 and MD5 and converts the values, so that two cores share the
-// work; serial does both in turn on this goroutine.
+// work; serial does both in turn on this goroutine. The heights are first
+// written by the conversion, so the page faults of their fresh memory
+// (some 25 ms for 4 megapixels on a virtual machine) fall on this
+// goroutine, beside the MD5, and not on the inflater.
 func (a *archive) readPoints(f *zip.File, h *header, serial bool) (*geometry.HeightMap, error) {
 	bpv := bytesPerValue(h.cz.dataType)
 	n := h.cols * h.rows
