@@ -221,7 +221,7 @@ func SchemaVersion() int { return len(migrations) }
 
 // pgMigrationLock is the advisory lock key that serialises migrations of
 // several stations opening one PostgreSQL database at once.
-const pgMigrationLock = 0x6d7467656f // "mtgeo"
+const pgMigrationLock int64 = 0x6d7467656f // "mtgeo"
 
 // migrate brings the schema to SchemaVersion in one transaction (DDL is
 // transactional in both engines), under a lock so that processes opening

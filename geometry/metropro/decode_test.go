@@ -46,7 +46,7 @@ func (f mpFile) bytes() []byte {
 	}
 	h := make([]byte, hs)
 	be := binary.BigEndian
-	be.PutUint32(h[0:], uint32(Magic1+f.format-1))
+	be.PutUint32(h[0:], uint32(Magic1)+uint32(f.format-1))
 	be.PutUint16(h[4:], uint16(f.format))
 	be.PutUint32(h[6:], uint32(hs))
 	be.PutUint16(h[52:], uint16(f.acW))

@@ -70,7 +70,10 @@ func matchPLUX(head []byte) bool {
 	for off := 0; off+30 <= len(head) && string(head[off:off+4]) == zipMagic; {
 		flags := le.Uint16(head[off+6:])
 		method := le.Uint16(head[off+8:])
-		csize := int(le.Uint32(head[off+18:]))
+		csize32 := le.Uint32(head[off+18:])
+		unknown := flags&8 != 0 || csize32 == 0xffffffff // sizes follow the data, or zip64
+		// Beyond head either way; clamped so that no int overflows (32-bit).
+		csize := int(min(uint64(csize32), uint64(len(head))))
 		nlen := int(le.Uint16(head[off+26:]))
 		xlen := int(le.Uint16(head[off+28:]))
 		data := off + 30 + nlen + xlen
@@ -83,13 +86,13 @@ func matchPLUX(head []byte) bool {
 		}
 		if name == indexName && data <= len(head) {
 			end := data + csize
-			if flags&8 != 0 || csize == 0xffffffff || end < data || end > len(head) {
+			if unknown || end < data || end > len(head) {
 				end = len(head) // size unknown here, or data cut by head
 			}
 			return indexLooksPLUX(head[data:end], method)
 		}
-		if flags&8 != 0 || csize == 0xffffffff {
-			return false // sizes follow the data (or zip64): cannot go on
+		if unknown {
+			return false // cannot go on
 		}
 		off = data + csize
 	}
