@@ -47,7 +47,7 @@ func CheckSize(cols, rows int) error {
 	if cols <= 0 || rows <= 0 {
 		return FormatError(fmt.Sprintf("map size %d×%d", cols, rows))
 	}
-	if cols > MaxPixels || rows > MaxPixels || cols*rows > MaxPixels {
+	if cols > MaxPixels || rows > MaxPixels || int64(cols)*int64(rows) > MaxPixels { // no overflow where int is 32 bits
 		return fmt.Errorf("%w: %d×%d", ErrTooLarge, cols, rows)
 	}
 	return nil

@@ -25,6 +25,9 @@ const readChunk = 1 << 20
 // itself. An input ending early gives io.ErrUnexpectedEOF, with the bytes
 // that were there. n must already be checked against a limit (CheckSize).
 func ReadFull(r io.Reader, n int) ([]byte, error) {
+	if n < 0 { // a length from a header that overflowed int
+		return nil, fmt.Errorf("%w: %d bytes", ErrTooLarge, n)
+	}
 	b := make([]byte, 0, min(n, readChunk))
 	for len(b) < n {
 		k := min(n-len(b), readChunk)

@@ -138,8 +138,8 @@ func readHeader(r io.Reader) (*header, error) {
 	le := binary.LittleEndian
 	f32 := func(off int) float64 { return float64(math.Float32frombits(le.Uint32(b[off:]))) }
 	return &header{
-		calRows: int(le.Uint32(b[offCalRows:])),
-		calCols: int(le.Uint32(b[offCalCols:])),
+		calRows: sizeInt(le.Uint32(b[offCalRows:])),
+		calCols: sizeInt(le.Uint32(b[offCalCols:])),
 		mpp:     r2.Vec{X: f32(offMPPX), Y: f32(offMPPY)},
 		typ:     le.Uint32(b[offType:]),
 		layers:  int(b[offLayers]),
@@ -180,7 +180,7 @@ func (h *header) layer(r io.Reader, ch int) (cols, rows int, err error) {
 		if _, err := io.ReadFull(r, d[:]); err != nil {
 			return 0, 0, fmt.Errorf("plu: reading the size of layer %d: %w", i, geometry.UnexpectedEOF(err))
 		}
-		rows, cols = int(le.Uint32(d[0:])), int(le.Uint32(d[4:]))
+		rows, cols = sizeInt(le.Uint32(d[0:])), sizeInt(le.Uint32(d[4:]))
 		if err := geometry.CheckSize(cols, rows); err != nil {
 			return 0, 0, fmt.Errorf("plu: layer %d: %w", i, err)
 		}
@@ -260,4 +260,14 @@ func decodePLU(r io.Reader, opts *geometry.Options) (*geometry.HeightMap, error)
 		m.Warn("layer %d is %d×%d pixels, the calibration block says %d×%d", ch, cols, rows, h.calCols, h.calRows)
 	}
 	return m, nil
+}
+
+// sizeInt returns a size from a header as an int; where int is 32 bits
+// and v does not fit, MaxPixels+1, so that geometry.CheckSize refuses it as
+// too large rather than as negative.
+func sizeInt(v uint32) int {
+	if uint64(v) > math.MaxInt {
+		return geometry.MaxPixels + 1
+	}
+	return int(v)
 }

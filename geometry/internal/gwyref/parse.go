@@ -46,6 +46,9 @@ func (g *parser) u32() (int, error) {
 	}
 	v := binary.LittleEndian.Uint32(g.b[g.p:])
 	g.p += 4
+	if uint64(v) > uint64(len(g.b)) {
+		return 0, errGWY // more than the file holds, and maybe more than an int
+	}
 	return int(v), nil
 }
 
