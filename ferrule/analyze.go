@@ -40,9 +40,11 @@ var ErrNoData = errors.New("ferrule: map has too few valid pixels")
 // goroutine works on buffers of its own (so one Analyzer per goroutine is
 // still the fast way).
 type Analyzer struct {
-	// Serial keeps each analysis on the calling goroutine: no fibers or
-	// spike scan on other processors, even idle ones. A batch sets it for
-	// its workers, each of which is one processor's share of the work.
+	// Serial keeps each analysis on the calling goroutine: no fibers,
+	// pixel scan, surface clip or layout probes on other processors, even
+	// idle ones. A batch sets it for its workers, each of which is one
+	// processor's share of the work. The results are the same either way,
+	// bit for bit.
 	Serial bool
 
 	busy       atomic.Bool

@@ -268,4 +268,14 @@
 // must be within 3 % of the layout's, and for a layout of a built-in family
 // the rows that show fibers must be its rows, so that fibers are never
 // looked for on bare ferrule between rows or missed in rows it lacks.
+//
+// # Processors
+//
+// One analysis spreads its steps over the processors that the analyses
+// running beside it in the process leave (a batch's workers take one
+// each; Analyzer.Serial keeps an analysis on its goroutine): the pixel
+// scan and the surface clip over blocks of 64 rows, the layout probes
+// and the fibers one by one. The blocks are cut, and their sums and lists
+// joined, in the same order however many goroutines run, so a report is
+// the same, bit for bit, on one processor or many.
 package ferrule
