@@ -53,6 +53,17 @@ func CheckSize(cols, rows int) error {
 	return nil
 }
 
+// OneChannel returns an error unless opts (which may be nil) asks for
+// channel 0, for a decoder of format whose files hold one map, which what
+// names ("an X3P surface has one layer"): "format: channel N requested,
+// what (channel 0)".
+func OneChannel(opts *Options, format, what string) error {
+	if opts != nil && opts.Channel != 0 {
+		return fmt.Errorf("%s: channel %d requested, %s (channel 0)", format, opts.Channel, what)
+	}
+	return nil
+}
+
 // MaxPitch is the largest pixel pitch, µm, that a decoder accepts: 1 m,
 // far beyond any surface map, and small enough that every coordinate of a
 // MaxPixels map stays finite.

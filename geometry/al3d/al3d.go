@@ -214,10 +214,7 @@ func DecodeConfig(r io.Reader, opts *geometry.Options) (geometry.Config, error) 
 }
 
 func checkChannel(opts *geometry.Options) error {
-	if opts != nil && opts.Channel != 0 {
-		return fmt.Errorf("al3d: channel %d requested, the file has one depth image (channel 0)", opts.Channel)
-	}
-	return nil
+	return geometry.OneChannel(opts, "al3d", "the file has one depth image")
 }
 
 // Decode reads an AL3D file and returns its depth image in µm, invalid

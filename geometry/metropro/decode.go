@@ -167,10 +167,7 @@ func (h *header) config() geometry.Config {
 }
 
 func checkChannel(opts *geometry.Options) error {
-	if opts != nil && opts.Channel != 0 {
-		return fmt.Errorf("metropro: channel %d requested, a MetroPro file has one phase map", opts.Channel)
-	}
-	return nil
+	return geometry.OneChannel(opts, "metropro", "a MetroPro file has one phase map")
 }
 
 // DecodeConfig reads the size, pitch and offset of the phase map from a

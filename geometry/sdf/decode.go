@@ -219,8 +219,5 @@ func isRangeErr(err error) bool {
 }
 
 func checkChannel(opts *geometry.Options) error {
-	if opts != nil && opts.Channel != 0 {
-		return fmt.Errorf("sdf: channel %d requested, an SDF file holds one map", opts.Channel)
-	}
-	return nil
+	return geometry.OneChannel(opts, "sdf", "an SDF file holds one map")
 }

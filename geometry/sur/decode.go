@@ -209,10 +209,7 @@ func (h *header) config() geometry.Config {
 }
 
 func checkChannel(opts *geometry.Options) error {
-	if opts != nil && opts.Channel != 0 {
-		return fmt.Errorf("sur: channel %d requested, a Digital Surf surface has one layer", opts.Channel)
-	}
-	return nil
+	return geometry.OneChannel(opts, "sur", "a Digital Surf surface has one layer")
 }
 
 // DecodeConfig reads the size and pitch of a Digital Surf surface from its

@@ -293,10 +293,7 @@ func DecodeConfig(r io.Reader, opts *geometry.Options) (_ geometry.Config, err e
 }
 
 func checkChannel(opts *geometry.Options) error {
-	if opts != nil && opts.Channel != 0 {
-		return fmt.Errorf("x3p: channel %d requested, an X3P surface has one layer (channel 0)", opts.Channel)
-	}
-	return nil
+	return geometry.OneChannel(opts, "x3p", "an X3P surface has one layer")
 }
 
 // archive is an opened zip with normalised member names.
