@@ -162,3 +162,21 @@ func TestReaderAt(t *testing.T) {
 	ra.ReadAt(b, 0)
 	require.Equal(t, "PK", string(b))
 }
+
+// TestBytesReader: a BytesReader reads like a bytes.Reader and hands out
+// all its bytes; ReaderAt gives one for an input it reads into memory.
+func TestBytesReader(t *testing.T) {
+	b := []byte("0123456789")
+	r := NewBytesReader(b)
+	head := make([]byte, 4)
+	_, err := io.ReadFull(r, head)
+	require.NoError(t, err)
+	require.Equal(t, "0123", string(head))
+	require.Equal(t, b, r.Bytes(), "all the bytes, whatever has been read")
+	ra, size, err := ReaderAt(struct{ io.Reader }{bytes.NewReader(b)}, 100)
+	require.NoError(t, err)
+	require.EqualValues(t, len(b), size)
+	br, ok := ra.(*BytesReader)
+	require.True(t, ok, "%T", ra)
+	require.Equal(t, b, br.Bytes())
+}

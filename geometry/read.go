@@ -48,6 +48,22 @@ func ReadFull(r io.Reader, n int) ([]byte, error) {
 	return b, nil
 }
 
+// BytesReader is an input held in memory, a bytes.Reader that also hands
+// out the bytes it reads: decoders that want the whole input at once
+// (a zip archive's members) then use them in place rather than through
+// ReadAt. ReaderAt gives one for an input it reads into memory.
+type BytesReader struct {
+	*bytes.Reader
+	b []byte
+}
+
+// NewBytesReader returns a BytesReader reading b, which must not change
+// while it is in use.
+func NewBytesReader(b []byte) *BytesReader { return &BytesReader{bytes.NewReader(b), b} }
+
+// Bytes returns all the bytes r reads, from the first, wherever it is.
+func (r *BytesReader) Bytes() []byte { return r.b }
+
 // ReaderAt gives a decoder random access to r (zip, HDF5): directly, from
 // r's current position to its end, when r is an io.ReaderAt and io.Seeker
 // (an *os.File, a *bytes.Reader) or has a Size; otherwise by reading it
@@ -73,5 +89,5 @@ func ReaderAt(r io.Reader, limit int64) (io.ReaderAt, int64, error) {
 	if int64(len(b)) > limit {
 		return nil, 0, fmt.Errorf("%w: input over %d bytes", ErrTooLarge, limit)
 	}
-	return bytes.NewReader(b), int64(len(b)), nil
+	return NewBytesReader(b), int64(len(b)), nil
 }

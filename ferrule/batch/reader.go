@@ -1,7 +1,6 @@
 package batch
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 
@@ -24,7 +23,7 @@ func AnalyzeBytes(an *ferrule.Analyzer, name string, data []byte, cfg *Config) (
 		res.SHA256 = hex.EncodeToString(sum[:])
 	}
 	defer recoverInternal(&res)
-	m, format, err := geometry.Decode(bytes.NewReader(data), cfg.Read)
+	m, format, err := geometry.Decode(geometry.NewBytesReader(data), cfg.Read) // read in place, not copied
 	res.Format = format
 	if m != nil {
 		res.Meta = m.Meta

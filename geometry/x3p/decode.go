@@ -302,23 +302,24 @@ type archive struct {
 	ra    io.ReaderAt // the archive's bytes
 	size  int64       // bytes
 	names map[*zip.File]string
-	// data are the archive's bytes mapped into memory (mapFile), nil when
-	// they are read through ra; unmap releases them.
+	// data are the archive's bytes in memory (inPlace), nil when they are
+	// read through ra; unmap releases them where they are a mapped file.
 	data  []byte
 	unmap func()
 }
 
 // openArchive opens r as a zip archive, in place if r allows random
-// access: a file is mapped into memory where the system allows it (the
-// caller must then close the archive, and read it only on goroutines that
-// catch faults: catchFault).
+// access: an input in memory (geometry.BytesReader) as it is, a file
+// mapped into memory where the system allows it. The caller must close
+// the archive, and read it only on goroutines that catch faults
+// (guard, catchFault).
 func openArchive(r io.Reader) (_ *archive, err error) {
 	ra, size, err := geometry.ReaderAt(r, MaxArchiveSize)
 	if err != nil {
 		return nil, fmt.Errorf("x3p: reading archive: %w", err)
 	}
 	a := &archive{ra: ra, size: size}
-	if data, unmap, ok := mapFile(ra, size); ok {
+	if data, unmap, ok := inPlace(ra, size); ok {
 		a.ra, a.data, a.unmap = bytes.NewReader(data), data, unmap
 	}
 	defer func() {
@@ -344,11 +345,34 @@ func openArchive(r io.Reader) (_ *archive, err error) {
 	return a, nil
 }
 
+// inPlace returns the size bytes that ra reads as one slice, without a
+// copy, where they are in memory already (a geometry.BytesReader, or a
+// section of one) or a file can be mapped (mapFile, then with the unmap
+// that releases them).
+func inPlace(ra io.ReaderAt, size int64) (data []byte, unmap func(), ok bool) {
+	off := int64(0)
+	if sr, isSection := ra.(*io.SectionReader); isSection {
+		var n int64
+		ra, off, n = sr.Outer()
+		if n != size {
+			return nil, nil, false
+		}
+	}
+	if m, inMemory := ra.(interface{ Bytes() []byte }); inMemory {
+		b := m.Bytes()
+		if off < 0 || size < 0 || off > int64(len(b)) || size > int64(len(b))-off {
+			return nil, nil, false
+		}
+		return b[off : off+size], nil, true
+	}
+	return mapFile(ra, off, size)
+}
+
 // guard makes a fault reading the mapped archive on the calling goroutine
 // a panic, for catchFault to turn into an error, and returns what restores
 // the goroutine's setting; for an archive not mapped it does nothing.
 func (a *archive) guard() func() {
-	if a.data == nil {
+	if a.unmap == nil {
 		return func() {}
 	}
 	prev := debug.SetPanicOnFault(true)

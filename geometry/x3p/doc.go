@@ -116,11 +116,13 @@
 // members are inflated by github.com/klauspost/compress/flate, about
 // twice as fast, whose corrupt-input error is reported as compress/flate's;
 // the point data are inflated on one goroutine while the CRC-32, the MD5
-// and the conversion to heights run on another. A file (an *os.File) is
-// mapped into memory on Linux, macOS and the BSDs and its point data
-// inflated in place; a file cut short by its writer while it is read is
-// an error ("the file became shorter while it was read", wrapping
-// io.ErrUnexpectedEOF), not a crash.
+// and the conversion to heights run on another. The point data are
+// inflated in place, from the archive's own bytes, where those are in
+// memory: an input held as a geometry.BytesReader (or read into memory),
+// or a file (an *os.File) mapped into memory on Linux, macOS and the BSDs;
+// other inputs are read through ReadAt. A mapped file cut short by its
+// writer while it is read is an error ("the file became shorter while it
+// was read", wrapping io.ErrUnexpectedEOF), not a crash.
 // An inline DataList must fit its main.xml (8 bytes per point at least).
 // main.xml is parsed as a stream, up to MaxMainXMLSize bytes. An input that
 // is not an io.ReaderAt is read into memory up to MaxArchiveSize bytes

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -77,6 +78,46 @@ func TestDecodeMappedFile(t *testing.T) {
 				t.Fatalf("pixel %d: %v read, %v written", i, z, w)
 			}
 		}
+	}
+}
+
+// TestDecodeBytesInPlace: an archive in memory as a geometry.BytesReader
+// (as batch.AnalyzeBytes and the service hand it over) is read from its
+// own bytes, not copied and not mapped, at its start or inside a larger
+// buffer, to the heights a plain bytes.Reader gives.
+func TestDecodeBytesInPlace(t *testing.T) {
+	path, _ := noisyFile(t)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	want, err := Decode(bytes.NewReader(data), nil)
+	require.NoError(t, err)
+	const prefix = 777
+	inside := append(make([]byte, prefix), data...)
+	for _, tc := range []struct {
+		name string
+		buf  []byte
+		at   int64
+	}{{"whole", data, 0}, {"inside", inside, prefix}} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := geometry.NewBytesReader(tc.buf)
+			_, err := r.Seek(tc.at, io.SeekStart)
+			require.NoError(t, err)
+			a, err := openArchive(r)
+			require.NoError(t, err)
+			require.NotNil(t, a.data)
+			require.Nil(t, a.unmap, "in memory, nothing to unmap")
+			require.Same(t, &tc.buf[tc.at], &a.data[0], "read in place")
+			a.close()
+			_, err = r.Seek(tc.at, io.SeekStart)
+			require.NoError(t, err)
+			m, err := Decode(r, nil)
+			require.NoError(t, err)
+			for i, z := range m.Z {
+				if math.Float64bits(z) != math.Float64bits(want.Z[i]) {
+					t.Fatalf("pixel %d: %v in place, %v through ReadAt", i, z, want.Z[i])
+				}
+			}
+		})
 	}
 }
 

@@ -8,20 +8,12 @@ import (
 	"syscall"
 )
 
-// mapFile maps the size bytes of ra read-only into memory when ra is an
-// *os.File or a section of one, so that the archive is read where the
-// page cache holds it: no copy, and the inflater works on a byte slice,
-// its fastest input. ok is false for anything else, or when the system
-// refuses, and the archive is then read through ra.
-func mapFile(ra io.ReaderAt, size int64) (data []byte, unmap func(), ok bool) {
-	off := int64(0)
-	if sr, isSection := ra.(*io.SectionReader); isSection {
-		var n int64
-		ra, off, n = sr.Outer()
-		if n != size {
-			return nil, nil, false
-		}
-	}
+// mapFile maps size bytes of ra from offset off read-only into memory when
+// ra is an *os.File, so that the archive is read where the page cache
+// holds it: no copy, and the inflater works on a byte slice, its fastest
+// input. ok is false for anything else, or when the system refuses, and
+// the archive is then read through ReadAt.
+func mapFile(ra io.ReaderAt, off, size int64) (data []byte, unmap func(), ok bool) {
 	f, isFile := ra.(*os.File)
 	if !isFile || size <= 0 || off < 0 || uint64(size) > uint64(maxInt) {
 		return nil, nil, false
