@@ -41,9 +41,9 @@ type pixelScan struct {
 // on its own level, so only pixels that no neighbour supports are taken;
 // spikes of several pixels are left to the robust fits. ok is false, and
 // no index returned, when more than maxSpikeFraction of the valid pixels
-// are spikes. Infinite pixels are neither spikes nor a spike's
-// neighbours only once they are NaN, so the caller scans the spikes of a
-// map with any again on its finite copy (findSpikes).
+// are spikes. The spikes are only right for a map without infinite
+// pixels (those must be NaN, invalid, first): for a map with some, the
+// caller finds them again on its finite copy (findSpikes).
 func (a *Analyzer) scanPixels(m *geometry.HeightMap) (valid, inf int, spikes []int, ok bool) {
 	blocks := a.scanBlocks(m)
 	for i := range blocks {
