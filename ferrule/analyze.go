@@ -258,18 +258,18 @@ func plausible(m *geometry.HeightMap, opts Options) error {
 	}
 	fiberD, need := math.Inf(1), math.Inf(1)
 	for _, l := range layouts {
-		fiberD = math.Min(fiberD, l.FiberDiameter)
+		fiberD = min(fiberD, l.FiberDiameter)
 		span := l.HoleSpacing // both hole centres, with half of each hole on the map
 		if opts.Frame != nil {
 			span = l.FiberDiameter
 		}
-		need = math.Min(need, span)
+		need = min(need, span)
 	}
-	if pitch := math.Max(m.Pitch.X, m.Pitch.Y); pitch > fiberD/minFiberPixels {
+	if pitch := max(m.Pitch.X, m.Pitch.Y); pitch > fiberD/minFiberPixels {
 		return fmt.Errorf("%w: pixel pitch %.4g µm is too coarse to measure %g µm fibers (at most %.3g µm; is the pitch in the file right?)", ErrImplausible, pitch, fiberD, fiberD/minFiberPixels)
 	}
 	w, h := float64(m.Rect.Dx())*m.Pitch.X, float64(m.Rect.Dy())*m.Pitch.Y
-	if math.Max(w, h) < need {
+	if max(w, h) < need {
 		what := "both guide holes"
 		if opts.Frame != nil {
 			what = "a fiber"
@@ -310,7 +310,7 @@ func median(v []float64) float64 {
 	}
 	lo := v[0] // the largest of the lower half, which selectK left below n/2
 	for _, x := range v[1 : n/2] {
-		lo = math.Max(lo, x)
+		lo = max(lo, x)
 	}
 	return (lo + hi) / 2
 }

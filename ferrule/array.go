@@ -183,7 +183,7 @@ func (an *analysis) alignment(rep *Report, sum *Summary) {
 		nom, _, _ := an.layout.Nominal(f.Index)
 		ps = append(ps, r2.Vec{X: float64(f.XUM), Y: float64(f.YUM)})
 		ns = append(ns, nom)
-		maxErr = math.Max(maxErr, math.Hypot(float64(f.DXUM), float64(f.DYUM)))
+		maxErr = max(maxErr, math.Hypot(float64(f.DXUM), float64(f.DYUM)))
 	}
 	if len(ps) == 0 {
 		return
@@ -217,7 +217,7 @@ func (an *analysis) alignment(rep *Report, sum *Summary) {
 func minMax(v []float64) (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
 	for _, x := range v {
-		lo, hi = math.Min(lo, x), math.Max(hi, x)
+		lo, hi = min(lo, x), max(hi, x)
 	}
 	return lo, hi
 }
@@ -320,7 +320,7 @@ func (an *analysis) identifyLayout() (Layout, error) {
 		score := 0
 		for j := 0; j < union.Rows; j++ {
 			y := (float64(j) - float64(union.Rows-1)/2) * union.RowPitch
-			member := math.Abs(y) <= c.arrayHalfHeight()+1e-6 && math.Mod(math.Abs(y-c.arrayHalfHeight())+1e-6, math.Max(c.RowPitch, 1)) < 2e-6
+			member := math.Abs(y) <= c.arrayHalfHeight()+1e-6 && math.Mod(math.Abs(y-c.arrayHalfHeight())+1e-6, max(c.RowPitch, 1)) < 2e-6
 			if member == present[j] {
 				score++
 			}

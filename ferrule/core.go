@@ -42,7 +42,7 @@ type corePixel struct {
 // single-mode, graded for multimode.
 func (an *analysis) coreDip(c r2.Vec, t *tip) (float64, int) {
 	rc := an.reg.CoreDiameter / 2
-	pix := math.Max(an.m.Pitch.X, an.m.Pitch.Y)
+	pix := max(an.m.Pitch.X, an.m.Pitch.Y)
 	an.core = an.core[:0]
 	off := r2.Sub(c, t.at)
 	an.pixelVisit(c, rc+1.5*pix, func(x, y, dX, dY, z float64) {
@@ -84,7 +84,7 @@ func (an *analysis) coreDip(c r2.Vec, t *tip) (float64, int) {
 		}
 	}
 	// Graded: the amplitude of the parabolic profile.
-	graded := func(rho float64) float64 { return math.Max(0, 1-rho*rho/(rc*rc)) }
+	graded := func(rho float64) float64 { return max(0, 1-rho*rho/(rc*rc)) }
 	var smd, smm float64
 	for _, p := range an.core {
 		w := graded(p.rho)

@@ -46,7 +46,7 @@ func (an *analysis) claddingEdge(c r2.Vec, t *tip, precise bool) (r2.Vec, edgeFi
 	m := an.m
 	rf := an.layout.FiberDiameter / 2
 	lo, hi := rf-edgeSearchWidth, rf+edgeSearchWidth
-	pix := math.Max(m.Pitch.X, m.Pitch.Y)
+	pix := max(m.Pitch.X, m.Pitch.Y)
 
 	// The ferrule level around the fiber, above the reference plane.
 	an.xs, an.ys, an.zs = an.xs[:0], an.ys[:0], an.zs[:0]
@@ -74,7 +74,7 @@ func (an *analysis) claddingEdge(c r2.Vec, t *tip, precise bool) (r2.Vec, edgeFi
 	if !t.flat {
 		slope = rf / math.Abs(t.sphere.R)
 	}
-	minStep := math.Max(math.Max(edgeMinStepNM/nmPerUM, 10*t.rms), 2*slope*pix)
+	minStep := max(max(edgeMinStepNM/nmPerUM, 10*t.rms), 2*slope*pix)
 	if precise {
 		minStep *= 0.75 // an edge seen once stays seen when its step is at the limit
 	}
@@ -127,7 +127,7 @@ func (an *analysis) claddingEdge(c r2.Vec, t *tip, precise bool) (r2.Vec, edgeFi
 			}
 			v := z - an.planeM.At(m.Offset.X+float64(col)*m.Pitch.X, m.Offset.Y+float64(r)*m.Pitch.Y)
 			tv, lv := t.height(r2.Add(c, d)), level.At(d.X, d.Y)
-			if step := math.Abs(tv - lv); step < minStep/2 || math.Min(math.Abs(v-tv), math.Abs(v-lv)) > step+5*t.rms {
+			if step := math.Abs(tv - lv); step < minStep/2 || min(math.Abs(v-tv), math.Abs(v-lv)) > step+5*t.rms {
 				g[k] = math.Inf(-1) // valid, but neither side: too close to tell, or far off both (dust, a spike)
 				continue
 			}
@@ -141,7 +141,7 @@ func (an *analysis) claddingEdge(c r2.Vec, t *tip, precise bool) (r2.Vec, edgeFi
 	for b := 0; b < nbins; b++ {
 		if totalBin[b] >= 8 {
 			if f := float64(invalidBin[b]) / float64(totalBin[b]); f > 0.5 && f > background+0.3 {
-				ringLo, ringHi = math.Min(ringLo, lo+float64(b)*pix), math.Max(ringHi, lo+float64(b+1)*pix)
+				ringLo, ringHi = min(ringLo, lo+float64(b)*pix), max(ringHi, lo+float64(b+1)*pix)
 			}
 		}
 	}
@@ -215,7 +215,7 @@ func (an *analysis) claddingEdge(c r2.Vec, t *tip, precise bool) (r2.Vec, edgeFi
 	circ, err := robustCircle(xs, ys, 1.5*pix)
 	open := math.NaN()
 	if err == nil && precise {
-		lim := math.Max(1.5*pix, 3*circ.RMS)
+		lim := max(1.5*pix, 3*circ.RMS)
 		kept := pairs[:0]
 		for _, p := range pairs {
 			if !p.ring && math.Abs(math.Hypot(p.mid.X-circ.X0, p.mid.Y-circ.Y0)-circ.R) <= lim {
@@ -309,12 +309,12 @@ func (an *analysis) widestCircle(pairs []edgePair, circ fit.Circle) (fit.Circle,
 			out1, out2 := math.Inf(1), math.Inf(1) // smallest two
 			for i := range ins {
 				if a := ins[i].r - ins[i].ux*dx - ins[i].uy*dy; a > in2 {
-					in1, in2 = math.Max(in1, a), math.Min(in1, a)
+					in1, in2 = max(in1, a), min(in1, a)
 				}
 			}
 			for i := range outs {
 				if b := outs[i].r - outs[i].ux*dx - outs[i].uy*dy; b < out2 {
-					out1, out2 = math.Min(out1, b), math.Max(out1, b)
+					out1, out2 = min(out1, b), max(out1, b)
 				}
 			}
 			return out2 - in2, (out2 + in2) / 2
@@ -331,7 +331,7 @@ func (an *analysis) widestCircle(pairs []edgePair, circ fit.Circle) (fit.Circle,
 		e1, e2 := math.Inf(-1), math.Inf(-1) // second extreme of sign·distance at the centre
 		for _, l := range src {
 			if v := sign * (l.r - l.ux*cx - l.uy*cy); v > e2 {
-				e1, e2 = math.Max(e1, v), math.Min(e1, v)
+				e1, e2 = max(e1, v), min(e1, v)
 			}
 		}
 		dst = dst[:0]
@@ -390,7 +390,7 @@ func clearanceVar(best, bx, by float64, gap func(x, y float64) float64) float64 
 	for k := 0; k < 8; k++ {
 		s, c := math.Sincos(float64(k) * math.Pi / 4)
 		g := func(r float64) float64 { return gap(bx+r*c, by+r*s) }
-		ga := math.Max(g(a), 0)
+		ga := max(g(a), 0)
 		// Secant through (0, best) and (a, ga), extended to 0.
 		b := 2 * a
 		if ga < best {
@@ -427,7 +427,7 @@ func clearanceVar(best, bx, by float64, gap func(x, y float64) float64) float64 
 		if ghi != glo {
 			rho = lo - glo*(hi-lo)/(ghi-glo)
 		}
-		rho = math.Max(rho, a)
+		rho = max(rho, a)
 		// ∫ r·gap dr and ∫ r³·gap dr over the broken line, segment by
 		// segment: on [u, v] with gap linear from p to q.
 		seg := func(u, v, p, q float64) {

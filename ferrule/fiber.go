@@ -433,7 +433,7 @@ func (an *analysis) fiberHeight(c r2.Vec, t *tip, dip float64) (float64, *fiberE
 	pix := math.Sqrt(an.m.Pitch.X * an.m.Pitch.Y)
 	coreShare := 0.0
 	if !math.IsNaN(dip) {
-		coreShare = math.Min(1, sq(rc/a))
+		coreShare = min(1, sq(rc/a))
 	}
 	var valid, sw, swr float64
 	an.discVisit(c, coreShare, func(x, y, dX, dY, z, w float64, inCore bool) {
@@ -471,7 +471,7 @@ func (an *analysis) discVisit(c r2.Vec, coreShare float64, fn func(x, y, dX, dY,
 			return
 		}
 		rho := math.Hypot(dX, dY)
-		w := math.Min(1, (a-rho)/pix+0.5)
+		w := min(1, (a-rho)/pix+0.5)
 		if w <= 0 {
 			return
 		}

@@ -46,7 +46,7 @@ type holeCandidate struct {
 // are: a hole spans some 20 cells, so one row in b tells as well as all of
 // them, and the random dropouts of a measurement never fill half a row.
 func (a *Analyzer) findHoleBlobs(m *geometry.HeightMap, dMin, dMax float64, hole holeTest) (inside []holeCandidate, cut []holeCandidate) {
-	b := int(dMin / (20 * math.Max(m.Pitch.X, m.Pitch.Y)))
+	b := int(dMin / (20 * max(m.Pitch.X, m.Pitch.Y)))
 	if b < 1 {
 		b = 1
 	}
@@ -154,7 +154,7 @@ func refineHole(m *geometry.HeightMap, hc holeCandidate, hole holeTest) (Hole, e
 		ys = append(ys, p.Y)
 	}
 	invalid := func(c, r int) bool { return hole.is(m, c, r) }
-	maxRun := int(2*rad/math.Min(m.Pitch.X, m.Pitch.Y)) + 2
+	maxRun := int(2*rad/min(m.Pitch.X, m.Pitch.Y)) + 2
 	// Row scans.
 	ci := int(math.Round(c0))
 	span := int(1.3*rad/m.Pitch.Y) + 1
@@ -189,7 +189,7 @@ func refineHole(m *geometry.HeightMap, hc holeCandidate, hole holeTest) (Hole, e
 			}
 		}
 	}
-	circ, err := robustCircle(xs, ys, 1.5*math.Max(m.Pitch.X, m.Pitch.Y))
+	circ, err := robustCircle(xs, ys, 1.5*max(m.Pitch.X, m.Pitch.Y))
 	if err != nil {
 		return Hole{}, fmt.Errorf("%w: rim fit near map (%.0f, %.0f) µm: %v", ErrHoles, hc.center.X, hc.center.Y, err)
 	}
@@ -211,12 +211,12 @@ func (a *Analyzer) findHoles(m *geometry.HeightMap, l *Layout) ([2]Hole, error) 
 	for _, bl := range builtinLayouts {
 		spacings = append(spacings, bl.HoleSpacing)
 		diams = append(diams, bl.HoleDiameter)
-		dLo, dHi = math.Min(dLo, bl.HoleDiameter), math.Max(dHi, bl.HoleDiameter)
+		dLo, dHi = min(dLo, bl.HoleDiameter), max(dHi, bl.HoleDiameter)
 	}
 	if l != nil {
 		// Only l's pair is taken.
 		spacings, diams = []float64{l.HoleSpacing}, []float64{l.HoleDiameter}
-		dLo, dHi = math.Min(dLo, l.HoleDiameter), math.Max(dHi, l.HoleDiameter)
+		dLo, dHi = min(dLo, l.HoleDiameter), max(dHi, l.HoleDiameter)
 	}
 	type pair struct {
 		i, j  int

@@ -199,7 +199,7 @@ func clipAbout(res []float64, med, floor float64) float64 {
 	for i, r := range res {
 		res[i] = math.Abs(r - med)
 	}
-	return math.Max(clipSigmas*1.4826*median(res), floor)
+	return max(clipSigmas*1.4826*median(res), floor)
 }
 
 // robustPlane fits a plane to the points and refits it once without those
@@ -209,7 +209,7 @@ func robustPlane(xs, ys, zs []float64) (fit.Plane, bool) {
 	if err != nil {
 		return p, false
 	}
-	tol := math.Max(3*p.RMS, 0.01)
+	tol := max(3*p.RMS, 0.01)
 	n := 0
 	for i := range zs {
 		if math.Abs(zs[i]-p.At(xs[i], ys[i])) <= tol {
@@ -233,7 +233,7 @@ func robustCircle(xs, ys []float64, tol float64) (fit.Circle, error) {
 		return circ, err
 	}
 	for iter := 0; iter < 3; iter++ {
-		lim := math.Max(tol, 3*circ.RMS)
+		lim := max(tol, 3*circ.RMS)
 		n := 0
 		for i := range xs {
 			if math.Abs(math.Hypot(xs[i]-circ.X0, ys[i]-circ.Y0)-circ.R) <= lim {

@@ -19,8 +19,8 @@ func (an *analysis) frameBox(cx, cy, hx, hy float64) image.Rectangle {
 	maxC, maxR := math.Inf(-1), math.Inf(-1)
 	for _, s := range [4][2]float64{{-1, -1}, {-1, 1}, {1, -1}, {1, 1}} {
 		c, r := m.MapToPixel(an.frame.ToMap(r2.Vec{X: cx + s[0]*hx, Y: cy + s[1]*hy}))
-		minC, maxC = math.Min(minC, c), math.Max(maxC, c)
-		minR, maxR = math.Min(minR, r), math.Max(maxR, r)
+		minC, maxC = min(minC, c), max(maxC, c)
+		minR, maxR = min(minR, r), max(maxR, r)
 	}
 	return image.Rect(int(math.Floor(minC)), int(math.Floor(minR)), int(math.Ceil(maxC))+1, int(math.Ceil(maxR))+1).Intersect(m.Rect)
 }
@@ -84,7 +84,7 @@ func (an *analysis) fitSurface(l Layout) (fit.Plane, fit.Quadric, error) {
 			if a > b {
 				a, b = b, a
 			}
-			lo, hi = math.Max(lo, a), math.Min(hi, b)
+			lo, hi = max(lo, a), min(hi, b)
 		}
 		clip(cos, sin*dy, hx)
 		clip(-sin, cos*dy, hy)
@@ -272,7 +272,7 @@ func (an *analysis) colRange(box image.Rectangle, x0, x1 float64) (c0, c1 int) {
 	if !(a <= b) {
 		return 1, 0
 	}
-	c0 = int(math.Max(float64(box.Min.X), math.Ceil(a)))
-	c1 = int(math.Min(float64(box.Max.X-1), math.Floor(b)))
+	c0 = int(max(float64(box.Min.X), math.Ceil(a)))
+	c1 = int(min(float64(box.Max.X-1), math.Floor(b)))
 	return c0, c1
 }

@@ -158,7 +158,7 @@ func (t *tip) grad(dX, dY float64) tipGrad {
 	ex, ey := dX-s.X0, dY-s.Y0
 	rho2 := ex*ex + ey*ey
 	ar := math.Abs(s.R)
-	q := math.Sqrt(math.Max(s.R*s.R-rho2, 0))
+	q := math.Sqrt(max(s.R*s.R-rho2, 0))
 	sg := math.Copysign(1, s.R)
 	return tipGrad{g: [4]float64{sg * ex / q, sg * ey / q, 1, rho2 / (q * (ar + q))}, n: 4}
 }
@@ -272,7 +272,7 @@ func (an *analysis) uncertainties(f *Fiber, t *tip, centre r2.Vec, method string
 	coreShare := 0.0
 	if f.CorePixels > 0 && !math.IsNaN(dip) {
 		var gc tipGrad
-		w := an.window(centre, an.reg.CoreDiameter/2+1.5*math.Max(an.m.Pitch.X, an.m.Pitch.Y), an.win, 0)
+		w := an.window(centre, an.reg.CoreDiameter/2+1.5*max(an.m.Pitch.X, an.m.Pitch.Y), an.win, 0)
 		an.win = w.v
 		for _, p := range an.core {
 			if p.coef != 0 {
@@ -283,7 +283,7 @@ func (an *analysis) uncertainties(f *Fiber, t *tip, centre r2.Vec, method string
 		q, tmp := t.corr.QuadForm(w.v, w.nc, w.nr, an.scratch)
 		an.scratch = tmp
 		f.UCoreDipNM = Num(math.Sqrt(gc.variance(cov)+s2*q) * nmPerUM)
-		coreShare = math.Min(1, sq(an.reg.CoreDiameter/an.reg.AveragingDiameter))
+		coreShare = min(1, sq(an.reg.CoreDiameter/an.reg.AveragingDiameter))
 	}
 
 	// Height (see fiberHeight): the tip's exact disc mean, less the core

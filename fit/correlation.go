@@ -57,7 +57,7 @@ func (c *Correlation) Factor() float64 {
 		for i := 1; i <= k; i++ {
 			s += 2 * r[i]
 		}
-		return math.Max(s, 1)
+		return max(s, 1)
 	}
 	return f(&c.X, c.KX) * f(&c.Y, c.KY)
 }
@@ -142,7 +142,7 @@ func GridCorrelation(r []float64, cols, rows, stride int) Correlation {
 		return c
 	}
 	mean := s / float64(n)
-	c0 := math.Max(ss/float64(n)-mean*mean, 0)
+	c0 := max(ss/float64(n)-mean*mean, 0)
 	if !(c0 > 0) {
 		return c
 	}
@@ -206,7 +206,7 @@ func GridCorrelation(r []float64, cols, rows, stride int) Correlation {
 		}
 	}
 	if nb > 0 {
-		base = math.Min(base/float64(nb), 0)
+		base = min(base/float64(nb), 0)
 	}
 	for _, dir := range [2]bool{true, false} {
 		dst := &c.X

@@ -62,7 +62,7 @@ func (c *Covariance) Var(g ...float64) float64 {
 			s += gi * c.m[i*maxParams+j] * gj
 		}
 	}
-	return math.Max(s, 0)
+	return max(s, 0)
 }
 
 // Scale returns a new covariance, c multiplied by f, Sigma2 included: f is

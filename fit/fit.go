@@ -86,8 +86,8 @@ func (a *symMat) cond(p int) float64 {
 	vals := e.Values(buf[:p])
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, v := range vals {
-		lo = math.Min(lo, v)
-		hi = math.Max(hi, v)
+		lo = min(lo, v)
+		hi = max(hi, v)
 	}
 	if !(lo > 0) || math.IsNaN(hi) {
 		return math.Inf(1)
@@ -180,7 +180,7 @@ func (ne *normalEq) rss(beta *[maxParams]float64, ww float64) float64 {
 			s += beta[i] * ne.a.at(i, j) * beta[j]
 		}
 	}
-	return math.Max(s, 0)
+	return max(s, 0)
 }
 
 func checkLen2(what string, x, y []float64) {
@@ -248,7 +248,7 @@ func bound(lo, hi, v float64) (float64, float64) {
 // halfRange returns the larger distance from c to lo or hi, or 1 if that
 // is 0 (all values equal: the fit will then report ErrIllConditioned).
 func halfRange(c, lo, hi float64) float64 {
-	h := math.Max(hi-c, c-lo)
+	h := max(hi-c, c-lo)
 	if !(h > 0) {
 		return 1
 	}

@@ -58,7 +58,7 @@ func levmar(np, n int, p [maxParams]float64, eval evalFunc) ([maxParams]float64,
 		ct, ok := eval(&pt, &at, &gt)
 		if ok && ct <= cost {
 			p, a, g, cost = pt, at, gt, ct
-			lambda = math.Max(lambda/10, 1e-12)
+			lambda = max(lambda/10, 1e-12)
 		} else if lambda *= 10; lambda > 1e12 {
 			break
 		}

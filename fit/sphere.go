@@ -25,7 +25,7 @@ func (s Sphere) At(x, y float64) float64 {
 		return math.NaN()
 	}
 	k := 1 / s.R // curvature; the form below has no cancellation near the apex
-	t := math.Max(1-k*k*rho2, 0)
+	t := max(1-k*k*rho2, 0)
 	return s.Z0 - k*rho2/(1+math.Sqrt(t))
 }
 
