@@ -29,7 +29,6 @@ type fileCase struct {
 	zScale     float64    // µm per file unit
 	invalid    []pixel    // "No Data" pixels
 	nan        []pixel    // NaN pixels
-	superblock int        // HDF5 superblock version (h5py libver)
 }
 
 var cases = []fileCase{
