@@ -263,14 +263,12 @@ func dbLots(ctx context.Context, st *store.Store, q store.Query, format string, 
 		}
 		return writeJSON(w, lots)
 	case "csv":
-		cw := csv.NewWriter(w)
-		cw.Write([]string{"lot", "count", "errors", "graded", "passed", "marginal", "yield", "first", "last"})
-		for _, l := range lots {
-			cw.Write([]string{l.Lot, strconv.Itoa(l.Count), strconv.Itoa(l.Errors), strconv.Itoa(l.Graded), strconv.Itoa(l.Passed),
-				strconv.Itoa(l.Marginal), cell(l.Yield), stamp(l.First), stamp(l.Last)})
-		}
-		cw.Flush()
-		return cw.Error()
+		return writeCSV(w, []string{"lot", "count", "errors", "graded", "passed", "marginal", "yield", "first", "last"}, func(row func(...string)) {
+			for _, l := range lots {
+				row(l.Lot, strconv.Itoa(l.Count), strconv.Itoa(l.Errors), strconv.Itoa(l.Graded), strconv.Itoa(l.Passed),
+					strconv.Itoa(l.Marginal), cell(l.Yield), stamp(l.First), stamp(l.Last))
+			}
+		})
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "lot\tcount\terrors\tgraded\tpassed\tyield\tfirst\tlast")
@@ -310,14 +308,12 @@ func dbShow(ctx context.Context, st *store.Store, key, format string, w io.Write
 	case "json":
 		return writeJSON(w, ms)
 	case "csv":
-		cw := csv.NewWriter(w)
-		cw.Write([]string{"id", "measured_at", "file", "file_sha256", "serial", "lot", "station", "operator", "layout", "profile", "verdict", "error", "software_version"})
-		for _, m := range ms {
-			cw.Write([]string{strconv.FormatInt(m.ID, 10), stamp(m.MeasuredAt), m.File, m.SHA256, m.Serial, m.Lot, m.Station, m.Operator,
-				m.Layout, m.Profile, verdict(m), m.Error, m.SoftwareVersion})
-		}
-		cw.Flush()
-		return cw.Error()
+		return writeCSV(w, []string{"id", "measured_at", "file", "file_sha256", "serial", "lot", "station", "operator", "layout", "profile", "verdict", "error", "software_version"}, func(row func(...string)) {
+			for _, m := range ms {
+				row(strconv.FormatInt(m.ID, 10), stamp(m.MeasuredAt), m.File, m.SHA256, m.Serial, m.Lot, m.Station, m.Operator,
+					m.Layout, m.Profile, verdict(m), m.Error, m.SoftwareVersion)
+			}
+		})
 	}
 	for i, m := range ms {
 		if i > 0 {
@@ -379,17 +375,15 @@ func dbTrend(ctx context.Context, st *store.Store, param string, q store.Query, 
 	case "json":
 		return writeJSON(w, series)
 	case "csv":
-		cw := csv.NewWriter(w)
-		cw.Write([]string{"parameter", "fiber", "measurement_id", "measured_at", "value", "lsl", "usl", "lot", "station", "operator", "serial", "file"})
-		for _, sr := range series {
-			fiber := fiberCell(sr.Fiber)
-			for _, p := range sr.Points {
-				cw.Write([]string{sr.Param, fiber, strconv.FormatInt(p.MeasurementID, 10), stamp(p.MeasuredAt), cell(ferrule.Num(p.Value)),
-					cell(sr.Limits.LSL), cell(sr.Limits.USL), p.Lot, p.Station, p.Operator, p.Serial, p.File})
+		return writeCSV(w, []string{"parameter", "fiber", "measurement_id", "measured_at", "value", "lsl", "usl", "lot", "station", "operator", "serial", "file"}, func(row func(...string)) {
+			for _, sr := range series {
+				fiber := fiberCell(sr.Fiber)
+				for _, p := range sr.Points {
+					row(sr.Param, fiber, strconv.FormatInt(p.MeasurementID, 10), stamp(p.MeasuredAt), cell(ferrule.Num(p.Value)),
+						cell(sr.Limits.LSL), cell(sr.Limits.USL), p.Lot, p.Station, p.Operator, p.Serial, p.File)
+				}
 			}
-		}
-		cw.Flush()
-		return cw.Error()
+		})
 	}
 	for i, sr := range series {
 		if i > 0 {
@@ -431,17 +425,15 @@ func dbTrendByLot(series []store.Series, d *dbFlags, w io.Writer) error {
 	case "json":
 		return writeJSON(w, trends)
 	case "csv":
-		cw := csv.NewWriter(w)
-		cw.Write([]string{"parameter", "fiber", "lot", "n", "mean", "sigma", "min", "max", "first", "last", "lsl", "usl"})
-		for _, tr := range trends {
-			fiber := fiberCell(tr.Fiber)
-			for _, l := range tr.Lots {
-				cw.Write([]string{tr.Param, fiber, l.Lot, strconv.Itoa(l.N), cell(l.Mean), cell(l.Sigma), cell(l.Min), cell(l.Max),
-					stamp(l.First), stamp(l.Last), cell(tr.Limits.LSL), cell(tr.Limits.USL)})
+		return writeCSV(w, []string{"parameter", "fiber", "lot", "n", "mean", "sigma", "min", "max", "first", "last", "lsl", "usl"}, func(row func(...string)) {
+			for _, tr := range trends {
+				fiber := fiberCell(tr.Fiber)
+				for _, l := range tr.Lots {
+					row(tr.Param, fiber, l.Lot, strconv.Itoa(l.N), cell(l.Mean), cell(l.Sigma), cell(l.Min), cell(l.Max),
+						stamp(l.First), stamp(l.Last), cell(tr.Limits.LSL), cell(tr.Limits.USL))
+				}
 			}
-		}
-		cw.Flush()
-		return cw.Error()
+		})
 	}
 	for i, tr := range trends {
 		if i > 0 {
@@ -614,14 +606,12 @@ func dbSPC(ctx context.Context, st *store.Store, param string, q store.Query, li
 	case "json":
 		return writeJSON(w, caps)
 	case "csv":
-		cw := csv.NewWriter(w)
-		cw.Write([]string{"parameter", "fiber", "n", "mean", "sigma_within", "sigma_overall", "lsl", "usl", "cpk", "ppk", "violations"})
-		for _, c := range caps {
-			cw.Write([]string{c.Param, fiberCell(c.Fiber), strconv.Itoa(c.N), cell(c.Mean), cell(c.SigmaWithin), cell(c.SigmaOverall),
-				cell(c.Limits.LSL), cell(c.Limits.USL), cell(c.Cpk), cell(c.Ppk), strconv.Itoa(len(c.Violations))})
-		}
-		cw.Flush()
-		return cw.Error()
+		return writeCSV(w, []string{"parameter", "fiber", "n", "mean", "sigma_within", "sigma_overall", "lsl", "usl", "cpk", "ppk", "violations"}, func(row func(...string)) {
+			for _, c := range caps {
+				row(c.Param, fiberCell(c.Fiber), strconv.Itoa(c.N), cell(c.Mean), cell(c.SigmaWithin), cell(c.SigmaOverall),
+					cell(c.Limits.LSL), cell(c.Limits.USL), cell(c.Cpk), cell(c.Ppk), strconv.Itoa(len(c.Violations)))
+			}
+		})
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "series\tn\tmean\tσ within\tσ overall\tLSL\tUSL\tCpk\tPpk\tviolations")
@@ -749,24 +739,32 @@ func connectorsCSV(w io.Writer, cs []store.Connector, pairs bool) error {
 	if pairs {
 		head = append(head, mate.CSVColumns()...)
 	}
+	return writeCSV(w, head, func(emit func(...string)) {
+		for _, c := range cs {
+			row := []string{strconv.FormatInt(c.ID, 10)}
+			for _, p := range []store.ConnectorPart{c.A, c.B} {
+				row = append(row, strconv.FormatInt(p.MeasurementID, 10), p.File, p.Serial, p.Lot, stamp(p.MeasuredAt))
+			}
+			row = append(row, fieldCells(reflect.ValueOf(c.Parameters), params)...)
+			row = append(row, fieldCells(reflect.ValueOf(c.Summary), sums)...)
+			row = append(row, c.SoftwareVersion, stamp(c.CreatedAt))
+			if !pairs {
+				emit(row...)
+				continue
+			}
+			for i := range c.Pairs {
+				emit(append(append([]string(nil), row...), c.Pairs[i].CSVRow()...)...)
+			}
+		}
+	})
+}
+
+// writeCSV writes the header and the rows that fill emits to w as CSV and
+// returns the first write error.
+func writeCSV(w io.Writer, header []string, fill func(row func(cells ...string))) error {
 	cw := csv.NewWriter(w)
-	cw.Write(head)
-	for _, c := range cs {
-		row := []string{strconv.FormatInt(c.ID, 10)}
-		for _, p := range []store.ConnectorPart{c.A, c.B} {
-			row = append(row, strconv.FormatInt(p.MeasurementID, 10), p.File, p.Serial, p.Lot, stamp(p.MeasuredAt))
-		}
-		row = append(row, fieldCells(reflect.ValueOf(c.Parameters), params)...)
-		row = append(row, fieldCells(reflect.ValueOf(c.Summary), sums)...)
-		row = append(row, c.SoftwareVersion, stamp(c.CreatedAt))
-		if !pairs {
-			cw.Write(row)
-			continue
-		}
-		for i := range c.Pairs {
-			cw.Write(append(append([]string(nil), row...), c.Pairs[i].CSVRow()...))
-		}
-	}
+	cw.Write(header)
+	fill(func(cells ...string) { cw.Write(cells) })
 	cw.Flush()
 	return cw.Error()
 }
