@@ -82,11 +82,7 @@ flags:
 `
 
 func runBatch(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("batch", "DIR|FILE...", stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, batchUsage)
-		fs.PrintDefaults()
-	}
+	fs := newUsageFlagSet("batch", batchUsage, stderr)
 	var af analyzeFlags
 	af.register(fs)
 	var sf storeFlags

@@ -111,3 +111,14 @@ func newFlagSet(name, args string, stderr io.Writer) *flag.FlagSet {
 	}
 	return fs
 }
+
+// newUsageFlagSet is newFlagSet for a command with a usage text of its
+// own, which -h prints before the flags.
+func newUsageFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := newFlagSet(name, "", stderr)
+	fs.Usage = func() {
+		io.WriteString(stderr, usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}

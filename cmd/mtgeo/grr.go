@@ -35,11 +35,7 @@ flags:
 `
 
 func runGRR(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("grr", "", stderr)
-	fs.Usage = func() {
-		io.WriteString(stderr, grrUsage)
-		fs.PrintDefaults()
-	}
+	fs := newUsageFlagSet("grr", grrUsage, stderr)
 	var af analyzeFlags
 	af.register(fs)
 	manifest := fs.String("manifest", "", "the study's manifest: CSV with columns part, operator, trial, file")

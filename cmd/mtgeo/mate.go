@@ -71,11 +71,7 @@ func (m *mateFlags) params(af *analyzeFlags, cfg *batch.Config) (mate.Params, er
 }
 
 func runMate(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("mate", "A B", stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, mateUsage)
-		fs.PrintDefaults()
-	}
+	fs := newUsageFlagSet("mate", mateUsage, stderr)
 	var af analyzeFlags
 	af.register(fs)
 	var mf mateFlags

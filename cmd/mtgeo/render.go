@@ -55,11 +55,7 @@ func writeFile(path string, fn func(w io.Writer) error) error {
 }
 
 func runRender(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("render", "FILE", stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, renderUsage)
-		fs.PrintDefaults()
-	}
+	fs := newUsageFlagSet("render", renderUsage, stderr)
 	var af analyzeFlags
 	af.register(fs)
 	out := fs.String("o", "", "output picture, .png or .svg (default: FILE with .png)")

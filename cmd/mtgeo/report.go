@@ -38,11 +38,7 @@ flags:
 `
 
 func runReport(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("report", "-o DIR FILE...", stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, reportUsage)
-		fs.PrintDefaults()
-	}
+	fs := newUsageFlagSet("report", reportUsage, stderr)
 	var af analyzeFlags
 	af.register(fs)
 	dir := fs.String("o", "", "output directory (created if needed); required")

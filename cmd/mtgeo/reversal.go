@@ -27,11 +27,7 @@ flags:
 `
 
 func runReversal(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("reversal", "A B", stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, reversalUsage)
-		fs.PrintDefaults()
-	}
+	fs := newUsageFlagSet("reversal", reversalUsage, stderr)
 	var af analyzeFlags
 	af.register(fs)
 	format := fs.String("format", "text", "output format: text or json")

@@ -48,11 +48,7 @@ flags:
 const readHeaderTimeout = 10 * time.Second
 
 func runServe(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("serve", "", stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, serveUsage)
-		fs.PrintDefaults()
-	}
+	fs := newUsageFlagSet("serve", serveUsage, stderr)
 	var af analyzeFlags
 	af.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8765", "address to listen on (host:port); a non-loopback host needs --token-file")
