@@ -340,17 +340,12 @@ func dbShow(ctx context.Context, st *store.Store, key, format string, w io.Write
 }
 
 func trendSeries(ctx context.Context, st *store.Store, param string, q store.Query, limits *store.Limits) ([]store.Series, error) {
-	series, err := st.Trend(ctx, param, q)
+	series, err := st.Trend(ctx, param, q, limits)
 	if err != nil {
 		return nil, err
 	}
 	if len(series) == 0 {
 		return nil, fmt.Errorf("no value of %s in the selection", param)
-	}
-	if limits != nil {
-		for i := range series {
-			series[i].Limits = *limits
-		}
 	}
 	return series, nil
 }

@@ -227,33 +227,56 @@ func (s *Store) Connectors(ctx context.Context, q ConnectorQuery) ([]Connector, 
 	}
 	rows.Close()
 	if q.Pairs {
-		for i := range out {
-			if out[i].Pairs, err = s.fiberPairs(ctx, out[i].ID); err != nil {
-				return fail(err)
-			}
+		if err := s.fillPairs(ctx, out); err != nil {
+			return fail(err)
 		}
 	}
 	return out, nil
 }
 
-// fiberPairs reads the fiber_pairs rows of connector id, by A's fiber.
-func (s *Store) fiberPairs(ctx context.Context, id int64) ([]mate.Pair, error) {
-	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT `+quoteAll(names(pairCols))+` FROM fiber_pairs WHERE "connector_id" = ? ORDER BY "a_fiber"`), id)
-	if err != nil {
-		return nil, err
+// pairsPerQuery is how many connectors' fiber pairs one query reads, well
+// within the bound parameters SQLite and PostgreSQL take.
+const pairsPerQuery = 500
+
+// fillPairs reads the fiber_pairs rows of the connectors cs into their
+// Pairs, by A's fiber: a query per pairsPerQuery connectors, not one each.
+func (s *Store) fillPairs(ctx context.Context, cs []Connector) error {
+	at := make(map[int64]int, len(cs))
+	for i := range cs {
+		at[cs[i].ID] = i
+		cs[i].Pairs = []mate.Pair{}
 	}
-	defer rows.Close()
-	pairs := []mate.Pair{}
-	for rows.Next() {
-		d := scanDests(pairCols)
-		if err := rows.Scan(d...); err != nil {
-			return nil, err
+	for lo := 0; lo < len(cs); lo += pairsPerQuery {
+		part := cs[lo:min(lo+pairsPerQuery, len(cs))]
+		args := make([]any, len(part))
+		for i := range part {
+			args[i] = part[i].ID
 		}
-		var p mate.Pair
-		setAll(reflect.ValueOf(&p).Elem(), pairCols, d)
-		pairs = append(pairs, p)
+		marks := strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")
+		rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT "connector_id", `+quoteAll(names(pairCols))+
+			` FROM fiber_pairs WHERE "connector_id" IN (`+marks+`) ORDER BY "connector_id", "a_fiber"`), args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			d := scanDests(pairCols)
+			if err := rows.Scan(append([]any{&id}, d...)...); err != nil {
+				rows.Close()
+				return err
+			}
+			var p mate.Pair
+			setAll(reflect.ValueOf(&p).Elem(), pairCols, d)
+			c := &cs[at[id]]
+			c.Pairs = append(c.Pairs, p)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return err
+		}
 	}
-	return pairs, rows.Err()
+	return nil
 }
 
 // scanDests returns a nullable scan destination per column.

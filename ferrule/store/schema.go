@@ -38,14 +38,10 @@ var (
 	stringsType = reflect.TypeOf([]string(nil))
 )
 
-// columnsOf lists the scalar columns of report struct type t, skipping
-// the keys in skip (those the table holds under its own names).
-func columnsOf(t reflect.Type, skip ...string) []column {
+// columnsOf lists the scalar columns of report struct type t.
+func columnsOf(t reflect.Type) []column {
 	var cs []column
 	for _, c := range ferrule.Columns(t) {
-		if contains(skip, c.Key) {
-			continue
-		}
 		col := column{name: c.Key, index: c.Index}
 		switch {
 		case c.Type == numType || c.Type.Kind() == reflect.Float64:
@@ -66,15 +62,6 @@ func columnsOf(t reflect.Type, skip ...string) []column {
 		cs = append(cs, col)
 	}
 	return cs
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // value is the SQL value of column c of struct v. flat tells that a NaN

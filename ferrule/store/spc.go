@@ -81,12 +81,13 @@ func (s Series) Name() string {
 }
 
 // Trend returns the values of a parameter over the measurements q
-// selects, in time order (measured_at, then id), with the limits the
-// profile that graded the latest of them applied (from the checks
-// table; NoLimits if none was graded on it). q.Fiber keeps one fiber of
-// a fiber field. Values not measured, and radii reported flat, are left
-// out; so are measurements that could not be analysed.
-func (s *Store) Trend(ctx context.Context, param string, q Query) ([]Series, error) {
+// selects, in time order (measured_at, then id), with limits: the given
+// ones, or when nil those the profile that graded the latest of them
+// applied (from the checks table; NoLimits if none was graded on it).
+// q.Fiber keeps one fiber of a fiber field. Values not measured, and radii
+// reported flat, are left out; so are measurements that could not be
+// analysed.
+func (s *Store) Trend(ctx context.Context, param string, q Query, limits *Limits) ([]Series, error) {
 	p, err := LookupParam(param)
 	if err != nil {
 		return nil, err
@@ -131,8 +132,10 @@ func (s *Store) Trend(ctx context.Context, param string, q Query) ([]Series, err
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: %s: trend of %s: %w", s.name, p.Name, err)
 	}
-	lim, err := s.storedLimits(ctx, p, q)
-	if err != nil {
+	var lim Limits
+	if limits != nil {
+		lim = *limits
+	} else if lim, err = s.storedLimits(ctx, p, q); err != nil {
 		return nil, err
 	}
 	out := make([]Series, 0, len(byFiber))
@@ -221,8 +224,9 @@ func Capable(sr Series) Capability {
 	for i, p := range sr.Points {
 		x[i] = p.Value
 	}
-	mean, so := meanSD(x)
-	c.Mean = ferrule.Num(mean)
+	d := batch.Distribute(x)
+	mean, so := float64(d.Mean), float64(d.SD)
+	c.Mean = d.Mean
 	if n < 2 {
 		return c
 	}
@@ -241,24 +245,6 @@ func Capable(sr Series) Capability {
 		c.Violations = append(c.Violations, v)
 	}
 	return c
-}
-
-// meanSD returns the mean of x and its sample standard deviation (n − 1),
-// NaN for fewer than two values.
-func meanSD(x []float64) (mean, sd float64) {
-	var sum float64
-	for _, v := range x {
-		sum += v
-	}
-	mean = sum / float64(len(x))
-	if len(x) < 2 {
-		return mean, math.NaN()
-	}
-	var ss float64
-	for _, v := range x {
-		ss += (v - mean) * (v - mean)
-	}
-	return mean, math.Sqrt(ss / float64(len(x)-1))
 }
 
 // westernElectric returns the points at which rules 1–4 are broken: a
@@ -323,15 +309,12 @@ func westernElectric(x []float64, centre, sigma float64) []Violation {
 // series (per fiber for a fiber field), against limits: the given ones,
 // or when nil those of the stored checks (as Trend).
 func (s *Store) SPC(ctx context.Context, param string, q Query, limits *Limits) ([]Capability, error) {
-	series, err := s.Trend(ctx, param, q)
+	series, err := s.Trend(ctx, param, q, limits)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Capability, len(series))
 	for i, sr := range series {
-		if limits != nil {
-			sr.Limits = *limits
-		}
 		out[i] = Capable(sr)
 	}
 	return out, nil
@@ -360,19 +343,15 @@ func ByLot(sr Series) []LotStats {
 		if !ok {
 			i = len(out)
 			at[p.Lot] = i
-			out = append(out, LotStats{Lot: p.Lot, First: p.MeasuredAt, Min: ferrule.Num(p.Value), Max: ferrule.Num(p.Value)})
+			out = append(out, LotStats{Lot: p.Lot, First: p.MeasuredAt})
 			vals = append(vals, nil)
 		}
-		l := &out[i]
-		l.N++
-		l.Last = p.MeasuredAt
-		l.Min = ferrule.Num(math.Min(float64(l.Min), p.Value))
-		l.Max = ferrule.Num(math.Max(float64(l.Max), p.Value))
+		out[i].Last = p.MeasuredAt
 		vals[i] = append(vals[i], p.Value)
 	}
 	for i := range out {
-		mean, sd := meanSD(vals[i])
-		out[i].Mean, out[i].Sigma = ferrule.Num(mean), ferrule.Num(sd)
+		d := batch.Distribute(vals[i])
+		out[i].N, out[i].Mean, out[i].Sigma, out[i].Min, out[i].Max = d.N, d.Mean, d.SD, d.Min, d.Max
 	}
 	return out
 }

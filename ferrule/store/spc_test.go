@@ -54,7 +54,7 @@ func TestTrendAndSPC(t *testing.T) {
 		s := open(t, url)
 		ctx := context.Background()
 		saveSeries(t, s)
-		series, err := s.Trend(ctx, "x_angle_deg", Query{})
+		series, err := s.Trend(ctx, "x_angle_deg", Query{}, nil)
 		require.NoError(t, err)
 		require.Len(t, series, 1)
 		require.Equal(t, -0.15, float64(series[0].Limits.LSL)) // iec-style-pc-12
@@ -88,10 +88,10 @@ func TestTrendAndSPC(t *testing.T) {
 		require.False(t, none[0].Cpk.Valid())
 
 		// A fiber field: one series per fiber, or the fiber asked for.
-		all, err := s.Trend(ctx, "height_nm", Query{})
+		all, err := s.Trend(ctx, "height_nm", Query{}, nil)
 		require.NoError(t, err)
 		require.Len(t, all, 12)
-		f3, err := s.Trend(ctx, "height_nm", Query{Fiber: 3})
+		f3, err := s.Trend(ctx, "height_nm", Query{Fiber: 3}, nil)
 		require.NoError(t, err)
 		require.Len(t, f3, 1)
 		require.Equal(t, 3, f3[0].Fiber)
@@ -100,7 +100,7 @@ func TestTrendAndSPC(t *testing.T) {
 		}
 		require.Equal(t, 1000.0, float64(f3[0].Limits.LSL))
 
-		_, err = s.Trend(ctx, "no_such_field", Query{})
+		_, err = s.Trend(ctx, "no_such_field", Query{}, nil)
 		require.ErrorContains(t, err, "names no report parameter")
 	})
 }

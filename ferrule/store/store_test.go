@@ -398,19 +398,22 @@ func TestKilledWriter(t *testing.T) {
 		c := writerCmd(t, url, 5, n)
 		c.Stderr = nil // its last save is cut short
 		require.NoError(t, c.Start())
+		done := make(chan error, 1)
+		go func() { done <- c.Wait() }()
 		// Kill once some rows are there (no time is assumed: poll the rows).
 		for {
 			nm, _, _ := counts(t, s)
 			if nm >= 20 {
 				break
 			}
-			if c.ProcessState != nil {
-				t.Fatal("writer ended early")
+			select {
+			case err := <-done:
+				t.Fatalf("writer ended early: %v", err)
+			case <-time.After(5 * time.Millisecond):
 			}
-			time.Sleep(5 * time.Millisecond)
 		}
 		require.NoError(t, c.Process.Kill())
-		c.Wait()
+		<-done
 		nm, _, _ := counts(t, s)
 		require.Less(t, nm, n, "the writer finished before it was killed")
 		requireWhole(t, s, len(rep.Fibers), len(rep.Grade.Checks))
