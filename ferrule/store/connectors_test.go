@@ -165,7 +165,7 @@ func TestSaveConnector(t *testing.T) {
 		}{
 			{"all", ConnectorQuery{}, 5},
 			{"lot of A", ConnectorQuery{Lot: "LA"}, 4},
-			{"lot of B is not selected", ConnectorQuery{Lot: "LB"}, 1}, // only the swapped connector has an A in LB; B's lot would give 4
+			{"lot of B is not selected", ConnectorQuery{Lot: "LB"}, 1},    // only the swapped connector has an A in LB; B's lot would give 4
 			{"since", ConnectorQuery{Since: t0.Add(30 * time.Second)}, 1}, // B (measured at t0+1 min) is A once
 			{"until", ConnectorQuery{Until: t0.Add(30 * time.Second)}, 4},
 			{"limit", ConnectorQuery{Limit: 2}, 2},
