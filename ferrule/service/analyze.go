@@ -3,8 +3,6 @@ package service
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -120,31 +118,20 @@ func (s *Server) run(name string, data []byte, cfg *batch.Config, given store.Me
 }
 
 // analyse analyses data, named name, with an Analyzer of the pool, counted
-// in flight and timed in the metrics. It recovers from any panic, so that
-// the process never dies on a file: the Result's error then wraps
-// batch.ErrInternal, as batch's own do.
-func (s *Server) analyse(name string, data []byte, cfg *batch.Config) (res batch.Result, d time.Duration) {
+// in flight and timed in the metrics. batch.AnalyzeBytes never panics (a
+// panic in the analysis is the Result's error, wrapping
+// batch.ErrInternal), so the process never dies on a file.
+func (s *Server) analyse(name string, data []byte, cfg *batch.Config) (batch.Result, time.Duration) {
 	s.metrics.inFlight.Add(1)
 	defer s.metrics.inFlight.Add(-1)
 	start := time.Now()
 	an := s.analyzers.Get().(*ferrule.Analyzer)
-	defer func() {
-		if p := recover(); p != nil {
-			res = batch.Result{File: name, Err: fmt.Errorf("batch: %s: %w (please report it): %v", name, batch.ErrInternal, p)}
-			if cfg.Hash { // as batch.AnalyzeBytes hashes before it analyses
-				sum := sha256.Sum256(data)
-				res.SHA256 = hex.EncodeToString(sum[:])
-			}
-			an = new(ferrule.Analyzer) // no state left from a failed run
-		}
-		s.analyzers.Put(an)
-		d = time.Since(start)
-		s.metrics.analysis(d.Seconds(), &res)
-	}()
-	res = s.analyze(an, name, data, cfg)
-	if res.Err != nil {
-		an = new(ferrule.Analyzer)
+	res := s.analyze(an, name, data, cfg)
+	if res.Err == nil {
+		s.analyzers.Put(an) // a failed run's Analyzer, and what it holds, is dropped
 	}
+	d := time.Since(start)
+	s.metrics.analysis(d.Seconds(), &res)
 	return res, d
 }
 
@@ -154,13 +141,7 @@ func (s *Server) analyse(name string, data []byte, cfg *batch.Config) (res batch
 // by the request or the service, else, for the station and operator, the
 // file's instrument and creator, as the command line's --db does.
 func measurementMeta(res *batch.Result, canon string, given store.Meta) store.Meta {
-	m := store.MetaFromResult(*res, canon)
-	if m.Station == "" {
-		m.Station = res.Meta.Instrument
-	}
-	if m.Operator == "" {
-		m.Operator = res.Meta.Creator
-	}
+	m := store.MetaFromResult(*res, canon) // station and operator: the file's instrument and creator
 	for _, f := range []struct {
 		dst *string
 		src string
@@ -277,7 +258,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, strin
 	if mt != "multipart/form-data" {
 		var buf bytes.Buffer
 		if n := r.ContentLength; n > 0 {
-			buf.Grow(int(n)) // at most MaxBody: checked before
+			buf.Grow(int(n) + bytes.MinRead) // at most MaxBody: checked before; ReadFrom wants MinRead free at the end
 		}
 		_, err := buf.ReadFrom(body)
 		if err != nil {

@@ -235,18 +235,24 @@ func getBody(t testing.TB, url string) string {
 // its text, and the service goes on serving.
 func TestPanicIs500(t *testing.T) {
 	s, ts := newTestServer(t, Config{})
+	mt16 := readFile(t, "../../testdata/mt16.x3p")
 	s.analyze = func(an *ferrule.Analyzer, name string, data []byte, cfg *batch.Config) batch.Result {
-		if bytes.Equal(data, []byte("boom")) {
-			var m map[string]int
-			//lint:ignore SA5000 the nil-map write is the point: a real runtime panic
-			m["x"] = 1
+		if name == "b.x3p" { // a panic inside the analysis and grading
+			c := *cfg
+			c.ProfileFor = func(*ferrule.Report) (*ferrule.Profile, error) {
+				var m map[string]int
+				//lint:ignore SA5000 the nil-map write is the point: a real runtime panic
+				m["x"] = 1
+				return nil, nil
+			}
+			cfg = &c
 		}
 		return batch.AnalyzeBytes(an, name, data, cfg)
 	}
-	code, body, _ := post(t, http.DefaultClient, ts.URL, "filename=b.x3p", []byte("boom"))
+	code, body, _ := post(t, http.DefaultClient, ts.URL, "filename=b.x3p", mt16)
 	require.Equal(t, http.StatusInternalServerError, code)
 	require.Equal(t, "batch: b.x3p: internal error (please report it): assignment to entry in nil map", errorText(t, body))
-	code, body, _ = post(t, http.DefaultClient, ts.URL, "", readFile(t, "../../testdata/mt16.x3p"))
+	code, body, _ = post(t, http.DefaultClient, ts.URL, "", mt16)
 	require.Equal(t, http.StatusOK, code, body)
 }
 

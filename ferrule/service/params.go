@@ -179,8 +179,9 @@ func (s *Server) buildConfig(flags map[string]string) (batch.Config, string, err
 	if err != nil {
 		return cfg, "", err
 	}
-	// The SHA-256 of the bytes analysed: a stored measurement's identity.
-	cfg.Hash = true
+	// The SHA-256 of the bytes analysed: a stored measurement's identity,
+	// needed only when there is a store.
+	cfg.Hash = s.cfg.Store != nil
 	// The store's identity of the options, as the command line's --db
 	// computes it: the same file and options are the same measurement
 	// whether analysed by mtgeo analyze, batch or serve.

@@ -3,8 +3,6 @@ package service
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -186,11 +184,6 @@ func (w *watcher) take(ctx context.Context, name string) error {
 	t := w.target(name)
 	reportPath := filepath.Join(w.dir, DoneDir, t+ReportExt)
 	errorPath := filepath.Join(w.dir, FailedDir, t+ErrorExt)
-	data, err := os.ReadFile(src)
-	if err != nil {
-		w.s.log.Warn("watch: cannot read", "file", src, "error", err.Error())
-		return nil
-	}
 	var res batch.Result
 	var rep *ferrule.Report
 	var anErr error
@@ -217,6 +210,11 @@ func (w *watcher) take(ctx context.Context, name string) error {
 		}
 	}
 	if !recovered {
+		data, err := os.ReadFile(src)
+		if err != nil {
+			w.s.log.Warn("watch: cannot read", "file", src, "error", err.Error())
+			return nil
+		}
 		if err := w.step("analyse"); err != nil {
 			return err
 		}
@@ -246,8 +244,15 @@ func (w *watcher) take(ctx context.Context, name string) error {
 		}
 	} else {
 		// No analysis: what is stored of the file is its name and SHA-256.
-		sum := sha256.Sum256(data)
-		res = batch.Result{File: src, SHA256: hex.EncodeToString(sum[:])}
+		res = batch.Result{File: src}
+		if w.s.cfg.Store != nil {
+			sum, err := batch.HashFile(src)
+			if err != nil {
+				w.s.log.Warn("watch: cannot read", "file", src, "error", err.Error())
+				return nil
+			}
+			res.SHA256 = sum
+		}
 	}
 	if err := w.step("store"); err != nil {
 		return err
