@@ -134,7 +134,6 @@ func (a *Analyzer) analyze(m *geometry.HeightMap, opts Options) (rep *Report, er
 	// only when there is something to clear.
 	if inf > 0 {
 		m = finite(m)
-		spikes, spikesOK = a.findSpikes(m, valid)
 	}
 	if len(spikes) > 0 {
 		if inf == 0 {

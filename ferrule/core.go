@@ -153,8 +153,8 @@ func (an *analysis) coreDip(c r2.Vec, t *tip) (float64, int) {
 func (an *analysis) wideDip(c r2.Vec, t *tip) float64 {
 	var sum float64
 	var n int
-	an.pixelVisit(c, 9.5, func(x, y, dX, dY, z float64) {
-		if z == z && dX*dX+dY*dY >= 36 {
+	an.ringVisit(c, 6, 9.5, func(x, y, dX, dY, z float64) {
+		if z == z {
 			sum += t.height(r2.Add(c, r2.Vec{X: dX, Y: dY})) - (z - an.planeM.At(x, y))
 			n++
 		}

@@ -41,9 +41,8 @@ type pixelScan struct {
 // on its own level, so only pixels that no neighbour supports are taken;
 // spikes of several pixels are left to the robust fits. ok is false, and
 // no index returned, when more than maxSpikeFraction of the valid pixels
-// are spikes. The spikes are only right for a map without infinite
-// pixels (those must be NaN, invalid, first): for a map with some, the
-// caller finds them again on its finite copy (findSpikes).
+// are spikes. Infinite pixels are invalid: neither spikes nor anyone's
+// neighbours.
 func (a *Analyzer) scanPixels(m *geometry.HeightMap) (valid, inf int, spikes []int, ok bool) {
 	blocks := a.scanBlocks(m)
 	for i := range blocks {
@@ -52,12 +51,6 @@ func (a *Analyzer) scanPixels(m *geometry.HeightMap) (valid, inf int, spikes []i
 	}
 	spikes, ok = a.mergeSpikes(blocks, valid)
 	return valid, inf, spikes, ok
-}
-
-// findSpikes returns the isolated spikes of m (see scanPixels), whose
-// infinite pixels are NaN, of which valid are valid.
-func (a *Analyzer) findSpikes(m *geometry.HeightMap, valid int) ([]int, bool) {
-	return a.mergeSpikes(a.scanBlocks(m), valid)
 }
 
 // scanBlocks scans m's rows block by block (see scanPixels).
@@ -142,7 +135,7 @@ func scanRows(m *geometry.HeightMap, r0, r1, bound int, out []int) pixelScan {
 			}
 			lo, hi, n := math.Inf(1), math.Inf(-1), 0
 			for _, v := range [8]float64{up[c-1], up[c], up[c+1], row[c-1], row[c+1], down[c-1], down[c], down[c+1]} {
-				if v == v {
+				if v-v == 0 { // finite: NaN and ±Inf are no neighbours
 					if v < lo {
 						lo = v
 					}

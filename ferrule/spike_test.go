@@ -1,6 +1,7 @@
 package ferrule_test
 
 import (
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -103,4 +104,47 @@ func requireAsClean(t *testing.T, clean, rep *ferrule.Report, discs bool) {
 		require.InDelta(t, float64(c.ApexHeightNM), float64(f.ApexHeightNM), tolHeightNM, "fiber %d apex height", c.Index)
 		require.Less(t, math.Hypot(float64(c.XUM-f.XUM), float64(c.YUM-f.YUM)), tolCentreUM, "fiber %d centre", c.Index)
 	}
+}
+
+// TestInfIsNaN: infinite heights are invalid pixels like NaN ones, for the
+// spike scan too: a map with ±Inf pixels among spikes gives the very report
+// the same map with those pixels NaN gives.
+func TestInfIsNaN(t *testing.T) {
+	p := synth.RandomProduction("MT-16", 9)
+	m, _, err := synth.Generate(p)
+	require.NoError(t, err)
+	withInf := spike(m, 0.001, 0, 3)
+	// Beside 100 of the spikes (pixels the spiking moved by over 1 µm),
+	// where a scan taking Inf for a neighbour would go wrong, and at 100
+	// random places.
+	rng := rand.New(rand.NewPCG(9, 9))
+	beside := 0
+	for i := 1; i < len(withInf.Z)-1 && beside < 100; i++ {
+		if d := withInf.Z[i] - m.Z[i]; d > 1 || d < -1 {
+			withInf.Z[i+1] = math.Inf(1 - 2*rng.IntN(2))
+			beside++
+			i++
+		}
+	}
+	require.Equal(t, 100, beside)
+	for k := 0; k < 100; k++ {
+		withInf.Z[rng.IntN(len(withInf.Z))] = math.Inf(1 - 2*rng.IntN(2))
+	}
+	withNaN := withInf.Clone()
+	for i, z := range withNaN.Z {
+		if math.IsInf(z, 0) {
+			withNaN.Z[i] = math.NaN()
+		}
+	}
+	opts := ferrule.Options{Multimode: p.Multimode}
+	a, err := ferrule.Analyze(withInf, opts)
+	require.NoError(t, err)
+	b, err := ferrule.Analyze(withNaN, opts)
+	require.NoError(t, err)
+	require.Positive(t, a.Spikes)
+	aj, err := json.Marshal(a)
+	require.NoError(t, err)
+	bj, err := json.Marshal(b)
+	require.NoError(t, err)
+	require.JSONEq(t, string(bj), string(aj))
 }

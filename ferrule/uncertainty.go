@@ -1,6 +1,7 @@
 package ferrule
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/mtgeo/mtgeo/fit"
@@ -42,6 +43,9 @@ func (an *analysis) at(w *window, x, y float64) int {
 	m := an.m
 	col := int(math.Round((x-m.Offset.X)/m.Pitch.X)) - w.c0
 	row := int(math.Round((y-m.Offset.Y)/m.Pitch.Y)) - w.r0
+	if col < 0 || col >= w.nc || row < 0 || row >= w.nr {
+		panic(fmt.Sprintf("ferrule: pixel (%g, %g) outside its uncertainty window", x, y)) // a bug: the window is too small
+	}
 	return row*w.nc + col
 }
 
@@ -297,7 +301,18 @@ func (an *analysis) uncertainties(f *Fiber, t *tip, centre r2.Vec, method string
 	if f.HeightNM.Valid() {
 		a := an.reg.AveragingDiameter / 2
 		pix := math.Sqrt(an.m.Pitch.X * an.m.Pitch.Y)
-		w := an.window(centre, a+pix, an.win, 0)
+		// The window holds the disc and the core pixels of the dip, which
+		// reach beyond it when the core is wider than the disc.
+		r := a + pix
+		if coreShare > 0 {
+			pm := an.frame.ToMap(centre)
+			for _, p := range an.core {
+				if p.coef != 0 {
+					r = max(r, math.Hypot(p.x-pm.X, p.y-pm.Y))
+				}
+			}
+		}
+		w := an.window(centre, r, an.win, 0)
 		an.win = w.v
 		// One pass: the weights w, normalised by Σw after, and their
 		// moments, from which Σw·∇tip follows (tip.gradSum).

@@ -266,3 +266,22 @@ func TestUncertaintyZScores(t *testing.T) {
 }
 
 func sq(x float64) float64 { return x * x }
+
+// TestUncertaintyCoreWiderThanDisc: with an averaging disc narrower than a
+// multimode core (20 µm against 50 µm, which the regions allow), the
+// height's uncertainty still takes every core pixel of the dip: every
+// fiber is measured, with a finite u_height_nm, and no internal error.
+func TestUncertaintyCoreWiderThanDisc(t *testing.T) {
+	p := synth.Default("MT-12")
+	p.Multimode, p.CoreDipUm, p.Seed = true, 0.05, 4
+	m, _, err := synth.Generate(p)
+	require.NoError(t, err)
+	for _, avg := range []float64{20, 40} {
+		rep, err := ferrule.Analyze(m, ferrule.Options{Multimode: true, Regions: ferrule.Regions{AveragingDiameter: avg}})
+		require.NoError(t, err, "averaging disc %g µm", avg)
+		for _, f := range rep.Fibers {
+			require.True(t, f.HeightNM.Valid(), "fiber %d: %s", f.Index, f.Error)
+			require.True(t, f.UHeightNM.Valid() && f.UHeightNM > 0, "fiber %d, disc %g µm: u_height_nm %v", f.Index, avg, f.UHeightNM)
+		}
+	}
+}

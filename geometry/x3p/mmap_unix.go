@@ -4,6 +4,7 @@ package x3p
 
 import (
 	"io"
+	"math"
 	"os"
 	"syscall"
 )
@@ -15,7 +16,7 @@ import (
 // the archive is then read through ReadAt.
 func mapFile(ra io.ReaderAt, off, size int64) (data []byte, unmap func(), ok bool) {
 	f, isFile := ra.(*os.File)
-	if !isFile || size <= 0 || off < 0 || uint64(size) > uint64(maxInt) {
+	if !isFile || size <= 0 || off < 0 || uint64(size) > math.MaxInt {
 		return nil, nil, false
 	}
 	conn, err := f.SyscallConn()
@@ -32,5 +33,3 @@ func mapFile(ra io.ReaderAt, off, size int64) (data []byte, unmap func(), ok boo
 	}
 	return b[off-start:], func() { _ = syscall.Munmap(b) }, true
 }
-
-const maxInt = int(^uint(0) >> 1)
