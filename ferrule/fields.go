@@ -250,3 +250,13 @@ func FormatValue(key string, v float64, isInt bool) string {
 	}
 	return strconv.FormatFloat(v, 'f', prec, 64)
 }
+
+// FormatNum writes x for a CSV cell: '.' and the shortest digits that read
+// back to x, never an exponent; NaN and ±Inf (not measured) are empty.
+// Every CSV table of the project writes its numbers with it.
+func FormatNum(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return ""
+	}
+	return strconv.FormatFloat(x, 'f', -1, 64)
+}

@@ -215,7 +215,7 @@ func (d *dbFlags) query() (store.Query, error) {
 
 // cell formats a number for text and CSV: shortest exact digits, empty
 // for null.
-func cell(v ferrule.Num) string { return batch.FormatNum(float64(v)) }
+func cell(v ferrule.Num) string { return ferrule.FormatNum(float64(v)) }
 
 // fiberCell is the fiber column of a series: its index, empty for a
 // series that is not a fiber's (0).

@@ -56,26 +56,17 @@ func hasKey(fs []structField, key string) bool {
 	return false
 }
 
-// FormatNum writes x with '.' and the shortest digits that read back to
-// x, never an exponent; NaN and ±Inf (not measured) are empty.
-func FormatNum(x float64) string {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return ""
-	}
-	return strconv.FormatFloat(x, 'f', -1, 64)
-}
-
 // flatCell is the cell of a radius measured flat (infinite), as pandas,
 // NumPy and Python read infinity.
 const flatCell = "inf"
 
 // valueCell formats the value of a report field (ferrule.Field.Value):
-// flatCell for a radius measured flat (+Inf), else as FormatNum.
+// flatCell for a radius measured flat (+Inf), else as ferrule.FormatNum.
 func valueCell(x float64) string {
 	if math.IsInf(x, 1) {
 		return flatCell
 	}
-	return FormatNum(x)
+	return ferrule.FormatNum(x)
 }
 
 // validUTF8 makes, in place, row's cells readable (bytes of a file name
@@ -95,7 +86,7 @@ func validUTF8(row []string) []string {
 func Cell(v reflect.Value) string {
 	switch {
 	case v.Type() == numType:
-		return FormatNum(v.Float())
+		return ferrule.FormatNum(v.Float())
 	case v.Kind() == reflect.Int:
 		return strconv.FormatInt(v.Int(), 10)
 	case v.Kind() == reflect.Bool:
@@ -121,14 +112,14 @@ var fixedFerruleColumns = []string{"file", "format", "layout", "status", "error"
 
 func buildFerruleColumns() []ferruleColumn {
 	num := func(f func(rep *ferrule.Report) ferrule.Num) func(*Result) string {
-		return func(r *Result) string { return FormatNum(float64(f(r.Report))) }
+		return func(r *Result) string { return ferrule.FormatNum(float64(f(r.Report))) }
 	}
 	hole := func(i int) func(*Result) string {
 		return func(r *Result) string {
 			if i >= len(r.Report.GuideHoles) {
 				return ""
 			}
-			return FormatNum(float64(r.Report.GuideHoles[i].DiameterUM))
+			return ferrule.FormatNum(float64(r.Report.GuideHoles[i].DiameterUM))
 		}
 	}
 	cols := []ferruleColumn{

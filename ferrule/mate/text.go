@@ -16,15 +16,10 @@ func CSVColumns() []string {
 	return []string{"a_fiber", "b_fiber", "offset_um", "il_db", "in_contact", "gap_nm", "contact_force_n", "rl_db", "core_dip_risk", "flags"}
 }
 
-// CSVRow returns pair p's cells: numbers at full precision, empty where the
-// JSON has null.
+// CSVRow returns pair p's cells: numbers as every CSV table writes them
+// (ferrule.FormatNum), empty where the JSON has null.
 func (p *Pair) CSVRow() []string {
-	num := func(n ferrule.Num) string {
-		if !n.Valid() {
-			return ""
-		}
-		return strconv.FormatFloat(float64(n), 'g', -1, 64)
-	}
+	num := func(n ferrule.Num) string { return ferrule.FormatNum(float64(n)) }
 	return []string{strconv.Itoa(p.AFiber), strconv.Itoa(p.BFiber), num(p.OffsetUM), num(p.ILDB), strconv.FormatBool(p.InContact),
 		num(p.GapNM), num(p.ContactForceN), num(p.RLDB), strconv.FormatBool(p.CoreDipRisk), strings.Join(p.Flags, ";")}
 }

@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/mtgeo/mtgeo/ferrule"
-	"github.com/mtgeo/mtgeo/ferrule/batch"
 )
 
 // GradedParams lists the parameters graded (with a check) in the
@@ -95,7 +94,7 @@ func (s *Store) ExportCSV(ctx context.Context, w io.Writer, params []string, q Q
 		}
 		cw.Write([]string{strconv.FormatInt(r.p.MeasurementID, 10), r.p.MeasuredAt.UTC().Format("2006-01-02T15:04:05.999999Z07:00"),
 			r.p.File, r.p.Lot, r.p.Station, r.p.Operator, r.p.Serial, r.sr.Param, fiber,
-			batch.FormatNum(r.p.Value), batch.FormatNum(float64(r.sr.Limits.LSL)), batch.FormatNum(float64(r.sr.Limits.USL))})
+			ferrule.FormatNum(r.p.Value), ferrule.FormatNum(float64(r.sr.Limits.LSL)), ferrule.FormatNum(float64(r.sr.Limits.USL))})
 	}
 	cw.Flush()
 	return cw.Error()
@@ -178,15 +177,15 @@ func (s *Store) ExportAQDEF(ctx context.Context, w io.Writer, params []string, q
 			line("K2142", c, u)
 		}
 		if sr.Limits.LSL.Valid() {
-			line("K2110", c, batch.FormatNum(float64(sr.Limits.LSL)))
+			line("K2110", c, ferrule.FormatNum(float64(sr.Limits.LSL)))
 		}
 		if sr.Limits.USL.Valid() {
-			line("K2111", c, batch.FormatNum(float64(sr.Limits.USL)))
+			line("K2111", c, ferrule.FormatNum(float64(sr.Limits.USL)))
 		}
 	}
 	for _, v := range inTimeOrder(all) {
 		c := v.k + 1
-		line("K0001", c, batch.FormatNum(v.p.Value))
+		line("K0001", c, ferrule.FormatNum(v.p.Value))
 		line("K0004", c, v.p.MeasuredAt.UTC().Format("02.01.2006/15:04:05"))
 		for _, f := range []struct{ k, v string }{{"K0006", v.p.Lot}, {"K0008", v.p.Operator}, {"K0010", v.p.Station}, {"K0014", v.p.Serial}} {
 			if f.v != "" {

@@ -127,12 +127,7 @@ func (g *GRR) WriteCSV(w io.Writer) error {
 }
 
 // cnum writes a CSV number in full precision, "" for none.
-func cnum(n ferrule.Num) string {
-	if !n.Valid() {
-		return ""
-	}
-	return strconv.FormatFloat(float64(n), 'g', -1, 64)
-}
+func cnum(n ferrule.Num) string { return ferrule.FormatNum(float64(n)) }
 
 // errWriter keeps the first write error.
 type errWriter struct {
