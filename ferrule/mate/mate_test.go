@@ -183,7 +183,7 @@ func check(t *testing.T, res *mate.Result, want []expected, k, mfd, lambdaNM, n 
 			if math.Abs(e.cdSum-50) > 2*tolCoreDip {
 				require.Equal(t, e.cdSum > 50, got.CoreDipRisk, "%s: core dips %.0f nm", name, e.cdSum)
 			}
-		case e.s < math.Inf(1) && !e.contact && e.gap > tol:
+		case !e.contact && e.gap > tol:
 			open++
 			require.False(t, got.InContact, "%s: gap %.1f nm", name, e.gap*1e3)
 			require.False(t, got.CoreDipRisk, name)
@@ -323,6 +323,7 @@ func TestMateCannot(t *testing.T) {
 
 // The ideal mate: in contact, a pair's loss is the part's il_ideal_db.
 func TestAgainstIdeal(t *testing.T) {
+	largest := map[string][]float64{} // by polarity, per fixture
 	for _, fix := range []float64{0, 8} {
 		a := newPart(t, "MT-16", 51, fix, nil)
 		for _, pol := range []string{"A", "B"} {
@@ -335,9 +336,17 @@ func TestAgainstIdeal(t *testing.T) {
 				}
 			}
 			// The complement of the nominal face: an APC part's gaps are its
-			// own heights' and angle errors', never the 8° face's.
-			require.Less(t, float64(res.Summary.LargestGapNM), 3e3, "fixture %g, polarity %s", fix, pol)
+			// own heights' and angle errors', never the 8° face's (140 µm
+			// over the array): far below 10 µm, as without a fixture.
+			require.Less(t, float64(res.Summary.LargestGapNM), 10e3, "fixture %g, polarity %s", fix, pol)
+			largest[pol] = append(largest[pol], float64(res.Summary.LargestGapNM))
 		}
+	}
+	// The same end face generated at 0° and at 8° (the generator's truth
+	// is the same, the fixture only tilts the face) mates an ideal part
+	// with the same gaps, within the gap accuracy of twice 0.6 nm.
+	for pol, g := range largest {
+		require.InDelta(t, g[0], g[1], 1.2, "polarity %s: largest gap at 0° and 8°", pol)
 	}
 }
 
