@@ -382,9 +382,4 @@ func g4(n ferrule.Num) string {
 	return fmt.Sprintf("%.4g", float64(n))
 }
 
-func f2(n ferrule.Num) string {
-	if !n.Valid() {
-		return "–"
-	}
-	return fmt.Sprintf("%.2f", float64(n))
-}
+func f2(n ferrule.Num) string { return ferrule.FormatFixed(n, 2) }

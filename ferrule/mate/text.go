@@ -60,21 +60,12 @@ func WriteText(w io.Writer, r *Result) error {
 		if pr.CoreDipRisk {
 			risk = "RISK"
 		}
-		fmt.Fprintf(&b, "%5d %5d %10s %8s %8s %9s %8s %8s %9s  %s\n", pr.AFiber, pr.BFiber, Dash(pr.OffsetUM, 3), Dash(pr.ILDB, 3), contact,
-			Dash(pr.GapNM, 1), Dash(pr.ContactForceN, 3), Dash(pr.RLDB, 1), risk, strings.Join(pr.Flags, ","))
+		fmt.Fprintf(&b, "%5d %5d %10s %8s %8s %9s %8s %8s %9s  %s\n", pr.AFiber, pr.BFiber, ferrule.FormatFixed(pr.OffsetUM, 3), ferrule.FormatFixed(pr.ILDB, 3), contact,
+			ferrule.FormatFixed(pr.GapNM, 1), ferrule.FormatFixed(pr.ContactForceN, 3), ferrule.FormatFixed(pr.RLDB, 1), risk, strings.Join(pr.Flags, ","))
 	}
 	s := r.Summary
 	fmt.Fprintf(&b, "\n%d of %d pairs in contact; largest gap %s nm; IL worst %s dB, mean %s dB (predicted)\n",
-		s.FibersInContact, s.Pairs, Dash(s.LargestGapNM, 1), Dash(s.WorstILDB, 3), Dash(s.MeanILDB, 3))
+		s.FibersInContact, s.Pairs, ferrule.FormatFixed(s.LargestGapNM, 1), ferrule.FormatFixed(s.WorstILDB, 3), ferrule.FormatFixed(s.MeanILDB, 3))
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// Dash formats n with prec decimals, "–" when null: the numbers of
-// WriteText and of render's mate page.
-func Dash(n ferrule.Num, prec int) string {
-	if !n.Valid() {
-		return "–"
-	}
-	return strconv.FormatFloat(float64(n), 'f', prec, 64)
 }

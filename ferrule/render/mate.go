@@ -126,7 +126,7 @@ func (m *mateFigure) draw(c draw.Canvas) {
 	s := r.Summary
 	lines := []string{
 		fmt.Sprintf("%d of %d pairs in contact; largest gap %s nm; IL worst %s dB, mean %s dB. Dashed red ring: open pair (gap below it); grey with a cross: a fiber not measured; CD: core dips above %g nm in contact.",
-			s.FibersInContact, s.Pairs, mate.Dash(s.LargestGapNM, 0), mate.Dash(s.WorstILDB, 2), mate.Dash(s.MeanILDB, 2), float64(pr.CoreDipRiskNM)),
+			s.FibersInContact, s.Pairs, ferrule.FormatFixed(s.LargestGapNM, 0), ferrule.FormatFixed(s.WorstILDB, 2), ferrule.FormatFixed(s.MeanILDB, 2), float64(pr.CoreDipRiskNM)),
 		fmt.Sprintf("Model: spring %g N, stiffness %g N/µm per pair, MFD %g µm, λ %g nm, glass index %g. Ferrules float in their housings: gaps near the angle limits are upper bounds.",
 			float64(pr.ForceN), float64(pr.StiffnessNPerUM), float64(pr.MFDUM), float64(pr.WavelengthNM), float64(pr.GlassIndex)),
 	}
@@ -201,22 +201,22 @@ func WriteMatePage(w io.Writer, res *mate.Result, l ferrule.Layout) error {
 		d.Sides = append(d.Sides, []string{s.name, s.v.File, s.v.Layout, s.v.Interface, s.v.Key})
 	}
 	p := res.Parameters
-	d.Params = []kv{{"polarity", p.Polarity}, {"force_n", mate.Dash(p.ForceN, 2)}, {"stiffness_n_per_um", mate.Dash(p.StiffnessNPerUM, 3)},
-		{"mfd_um", mate.Dash(p.MFDUM, 2)}, {"wavelength_nm", mate.Dash(p.WavelengthNM, 0)}, {"glass_index", mate.Dash(p.GlassIndex, 4)},
-		{"core_dip_risk_nm", mate.Dash(p.CoreDipRiskNM, 0)}, {"mm_loss_db_per_um", mate.Dash(p.MMLossDBPerUM, 3)},
+	d.Params = []kv{{"polarity", p.Polarity}, {"force_n", ferrule.FormatFixed(p.ForceN, 2)}, {"stiffness_n_per_um", ferrule.FormatFixed(p.StiffnessNPerUM, 3)},
+		{"mfd_um", ferrule.FormatFixed(p.MFDUM, 2)}, {"wavelength_nm", ferrule.FormatFixed(p.WavelengthNM, 0)}, {"glass_index", ferrule.FormatFixed(p.GlassIndex, 4)},
+		{"core_dip_risk_nm", ferrule.FormatFixed(p.CoreDipRiskNM, 0)}, {"mm_loss_db_per_um", ferrule.FormatFixed(p.MMLossDBPerUM, 3)},
 		{"contact_model", strconv.FormatBool(p.ContactModel)}}
 	s := res.Summary
 	d.Summary = []kv{{"pairs", strconv.Itoa(s.Pairs)}, {"fibers_in_contact", strconv.Itoa(s.FibersInContact)},
-		{"largest_gap_nm", mate.Dash(s.LargestGapNM, 1)}, {"worst_il_db", mate.Dash(s.WorstILDB, 3)}, {"mean_il_db", mate.Dash(s.MeanILDB, 3)},
-		{"approach_nm", mate.Dash(s.ApproachNM, 1)}}
+		{"largest_gap_nm", ferrule.FormatFixed(s.LargestGapNM, 1)}, {"worst_il_db", ferrule.FormatFixed(s.WorstILDB, 3)}, {"mean_il_db", ferrule.FormatFixed(s.MeanILDB, 3)},
+		{"approach_nm", ferrule.FormatFixed(s.ApproachNM, 1)}}
 	d.Head = mate.CSVColumns()
 	for _, pr := range res.Pairs {
 		flags := strings.Join(pr.Flags, ";")
 		if flags == "" {
 			flags = "–"
 		}
-		d.Rows = append(d.Rows, []string{strconv.Itoa(pr.AFiber), strconv.Itoa(pr.BFiber), mate.Dash(pr.OffsetUM, 3), mate.Dash(pr.ILDB, 3),
-			strconv.FormatBool(pr.InContact), mate.Dash(pr.GapNM, 3), mate.Dash(pr.ContactForceN, 3), mate.Dash(pr.RLDB, 3),
+		d.Rows = append(d.Rows, []string{strconv.Itoa(pr.AFiber), strconv.Itoa(pr.BFiber), ferrule.FormatFixed(pr.OffsetUM, 3), ferrule.FormatFixed(pr.ILDB, 3),
+			strconv.FormatBool(pr.InContact), ferrule.FormatFixed(pr.GapNM, 3), ferrule.FormatFixed(pr.ContactForceN, 3), ferrule.FormatFixed(pr.RLDB, 3),
 			strconv.FormatBool(pr.CoreDipRisk), flags})
 	}
 	var b bytes.Buffer
