@@ -36,9 +36,10 @@ func (an *analysis) arrayResults(rep *Report) {
 		}
 		rep.Rows[j-1] = row
 	}
-	sum := Summary{HeightDifferentialNM: heightDifferential(all.h), AdjacentDifferentialNM: adjAll, MinusCoplanarityNM: nan,
-		FiberPlaneXAngleDeg: nan, MinHeightNM: nan, MaxHeightNM: nan, MaxPositionErrorUM: nan, MaxILIdealDB: nan, MeanILIdealDB: nan,
-		ArrayDXUM: nan, ArrayDYUM: nan, ArrayRotationDeg: nan, MeasuredFibers: len(all.h), Fibers: l.Fibers()}
+	var sum Summary
+	SetNaN(&sum)
+	sum.HeightDifferentialNM, sum.AdjacentDifferentialNM = heightDifferential(all.h), adjAll
+	sum.MeasuredFibers, sum.Fibers = len(all.h), l.Fibers()
 	if len(all.h) > 0 {
 		lo, hi := minMax(all.h)
 		sum.MinHeightNM, sum.MaxHeightNM = Num(lo), Num(hi)

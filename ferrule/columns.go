@@ -62,11 +62,18 @@ func (f *Fiber) UnmarshalJSON(b []byte) error {
 // unmarshalNaN sets every Num field of the struct v points to to NaN, then
 // decodes b into it.
 func unmarshalNaN(b []byte, v any) error {
+	SetNaN(v)
+	return json.Unmarshal(b, v)
+}
+
+// SetNaN sets every number (Num) column of the report struct *v to NaN,
+// not measured: the start of a struct whose numbers are filled as they
+// are measured.
+func SetNaN(v any) {
 	rv := reflect.ValueOf(v).Elem()
 	for _, c := range Columns(rv.Type()) {
 		if c.Type == reflect.TypeOf(Num(0)) {
 			rv.FieldByIndex(c.Index).SetFloat(math.NaN())
 		}
 	}
-	return json.Unmarshal(b, v)
 }

@@ -346,8 +346,7 @@ func describe(vary []Vary, s []float64) string {
 // nanSummary is a Summary with every number NaN (null), for a point whose
 // analysis failed.
 func nanSummary() ferrule.Summary {
-	nan := ferrule.Num(math.NaN())
-	return ferrule.Summary{HeightDifferentialNM: nan, AdjacentDifferentialNM: nan, MinusCoplanarityNM: nan, FiberPlaneXAngleDeg: nan,
-		MinHeightNM: nan, MaxHeightNM: nan, MaxPositionErrorUM: nan, MaxILIdealDB: nan, MeanILIdealDB: nan,
-		ArrayDXUM: nan, ArrayDYUM: nan, ArrayRotationDeg: nan}
+	var s ferrule.Summary
+	ferrule.SetNaN(&s)
+	return s
 }
