@@ -33,11 +33,7 @@ func (s *Server) OpenAPI() ([]byte, error) {
 	for _, name := range metaParams {
 		params = append(params, map[string]any{"name": name, "in": "query", "description": metaParamDocs[name], "schema": map[string]any{"type": "string"}})
 	}
-	flags := s.params
-	if flags == nil && s.cfg.Flags != nil { // a Server not made by New
-		flags = paramFlags(s.cfg.Flags)
-	}
-	for _, f := range flags {
+	for _, f := range s.params {
 		schema := map[string]any{"type": "string"}
 		if g, ok := f.Value.(flag.Getter); ok {
 			switch g.Get().(type) {
@@ -64,11 +60,6 @@ func (s *Server) OpenAPI() ([]byte, error) {
 }
 
 func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
-	b, err := s.OpenAPI()
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, err.Error())
-		return
-	}
 	w.Header().Set("Content-Type", "application/json")
-	w.Write(b)
+	w.Write(s.openapi)
 }

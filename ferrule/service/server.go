@@ -100,6 +100,8 @@ type Server struct {
 	// params are the analysis flags (Config.Flags) that are query
 	// parameters, sorted by name; byParam holds them by parameter name.
 	params  []*flag.Flag
+	// openapi is the OpenAPI document /openapi.json serves (OpenAPI).
+	openapi []byte
 	byParam map[string]*flag.Flag
 	// crashAt, in tests, stops the watch folder before that step.
 	crashAt string
@@ -155,6 +157,12 @@ func New(cfg Config) (*Server, error) {
 	if _, _, err := s.buildConfig(nil); err != nil {
 		return nil, fmt.Errorf("service: %w", err)
 	}
+	// The document is built once: the parameters never change.
+	doc, err := s.OpenAPI()
+	if err != nil {
+		return nil, fmt.Errorf("service: OpenAPI document: %w", err)
+	}
+	s.openapi = doc
 	s.routes = s.routeTable()
 	for _, rt := range s.routes {
 		s.mux.HandleFunc(rt.method+" "+rt.path, rt.handler)

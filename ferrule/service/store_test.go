@@ -39,7 +39,7 @@ func getJSON(t *testing.T, url string, v any) int {
 // measurement routes read them back, in the document's schema.
 func TestStore(t *testing.T) {
 	st := openStore(t)
-	_, ts := newTestServer(t, Config{Store: st, Meta: store.Meta{Station: "station-A"}})
+	s, ts := newTestServer(t, Config{Store: st, Meta: store.Meta{Station: "station-A"}})
 	mt16 := readFile(t, "../../testdata/mt16.x3p")
 	code, body, hdr := post(t, http.DefaultClient, ts.URL, "spec=auto&lot=L7&serial=S-1&filename=mt16.x3p", mt16)
 	require.Equal(t, http.StatusOK, code, body)
@@ -80,7 +80,7 @@ func TestStore(t *testing.T) {
 	var one map[string]any
 	require.Equal(t, http.StatusOK, getJSON(t, ts.URL+"/v1/measurements/"+id, &one))
 	require.Equal(t, "mt16.x3p", one["report"].(map[string]any)["file"])
-	doc, err := (&Server{cfg: Config{Flags: testFlags}}).OpenAPI()
+	doc, err := s.OpenAPI()
 	require.NoError(t, err)
 	var d map[string]any
 	require.NoError(t, json.Unmarshal(doc, &d))
