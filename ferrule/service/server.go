@@ -99,7 +99,7 @@ type Server struct {
 	closed    atomic.Bool
 	// params are the analysis flags (Config.Flags) that are query
 	// parameters, sorted by name; byParam holds them by parameter name.
-	params  []*flag.Flag
+	params []*flag.Flag
 	// openapi is the OpenAPI document /openapi.json serves (OpenAPI).
 	openapi []byte
 	byParam map[string]*flag.Flag
