@@ -575,10 +575,10 @@ func (a *archive) check(f *zip.File, what string) (int64, error) {
 }
 
 // openPoints opens the point data member f of size bytes (checked as by
-// openEntry) for readPoints, without archive/zip's reader: a mapped
-// archive's bytes are inflated in place, from a byte slice, which the
-// inflater decodes fastest. The CRC-32 is the caller's to check
-// (checkCRC), on the goroutine that has the time.
+// openEntry) for readPoints, without archive/zip's reader: an archive in
+// memory (mapped or not) is inflated in place, from its own bytes, by
+// newMemInflater. The CRC-32 is the caller's to check (checkCRC), on the
+// goroutine that has the time.
 func (a *archive) openPoints(f *zip.File, size int64) (io.ReadCloser, error) {
 	const what = "point data"
 	if f.UncompressedSize64 != uint64(size) {
@@ -593,10 +593,12 @@ func (a *archive) openPoints(f *zip.File, size int64) (io.ReadCloser, error) {
 	if a.data != nil {
 		src = bytes.NewReader(a.data[off : off+comp])
 	}
-	switch f.Method {
-	case zip.Store:
+	switch {
+	case f.Method == zip.Store:
 		return io.NopCloser(src), nil
-	case zip.Deflate:
+	case f.Method == zip.Deflate && a.data != nil:
+		return newMemInflater(a.data[off : off+comp]), nil
+	case f.Method == zip.Deflate:
 		return newInflater(src), nil
 	}
 	return nil, unsupportedErr("%s %s: zip compression method %d", what, f.Name, f.Method)

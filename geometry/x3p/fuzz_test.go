@@ -55,11 +55,27 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 		m, err := Decode(bytes.NewReader(in), nil)
+		// Bytes in memory are read in place, and their point data inflated
+		// by geometry/internal/inflate rather than klauspost's reader: the
+		// same map, or an error (worded as the reads of the zip structure
+		// from a slice or a section say it).
+		inPlace, errInPlace := Decode(geometry.NewBytesReader(in), nil)
+		if (err == nil) != (errInPlace == nil) {
+			t.Fatalf("error %v, in place %v", err, errInPlace)
+		}
 		if err != nil {
 			if m != nil {
 				t.Fatal("map returned with an error")
 			}
 			return
+		}
+		if len(inPlace.Z) != len(m.Z) {
+			t.Fatalf("%d pixels, in place %d", len(m.Z), len(inPlace.Z))
+		}
+		for i, z := range m.Z {
+			if math.Float64bits(z) != math.Float64bits(inPlace.Z[i]) {
+				t.Fatalf("pixel %d is %g, in place %g", i, z, inPlace.Z[i])
+			}
 		}
 		if len(m.Z) != m.Stride*m.Rect.Dy() || m.Stride != m.Rect.Dx() {
 			t.Fatalf("len(Z) %d, Stride %d, Rect %v", len(m.Z), m.Stride, m.Rect)
