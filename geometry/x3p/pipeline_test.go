@@ -82,10 +82,16 @@ func testDecodeManyChunks(t *testing.T, opts *geometry.Options) {
 			require.ErrorIs(t, err, tc.kind)
 			require.Contains(t, err.Error(), tc.msg)
 			require.Contains(t, err.Error(), "bin/data.bin")
+			// In memory, inflated by geometry/internal/inflate: the same error.
+			_, errInPlace := Decode(geometry.NewBytesReader(rawZip(t, mainMember, tc.data)), opts)
+			require.EqualError(t, errInPlace, err.Error())
 
 			m, err := Decode(bytes.NewReader(rawZip(t, mainMember, good)), opts)
 			require.NoError(t, err)
 			require.InDelta(t, noise[len(v)-1]*1e6, m.Z[len(v)-1], 1e-12) // µm
+			inPlace, err := Decode(geometry.NewBytesReader(rawZip(t, mainMember, good)), opts)
+			require.NoError(t, err)
+			require.Equal(t, m.Z, inPlace.Z)
 		})
 	}
 }

@@ -46,11 +46,10 @@ var (
 	clenOrder   = [19]uint8{16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15}
 )
 
-// table is a decoding table: a root indexed by the next rootBits bits,
-// then the subtables of longer codes.
+// table is a decoding table: a root indexed by the next bits (as many as
+// it was built for), then the subtables of longer codes.
 type table struct {
-	e        []uint32
-	rootBits uint
+	e []uint32
 }
 
 func entry(bits, kind, extra, value uint32) uint32 {
@@ -105,7 +104,6 @@ func (t *table) build(lengths []uint8, rootBits uint, sym func(int) (kind, extra
 	for l := 1; l <= maxCodeBits; l++ {
 		next[l+1] = (next[l] + count[l]) << 1
 	}
-	t.rootBits = rootBits
 	root := 1 << rootBits
 	t.e = append(t.e[:0], make([]uint32, root)...)
 	// Codes longer than the root share a subtable per root prefix, sized
@@ -328,11 +326,11 @@ func (z *Reader) header() error {
 	return nil
 }
 
-// refill loads bytes into bb until it holds more than 56 bits, with zero
+// refill loads bytes into bb until it holds 56 to 63 bits, with zero
 // bytes past the end of src (counted in pad); it fails once a bit past
 // the end has been consumed.
 func (z *Reader) refill() error {
-	for z.nb <= 56 {
+	for z.nb < 56 {
 		if z.ip < len(z.src) {
 			z.bb |= uint64(z.src[z.ip]) << z.nb
 			z.ip++
