@@ -130,6 +130,12 @@ func TestWatchStore(t *testing.T) {
 			require.Len(t, ms, 2)
 			for _, m := range ms {
 				require.Equal(t, "w", m.Station)
+				if filepath.Base(m.File) == "a.x3p" {
+					// What testdata/mt16.x3p's Record2 says, also when the
+					// restart stored the file without analysing it again.
+					require.Equal(t, time.Date(2026, 12, 1, 12, 18, 5, 0, time.UTC), m.MeasuredAt.UTC())
+					require.Equal(t, "mtgeo testdata/mklot.go", m.Operator)
+				}
 			}
 		})
 	}

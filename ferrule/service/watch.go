@@ -242,16 +242,13 @@ func (w *watcher) take(ctx context.Context, name string) error {
 				return fmt.Errorf("service: watch folder: %w", err)
 			}
 		}
-	} else {
-		// No analysis: what is stored of the file is its name and SHA-256.
-		res = batch.Result{File: src}
-		if w.s.cfg.Store != nil {
-			sum, err := batch.HashFile(src)
-			if err != nil {
-				w.s.log.Warn("watch: cannot read", "file", src, "error", err.Error())
-				return nil
-			}
-			res.SHA256 = sum
+	} else if w.s.cfg.Store != nil {
+		// No analysis, but the file is read again for what is stored of it
+		// beside the report: its SHA-256, date, instrument and creator.
+		res = batch.Describe(src, &w.cfg)
+		if res.SHA256 == "" {
+			w.s.log.Warn("watch: cannot read", "file", src)
+			return nil
 		}
 	}
 	if err := w.step("store"); err != nil {
