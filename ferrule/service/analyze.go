@@ -27,7 +27,7 @@ func (s *Server) handleAnalyze(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	cfg, canon, err := s.buildConfig(req.flags)
+	cfg, canon, err := s.config(req.flags)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return

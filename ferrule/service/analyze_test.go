@@ -8,10 +8,12 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 
+	"github.com/mtgeo/mtgeo/ferrule"
 	"github.com/stretchr/testify/require"
 )
 
@@ -167,6 +169,31 @@ func TestSequentialNeverBusy(t *testing.T) {
 		require.Zero(t, len(s.slots), "request %d", i)
 		require.Zero(t, len(s.admit), "request %d", i)
 	}
+}
+
+// TestDefaultFileReadOnce: a profile file among the service's defaults is
+// read when the server starts. Removed afterwards, requests that set no
+// parameter are still graded with it, and one that sets a parameter is
+// refused, naming the file, rather than graded otherwise.
+func TestDefaultFileReadOnce(t *testing.T) {
+	prof, err := ferrule.LoadProfile("iec-style-pc-16")
+	require.NoError(t, err)
+	prof.Name = "station-7-limits"
+	b, err := json.Marshal(prof)
+	require.NoError(t, err)
+	file := filepath.Join(t.TempDir(), "limits.json")
+	writeFile(t, file, b)
+	_, ts := newTestServer(t, Config{Defaults: map[string]string{"spec": file}})
+	require.NoError(t, os.Remove(file))
+
+	mt16 := readFile(t, "../../testdata/mt16.x3p")
+	code, body, _ := post(t, http.DefaultClient, ts.URL, "", mt16)
+	require.Equal(t, http.StatusOK, code, body)
+	require.Contains(t, body, `"profile":"station-7-limits"`)
+
+	code, body, _ = post(t, http.DefaultClient, ts.URL, "fit_radius=40", mt16)
+	require.Equal(t, http.StatusBadRequest, code, body)
+	require.Contains(t, errorText(t, body), file)
 }
 
 // TestDefaults: the service's own options apply to every request that does

@@ -80,7 +80,7 @@ func newTestServer(t testing.TB, cfg Config) (*Server, *httptest.Server) {
 // flags given (as the service builds them): the report line, or the error.
 func expected(t testing.TB, s *Server, path string, flags map[string]string) (body string, errText string) {
 	t.Helper()
-	cfg, _, err := s.buildConfig(flags)
+	cfg, _, err := s.config(flags)
 	require.NoError(t, err)
 	var an ferrule.Analyzer
 	res := batch.AnalyzeFile(&an, path, &cfg)

@@ -152,6 +152,16 @@ func paramFlags(fl Flags) []*flag.Flag {
 	return out
 }
 
+// config returns the analysis configuration of a request's flags, with
+// the canonical JSON of its options: the defaults', built once by New,
+// when it sets none.
+func (s *Server) config(flags map[string]string) (batch.Config, string, error) {
+	if len(flags) == 0 {
+		return s.defaults, s.defaultsCanon, nil
+	}
+	return s.buildConfig(flags)
+}
+
 // buildConfig sets the defaults and then flags on a fresh flag set and
 // builds the analysis configuration, with the canonical JSON of its
 // options (store.OptionsJSON).

@@ -38,6 +38,9 @@ type Config struct {
 	Flags Flags
 	// Defaults are flag values (by command-line name) set before each
 	// request's own parameters: the options the service was started with.
+	// New builds them once, reading any layout or profile file they name:
+	// a request without parameters uses that configuration, and one with
+	// parameters reads the files again (and is refused if they are gone).
 	Defaults map[string]string
 	// Meta holds the default station, operator, lot and serial of every
 	// measurement; a request's parameters override them.
@@ -105,6 +108,10 @@ type Server struct {
 	byParam map[string]*flag.Flag
 	// crashAt, in tests, stops the watch folder before that step.
 	crashAt string
+	// defaults is the configuration of a request that sets no analysis
+	// parameter (Config.Defaults alone), with its canonical options.
+	defaults      batch.Config
+	defaultsCanon string
 }
 
 // New returns a server with cfg, or an error for an invalid cfg (no Flags,
@@ -153,8 +160,12 @@ func New(cfg Config) (*Server, error) {
 	for _, f := range s.params {
 		s.byParam[paramName(f.Name)] = f
 	}
-	// The defaults must make a valid configuration on their own.
-	if _, _, err := s.buildConfig(nil); err != nil {
+	// The defaults must make a valid configuration on their own. It is
+	// built once: a layout or profile file they name is read now, not at
+	// every request, and its removal or an edit halfway through a shift
+	// changes nothing until the server restarts.
+	var err error
+	if s.defaults, s.defaultsCanon, err = s.buildConfig(nil); err != nil {
 		return nil, fmt.Errorf("service: %w", err)
 	}
 	// The document is built once: the parameters never change.

@@ -64,7 +64,7 @@ func (s *Server) Watch(ctx context.Context, dir string, interval time.Duration) 
 			return fmt.Errorf("service: watch folder: %w", err)
 		}
 	}
-	cfg, canon, err := s.buildConfig(nil)
+	cfg, canon, err := s.config(nil)
 	if err != nil {
 		return fmt.Errorf("service: watch folder: %w", err)
 	}
