@@ -268,14 +268,19 @@ func (z *Reader) Read(p []byte) (int, error) {
 }
 
 // decode decodes about chunk more bytes into out[o:], first moving the
-// last windowSize bytes, all a copy may reach, down to the start.
+// last windowSize bytes, all a copy may reach, down to the start. Within
+// 8 bytes of the end of the input it goes on to the end of the stream
+// (some 120 symbols at most, 31 KiB, within margin), so that what is
+// decoded there is handed out only once the stream has ended as it
+// should: a stream cut short is then read by klauspost's inflater alone,
+// which stops a few symbols before the cut.
 func (z *Reader) decode() error {
 	if z.o > windowSize {
 		copy(z.out, z.out[z.o-windowSize:z.o])
 		z.r, z.o = windowSize, windowSize
 	}
 	stop := z.o + chunk
-	for z.o < stop {
+	for z.o < stop || len(z.src)-z.ip < 8 {
 		switch z.state {
 		case stateEnd:
 			return nil
@@ -538,16 +543,17 @@ func (z *Reader) huffman(o, stop int) (_ int, done bool, _ error) {
 		o += length
 	}
 	z.bb, z.nb, z.ip = bb, nb, ip
-	if o >= stop {
+	if ip+8 <= len(src) { // at stop
 		return o, false, nil
 	}
-	return z.careful(o, stop)
+	return z.careful(o)
 }
 
-// careful is huffman's loop with every check, for the end of the input.
-func (z *Reader) careful(o, stop int) (_ int, done bool, _ error) {
+// careful is huffman's loop with every check, for the end of the input:
+// it decodes the block to its end, whatever stop says (see decode).
+func (z *Reader) careful(o int) (_ int, done bool, _ error) {
 	lit, dist, dst := z.lit, z.dist, z.out
-	for o < stop {
+	for {
 		if err := z.refill(); err != nil {
 			return o, false, err
 		}
@@ -593,7 +599,6 @@ func (z *Reader) careful(o, stop int) (_ int, done bool, _ error) {
 		}
 		o += length
 	}
-	return o, false, nil
 }
 
 // copyMatch copies length bytes to dst[o:] from distance ≤ o bytes

@@ -269,3 +269,30 @@ func BenchmarkReader(b *testing.B) {
 		}
 	})
 }
+
+// TestCutAtChunk cuts a stream at every byte around where its output
+// crosses the first chunk, so that the careful loop meets the end of the
+// input as the chunk fills: what is read before the error is what
+// klauspost's inflater reads, no byte decoded from past the end.
+func TestCutAtChunk(t *testing.T) {
+	in := testInputs()["text"]
+	var buf bytes.Buffer
+	w, err := flate.NewWriter(&buf, flate.HuffmanOnly) // about one input byte per output byte
+	require.NoError(t, err)
+	_, err = w.Write(in)
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	src := buf.Bytes()
+	at := int(int64(len(src)) * chunk / int64(len(in)))
+	z := NewReader(nil)
+	w0, _ := klauspostRead(src[:at-150])
+	w1, _ := klauspostRead(src[:at+150])
+	t.Logf("%d %d %d", len(w0), len(w1), len(src))
+	for n := at - 150; n <= at+150; n++ {
+		want, wantErr := klauspostRead(src[:n])
+		z.Reset(src[:n])
+		got, err := readAll(z, 1<<16)
+		require.True(t, bytes.Equal(want, got), "cut at %d: %d bytes, klauspost %d", n, len(got), len(want))
+		require.EqualError(t, err, wantErr.Error(), "cut at %d", n)
+	}
+}
