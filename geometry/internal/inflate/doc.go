@@ -20,7 +20,9 @@
 //   - copies of 8 bytes or more back move 8 bytes at a time, shorter ones
 //     too once their first period is written.
 //
-// Near the end of the input a careful loop with every check takes over.
+// Near the end of the input a careful loop with every check takes over,
+// and goes on to the end of the stream before any of what it decoded is
+// handed out.
 //
 // Reader stays a reader, not a function that inflates a whole stream into
 // one buffer: it decodes 256 KiB at a time into a buffer of its own that
@@ -33,5 +35,7 @@
 // handed over to klauspost's reader, which inflates it again from the
 // start, skips what was already read and returns the rest and its own
 // error. Bytes and errors are thus those of klauspost's reader on every
-// input, as FuzzReader checks; only a damaged stream costs twice the time.
+// input, as FuzzReader and TestDamagedSameAsKlauspost check (a stream cut
+// short too, which klauspost reads up to a few symbols before the cut);
+// only a damaged stream costs twice the time.
 package inflate
