@@ -129,30 +129,31 @@ func (m LossModel) OffsetLoss(d float64) float64 {
 	return OffsetLossDB(d, float64(m.MFDUM))
 }
 
-// Physical ranges of the loss options (Options.Validate).
+// Physical ranges of the loss options (Options.Validate, and mate.Params
+// for the same quantities).
 const (
 	// Mode-field diameters of single-mode fibers run from ~3 µm (bend-
 	// insensitive, short-wavelength) to ~13 µm (1625 nm); lensed
 	// expanded-beam ferrules reach tens of µm. Anything beyond the core of
 	// a multimode fiber is a typing error.
-	minMFDUM, maxMFDUM = 1, 100
+	MinMFDUM, MaxMFDUM = 1, 100
 	// Fiber-optic wavelengths: 400 nm (visible) to 2000 nm.
-	minWavelengthNM, maxWavelengthNM = 400, 2000
+	MinWavelengthNM, MaxWavelengthNM = 400, 2000
 	// A multimode offset calibration beyond 10 dB/µm would lose the whole
 	// signal within a micrometre.
-	maxMMLossDBPerUM = 10
+	MaxMMLossDBPerUM = 10
 )
 
 // validateLoss checks the loss options against their ranges.
 func (o Options) validateLoss() error {
-	if o.MFDUM != 0 && !(o.MFDUM >= minMFDUM && o.MFDUM <= maxMFDUM) {
-		return fmt.Errorf("ferrule: mode-field diameter %g µm (--mfd-um) is outside [%d, %d] µm", o.MFDUM, minMFDUM, maxMFDUM)
+	if o.MFDUM != 0 && !(o.MFDUM >= MinMFDUM && o.MFDUM <= MaxMFDUM) {
+		return fmt.Errorf("ferrule: mode-field diameter %g µm (--mfd-um) is outside [%d, %d] µm", o.MFDUM, MinMFDUM, MaxMFDUM)
 	}
-	if o.WavelengthNM != 0 && !(o.WavelengthNM >= minWavelengthNM && o.WavelengthNM <= maxWavelengthNM) {
-		return fmt.Errorf("ferrule: wavelength %g nm (--wavelength-nm) is outside [%d, %d] nm", o.WavelengthNM, minWavelengthNM, maxWavelengthNM)
+	if o.WavelengthNM != 0 && !(o.WavelengthNM >= MinWavelengthNM && o.WavelengthNM <= MaxWavelengthNM) {
+		return fmt.Errorf("ferrule: wavelength %g nm (--wavelength-nm) is outside [%d, %d] nm", o.WavelengthNM, MinWavelengthNM, MaxWavelengthNM)
 	}
-	if !(o.MMLossDBPerUM >= 0 && o.MMLossDBPerUM <= maxMMLossDBPerUM) {
-		return fmt.Errorf("ferrule: multimode loss %g dB/µm (--mm-loss-db-per-um) is outside [0, %d] dB/µm (0: none)", o.MMLossDBPerUM, maxMMLossDBPerUM)
+	if !(o.MMLossDBPerUM >= 0 && o.MMLossDBPerUM <= MaxMMLossDBPerUM) {
+		return fmt.Errorf("ferrule: multimode loss %g dB/µm (--mm-loss-db-per-um) is outside [0, %d] dB/µm (0: none)", o.MMLossDBPerUM, MaxMMLossDBPerUM)
 	}
 	return nil
 }

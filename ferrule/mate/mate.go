@@ -85,11 +85,11 @@ func (p Params) Validate() error {
 	}{
 		{"force", "force-n", p.ForceN, 0, 100, true},
 		{"stiffness", "stiffness-n-per-um", p.StiffnessNPerUM, 0, 1000, true},
-		{"mode-field diameter", "mfd-um", p.MFDUM, 1, 100, false},
-		{"wavelength", "wavelength-nm", p.WavelengthNM, 400, 2000, false},
+		{"mode-field diameter", "mfd-um", p.MFDUM, ferrule.MinMFDUM, ferrule.MaxMFDUM, false},
+		{"wavelength", "wavelength-nm", p.WavelengthNM, ferrule.MinWavelengthNM, ferrule.MaxWavelengthNM, false},
 		{"glass index", "glass-index", p.GlassIndex, 1, 2, true},
 		{"core-dip risk limit", "core-dip-risk-nm", p.CoreDipRiskNM, 0, 1000, true},
-		{"multimode loss", "mm-loss-db-per-um", p.MMLossDBPerUM, 0, 10, false},
+		{"multimode loss", "mm-loss-db-per-um", p.MMLossDBPerUM, 0, ferrule.MaxMMLossDBPerUM, false},
 	} {
 		if !(c.v >= c.lo && c.v <= c.hi) || (c.loOpen && c.v == c.lo) {
 			lo := "["
