@@ -15,13 +15,16 @@ import (
 	"io"
 	"math"
 	"path"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mtgeo/mtgeo/geometry"
+	"github.com/mtgeo/mtgeo/geometry/internal/inflate"
 	"gonum.org/v1/gonum/spatial/r2"
 )
 
@@ -676,7 +679,8 @@ func (a *archive) readAll(f *zip.File, n int, what string) ([]byte, error) {
 // work; serial does both in turn on this goroutine. The heights are first
 // written by the conversion, so the page faults of their fresh memory
 // (some 25 ms for 4 megapixels on a virtual machine) fall on this
-// goroutine, beside the MD5, and not on the inflater.
+// goroutine, beside the MD5, and not on the inflater. A large deflated
+// member in memory is also inflated in two parts at once (readSplit).
 func (a *archive) readPoints(f *zip.File, h *header, serial bool) (*geometry.HeightMap, error) {
 	bpv := bytesPerValue(h.cz.dataType)
 	n := h.cols * h.rows
@@ -687,6 +691,15 @@ func (a *archive) readPoints(f *zip.File, h *header, serial bool) (*geometry.Hei
 	// actually there is allocated for, and then once at its exact size.
 	size := int64(n) * int64(bpv)
 	plausible := int64(growStep) + 4*int64(f.CompressedSize64)/int64(bpv)
+	// Split only float64 data: for narrower values the heights (8 bytes
+	// each) make the conversion, not the inflate, the longer part, and a
+	// tail's buffer only adds page faults (float32: 7 % slower).
+	if !serial && bpv == 8 && int64(n) <= plausible && a.data != nil && f.Method == zip.Deflate &&
+		f.CompressedSize64 >= splitMinSize && runtime.GOMAXPROCS(0) > 1 {
+		if m, ok := a.readSplit(f, h); ok {
+			return m, nil
+		}
+	}
 	if int64(n) > plausible {
 		if err := a.checkInflates(f, size); err != nil {
 			return nil, err
@@ -698,47 +711,183 @@ func (a *archive) readPoints(f *zip.File, h *header, serial bool) (*geometry.Hei
 		return nil, err
 	}
 	defer rc.Close()
-	z := make([]float64, 0, int(min(int64(n), plausible)))
-	var crc uint32
-	var sum hash.Hash
-	if h.pointMD5 != nil {
-		sum = md5.New()
-	}
-	conv := converter(h.cz)
-	i := 0
-	take := func(b []byte) { // checksum and convert one chunk of whole values
-		k := len(b) / bpv
-		crc = crc32.Update(crc, crc32.IEEETable, b)
-		if sum != nil {
-			sum.Write(b)
-		}
-		if len(z)+k > cap(z) {
-			z = slices.Grow(z, min(n, max(2*cap(z), len(z)+k))-len(z))
-		}
-		z = z[:len(z)+k]
-		conv(z[i:i+k], b)
-		i += k
-	}
+	p := newPoints(h, int(min(int64(n), plausible)))
 	bufLen := min(n, pipeChunkSize/bpv) * bpv
 	if serial {
 		b := getPipeBuffer(bufLen)
 		defer putPipeBuffer(b)
-		if err := readChunks(rc, f, n, bpv, b, take); err != nil {
+		if err := readChunks(rc, f, n, bpv, b, p.take); err != nil {
 			return nil, err
 		}
-	} else if err := pipePoints(rc, f, n, bpv, bufLen, take, a.guard); err != nil {
+	} else if err := pipePoints(rc, f, n, bpv, bufLen, p.take, a.guard, nil); err != nil {
 		return nil, err
 	}
-	if err := checkCRC(f, crc); err != nil {
+	if err := p.check(f, h); err != nil {
 		return nil, err
 	}
-	if sum != nil {
-		if got := sum.Sum(nil); !bytes.Equal(got, h.pointMD5) {
-			return nil, formatErr("point data MD5 mismatch: main.xml says %x, %s has %x", h.pointMD5, f.Name, got)
+	return newMap(h, p.z), nil
+}
+
+// points is point data being read: the heights converted so far, and the
+// checksums of the bytes they came from.
+type points struct {
+	z    []float64
+	n    int // values in all
+	bpv  int // bytes per value
+	crc  uint32
+	sum  hash.Hash // MD5, nil when main.xml gives none
+	conv func(dst []float64, src []byte)
+}
+
+// newPoints returns the empty point data of header h, with room for
+// capacity heights.
+func newPoints(h *header, capacity int) *points {
+	p := &points{
+		z:    make([]float64, 0, capacity),
+		n:    h.cols * h.rows,
+		bpv:  bytesPerValue(h.cz.dataType),
+		conv: converter(h.cz),
+	}
+	if h.pointMD5 != nil {
+		p.sum = md5.New()
+	}
+	return p
+}
+
+// take checksums and converts b, whole values.
+func (p *points) take(b []byte) {
+	p.hash(b)
+	k := len(b) / p.bpv
+	if len(p.z)+k > cap(p.z) {
+		p.z = slices.Grow(p.z, min(p.n, max(2*cap(p.z), len(p.z)+k))-len(p.z))
+	}
+	i := len(p.z)
+	p.z = p.z[:i+k]
+	p.conv(p.z[i:], b)
+}
+
+// hash adds b to the checksums.
+func (p *points) hash(b []byte) {
+	p.crc = crc32.Update(p.crc, crc32.IEEETable, b)
+	if p.sum != nil {
+		p.sum.Write(b)
+	}
+}
+
+// check returns an error unless the checksums of all the point data,
+// member f's, match the zip directory's CRC-32 and main.xml's MD5.
+func (p *points) check(f *zip.File, h *header) error {
+	if err := checkCRC(f, p.crc); err != nil {
+		return err
+	}
+	if p.sum != nil {
+		if got := p.sum.Sum(nil); !bytes.Equal(got, h.pointMD5) {
+			return formatErr("point data MD5 mismatch: main.xml says %x, %s has %x", h.pointMD5, f.Name, got)
 		}
 	}
-	m := newMap(h, z)
-	return m, nil
+	return nil
+}
+
+// Splitting the inflate of a large member over two cores (see
+// geometry/internal/inflate): the head on one goroutine, feeding the
+// checksums and conversion as usual, the tail on another.
+const (
+	// splitMinSize is the smallest compressed member split, bytes: half
+	// a megapixel of float64.
+	splitMinSize = 4 << 20
+	// splitSearch is how many bytes past the middle a block boundary is
+	// looked for (some 5 ms when there is none): zlib ends a block every
+	// 20 KiB or so of measured data, and one in eight boundaries falls
+	// between bytes, so one is found within this 96 times in 100.
+	splitSearch = 512 << 10
+	// headShare is the share of a split member's compressed bytes in its
+	// head: about as long to inflate as the tail, which takes longer per
+	// byte and makes room for the checksums and conversion of the head
+	// (0.4 and 0.6 were slower, -bench Decode).
+	headShare = 0.5
+)
+
+// readSplit reads point data member f, deflated and in memory, of header
+// h, in two parts at once: the head as readPoints does, the tail on
+// another goroutine. It reports false if the member could not be split or
+// its parts do not add up to data that pass the checksums; the caller then
+// reads it whole, which reports what is wrong.
+func (a *archive) readSplit(f *zip.File, h *header) (*geometry.HeightMap, bool) {
+	off, err := a.check(f, "point data")
+	if err != nil {
+		return nil, false
+	}
+	comp := a.data[off : off+int64(f.CompressedSize64)]
+	from := int(float64(len(comp)) * headShare)
+	at := inflate.FindBlock(comp, from, from+splitSearch)
+	if at < 0 {
+		return nil, false
+	}
+	p := newPoints(h, h.cols*h.rows)
+	size := p.n * p.bpv
+	var stop atomic.Bool
+	type tailResult struct {
+		tail *inflate.Tail
+		err  error
+	}
+	tails := make(chan tailResult, 1)
+	go func() {
+		var r tailResult
+		defer func() { tails <- r }()
+		defer a.guard()()
+		defer catchFault(&r.err)
+		r.tail, r.err = inflate.InflateTail(comp[at:], size, &stop)
+	}()
+	done := false
+	defer func() { // the tail's goroutine reads the archive: it must have returned
+		if !done {
+			stop.Store(true)
+			if r := <-tails; r.tail != nil {
+				r.tail.Release()
+			}
+		}
+	}()
+	head := inflate.NewHead(comp, at)
+	var hs splitHead
+	bufLen := min(p.n, pipeChunkSize/p.bpv) * p.bpv
+	if err := pipePoints(head, f, p.n, p.bpv, bufLen, p.take, a.guard, &hs); err != nil || hs.err != nil {
+		return nil, false
+	}
+	r := <-tails
+	done = true
+	if r.tail != nil {
+		defer r.tail.Release()
+	}
+	if r.err != nil || hs.n == 0 || hs.n+len(r.tail.Bytes) != size || !r.tail.Resolve(head.Window()) {
+		return nil, false
+	}
+	rest := r.tail.Bytes
+	if k := len(hs.rem); k > 0 { // the value across the boundary
+		p.take(append(hs.rem, rest[:p.bpv-k]...))
+		rest = rest[p.bpv-k:]
+	}
+	i := len(p.z)
+	p.z = p.z[:p.n]
+	converted := make(chan struct{}, 1)
+	go func() {
+		p.conv(p.z[i:], rest)
+		converted <- struct{}{}
+	}()
+	p.hash(rest)
+	<-converted
+	if p.check(f, h) != nil {
+		return nil, false
+	}
+	return newMap(h, p.z), true
+}
+
+// splitHead is what the head of a split member leaves: the bytes it held,
+// its last value's first bytes when the boundary cuts one, and the error
+// that ended it early (nil at the boundary).
+type splitHead struct {
+	n   int
+	rem []byte
+	err error
 }
 
 // readChunks reads the n values of bpv bytes of point data member f from
@@ -761,14 +910,17 @@ func readChunks(rc io.Reader, f *zip.File, n, bpv int, b []byte, take func([]byt
 // them. The buffers are made as the inflating gets ahead: as many as the
 // two goroutines' changing paces need, so that neither waits for the other
 // while the other has work (with four, each waited a quarter of the time).
-func pipePoints(rc io.Reader, f *zip.File, n, bpv, bufLen int, take func([]byte), guard func() func()) error {
+//
+// With head, rc is the head of a split member (readSplit): it ends early,
+// and what it held is told in head.
+func pipePoints(rc io.Reader, f *zip.File, n, bpv, bufLen int, take func([]byte), guard func() func(), head *splitHead) error {
 	// Every buffer is in free, in chunks or held by one goroutine; chunks
 	// has room for all and the last message, so the inflating goroutine
 	// never waits to send and, once it has sent the last, has returned.
 	free := make(chan []byte, pipeBuffers)
 	chunks := make(chan pointChunk, pipeBuffers+1)
 	defer putPipeBuffers(free)
-	go inflatePoints(rc, f, n, bpv, bufLen, free, chunks, guard)
+	go inflatePoints(rc, f, n, bpv, bufLen, free, chunks, guard, head)
 	for {
 		c := <-chunks
 		if c.last {
@@ -837,7 +989,7 @@ type pointChunk struct {
 // checks that rc ends there. Its last message, sent just before it
 // returns, carries nil or the error met, a fault reading the mapped
 // archive among them (guard, catchFault).
-func inflatePoints(rc io.Reader, f *zip.File, n, bpv, bufLen int, free <-chan []byte, chunks chan<- pointChunk, guard func() func()) {
+func inflatePoints(rc io.Reader, f *zip.File, n, bpv, bufLen int, free <-chan []byte, chunks chan<- pointChunk, guard func() func(), head *splitHead) {
 	var err error
 	defer func() {
 		if err != nil { // a fault reading the mapped archive
@@ -861,12 +1013,28 @@ func inflatePoints(rc io.Reader, f *zip.File, n, bpv, bufLen int, free <-chan []
 		}
 		k := min(n-i, len(b)/bpv)
 		b = b[:k*bpv]
-		if _, err := io.ReadFull(rc, b); err != nil {
+		got, err := io.ReadFull(rc, b)
+		if err != nil && head != nil { // the head's end: its whole values, and what is left
+			if err != io.EOF && err != io.ErrUnexpectedEOF {
+				head.err = err
+			}
+			whole := got / bpv * bpv
+			head.n, head.rem = i*bpv+got, bytes.Clone(b[whole:got])
+			chunks <- pointChunk{b: b[:whole]}
+			chunks <- pointChunk{last: true}
+			return
+		}
+		if err != nil {
 			chunks <- pointChunk{err: memberErr(f, fmt.Sprintf("point data (at value %d)", i), err), last: true}
 			return
 		}
 		chunks <- pointChunk{b: b}
 		i += k
+	}
+	if head != nil { // all there: not a head
+		head.n = n * bpv
+		chunks <- pointChunk{last: true}
+		return
 	}
 	chunks <- pointChunk{err: finishEntry(rc, f, "point data"), last: true}
 }

@@ -124,7 +124,10 @@
 // by this module's own decoder (geometry/internal/inflate), 1.5–1.8 times
 // as fast again, which hands a stream it finds damaged over to klauspost's
 // to be read again from its start, so that the bytes and errors are the
-// same either way. A mapped file cut short by its
+// same either way. A float64 member of 4 MiB or more is inflated in two
+// parts at once, cut at a block boundary near its middle; its parts must
+// add up to the declared size and pass the CRC-32 and MD5, or it is read
+// again as one stream, which reports what is wrong. A mapped file cut short by its
 // writer while it is read is an error ("the file became shorter while it
 // was read", wrapping io.ErrUnexpectedEOF), not a crash.
 // An inline DataList must fit its main.xml (8 bytes per point at least).

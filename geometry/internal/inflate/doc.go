@@ -30,6 +30,17 @@
 // can checksum and convert each part while the next is decoded, and no
 // buffer the size of the output is needed.
 //
+// One stream can also be inflated on two cores (split.go): cut at a block
+// boundary past its middle (FindBlock), its head is read by NewHead, which
+// ends exactly there, while InflateTail inflates the rest as if the 32 KiB
+// before it were zeros, noting the copies that read from them, directly
+// or through other such copies; Tail.Resolve replays those copies once the
+// head's last 32 KiB are known. In zlib's streams of heights a few per
+// cent of the tail's bytes are such copies, to its very end (the exponent
+// bytes of doubles copy one another), so they are replayed rather than
+// waited out. The caller checks the result as a whole (lengths, CRC-32)
+// and reads the stream again from its start if anything is off.
+//
 // A stream the decoder finds damaged (an invalid code or distance, a
 // stored block whose length check fails, an end before the last block) is
 // handed over to klauspost's reader, which inflates it again from the

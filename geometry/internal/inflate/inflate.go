@@ -16,6 +16,7 @@ import (
 var (
 	errCorrupt = errors.New("inflate: corrupt deflate stream")
 	errShort   = errors.New("inflate: deflate stream ends early")
+	errLong    = errors.New("inflate: deflate stream longer than its limit")
 )
 
 // Table entries (uint32): bits 0–4 the bits to consume (a subtable
@@ -180,6 +181,12 @@ type Reader struct {
 	// again and serves it from where Read had got to.
 	fallback io.Reader
 	err      error
+
+	// end, for the head of a split stream (NewHead), is the bit at which
+	// it ends; taint, for its tail (InflateTail), tracks the bytes that
+	// copy from before it.
+	end   int
+	taint *taint
 }
 
 const (
@@ -253,6 +260,10 @@ func (z *Reader) Read(p []byte) (int, error) {
 			return 0, io.EOF
 		}
 		if err := z.decode(); err != nil {
+			if z.end > 0 { // a head: its caller reads the whole stream again
+				z.err = err
+				return 0, err
+			}
 			z.fallback = kflate.NewReader(bytes.NewReader(z.src))
 			if _, err := io.CopyN(io.Discard, z.fallback, z.read); err != nil {
 				z.err = err
@@ -275,16 +286,28 @@ func (z *Reader) Read(p []byte) (int, error) {
 // should: a stream cut short is then read by klauspost's inflater alone,
 // which stops a few symbols before the cut.
 func (z *Reader) decode() error {
-	if z.o > windowSize {
+	if z.o > windowSize && z.taint == nil { // a tail keeps all it decodes
 		copy(z.out, z.out[z.o-windowSize:z.o])
 		z.r, z.o = windowSize, windowSize
 	}
-	stop := z.o + chunk
+	stop := min(z.o+chunk, len(z.out)-margin)
+	if z.o >= stop {
+		return errLong
+	}
 	for z.o < stop || len(z.src)-z.ip < 8 {
 		switch z.state {
 		case stateEnd:
 			return nil
 		case stateHeader:
+			if z.end > 0 { // a head ends at the boundary, or was not cut at one
+				switch at := 8*(z.ip+int(z.pad)) - int(z.nb); {
+				case at == z.end:
+					z.state = stateEnd
+					return nil
+				case at > z.end:
+					return ErrNotBoundary
+				}
+			}
 			if z.final {
 				z.state = stateEnd
 				return nil
@@ -539,6 +562,9 @@ func (z *Reader) huffman(o, stop int) (_ int, done bool, _ error) {
 		if distance > o {
 			return o, false, errCorrupt
 		}
+		if z.taint != nil {
+			z.taint.copy(o, o-distance, length)
+		}
 		copyMatch(dst, o, distance, length)
 		o += length
 	}
@@ -593,6 +619,9 @@ func (z *Reader) careful(o int) (_ int, done bool, _ error) {
 		z.nb -= uint(e >> 8 & 31)
 		if distance > o {
 			return o, false, errCorrupt
+		}
+		if z.taint != nil {
+			z.taint.copy(o, o-distance, length)
 		}
 		for i := range length {
 			dst[o+i] = dst[o-distance+i]
