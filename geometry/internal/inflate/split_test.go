@@ -49,6 +49,10 @@ func TestSplit(t *testing.T) {
 		want, err := klauspostRead(src)
 		require.NoError(t, err)
 		cuts, refused := 0, 0
+		if k := FindBlock(src, 1, len(src)); k > 0 {
+			_, err := io.ReadAll(NewHead(src, k+1)) // not a boundary
+			require.ErrorIs(t, err, ErrNotBoundary, name)
+		}
 		for k := 1; k < len(src); {
 			k = FindBlock(src, k, len(src))
 			if k < 0 {
@@ -69,4 +73,40 @@ func TestSplit(t *testing.T) {
 		}
 		t.Logf("%s: %d cuts, %d refused", name, cuts, refused)
 	}
+}
+
+// FuzzSplit cuts streams at the first block boundary FindBlock finds from
+// an offset: where the head and the tail both read and the tail resolves,
+// they must make what klauspost's inflater reads, if it reads the stream.
+func FuzzSplit(f *testing.F) {
+	for _, c := range zlibStreams {
+		if src := readStream(f, c.name); len(src) < 1<<16 {
+			f.Add(src, uint32(len(src)/3))
+		}
+	}
+	f.Add(readStream(f, "heights-l6"), uint32(100000))
+	f.Fuzz(func(t *testing.T, src []byte, from uint32) {
+		if len(src) == 0 {
+			return
+		}
+		k := FindBlock(src, int(from%uint32(len(src))), len(src))
+		if k < 0 {
+			return
+		}
+		head, herr := io.ReadAll(NewHead(src, k))
+		var stop atomic.Bool
+		tail, terr := InflateTail(src[k:], 1<<22, &stop)
+		if herr != nil || terr != nil {
+			return
+		}
+		defer tail.Release()
+		z := NewHead(src, k)
+		if _, err := io.Copy(io.Discard, z); err != nil || !tail.Resolve(z.Window()) {
+			return
+		}
+		want, err := klauspostRead(src)
+		if err == nil && !bytes.Equal(want, append(head, tail.Bytes...)) {
+			t.Fatalf("cut at %d: %d+%d bytes, klauspost %d", k, len(head), len(tail.Bytes), len(want))
+		}
+	})
 }
