@@ -193,16 +193,29 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 		return fail(writeErr)
 	}
 
-	sum, err := batch.WriteTables(*out, limits)
+	// One pass over the whole results.jsonl (a resumed batch's too): the
+	// tables, and what the connectors and the lot page need of it.
+	var (
+		mated *pairResults
+		reps  []*ferrule.Report
+	)
+	if pairs != nil {
+		mated = newPairResults(pairs)
+	}
+	sum, err := batch.WriteTables(*out, limits, func(r batch.Result) {
+		if mated != nil {
+			mated.add(r)
+		}
+		if *report && r.OK() {
+			reps = append(reps, r.Report)
+		}
+	})
 	if err != nil {
 		return fail(err)
 	}
 	connectors := ""
 	if pairs != nil {
-		lookup, err := readPairResults(*out, pairs)
-		if err != nil {
-			return fail(err)
-		}
+		lookup := mated.lookup
 		predicted := batch.MatePairs(pairs, lookup, mateParams)
 		if err := batch.WritePairs(*out, predicted, sum); err != nil {
 			return fail(err)
@@ -224,7 +237,7 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 		batch.FibersFile, batch.SummaryJSON, batch.SummaryText, batch.SkippedFile)
 	fmt.Fprint(stdout, connectors)
 	if *report {
-		if err := writeLotPage(*out, sum); err != nil {
+		if err := writeLotPage(*out, sum, reps); err != nil {
 			return fail(err)
 		}
 		fmt.Fprintf(stdout, "lot page: %s\n", filepath.Join(*out, lotPage))
@@ -357,25 +370,10 @@ func (p *batchProgress) finish() {
 // lotPage is the file name of the lot's HTML page in the output folder.
 const lotPage = "lot.html"
 
-// writeLotPage draws the lot page from sum, the summary.json of dir, and
-// the reports of the whole results.jsonl of dir, so a resumed batch gets
+// writeLotPage draws the lot page of dir from sum, its summary.json, and
+// reps, the reports of its whole results.jsonl, so a resumed batch gets
 // the page of all its files.
-func writeLotPage(dir string, sum *batch.Summary) error {
-	f, err := os.Open(filepath.Join(dir, batch.ResultsFile))
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	var reps []*ferrule.Report
-	err = batch.ReadResults(f, func(r batch.Result) error {
-		if r.OK() {
-			reps = append(reps, r.Report)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
+func writeLotPage(dir string, sum *batch.Summary, reps []*ferrule.Report) error {
 	out, err := os.Create(filepath.Join(dir, lotPage))
 	if err != nil {
 		return err

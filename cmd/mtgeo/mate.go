@@ -198,27 +198,31 @@ func readMatePairs(path string, mf *mateFlags, af *analyzeFlags, cfg *batch.Conf
 	return pairs, params, err
 }
 
-// readPairResults reads the results of the files of pairs from dir's
-// results.jsonl, so that a resumed batch mates (and stores) the connectors
-// of all its files, and returns them looked up by path.
-func readPairResults(dir string, pairs []batch.FilePair) (lookup func(path string) (batch.Result, bool), err error) {
-	f, err := os.Open(filepath.Join(dir, batch.ResultsFile))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	need := map[string]bool{}
+// pairResults collects, from the whole results.jsonl of a batch, the
+// results of the files of pairs, so that a resumed batch mates (and
+// stores) the connectors of all its files.
+type pairResults struct {
+	need    map[string]bool
+	results map[string]batch.Result
+}
+
+func newPairResults(pairs []batch.FilePair) *pairResults {
+	c := &pairResults{need: map[string]bool{}, results: map[string]batch.Result{}}
 	for _, p := range batch.PairFiles(pairs) {
-		need[filepath.Clean(p)] = true
+		c.need[filepath.Clean(p)] = true
 	}
-	results := map[string]batch.Result{}
-	if err := batch.ReadResults(f, func(r batch.Result) error {
-		if k := filepath.Clean(r.File); need[k] {
-			results[k] = r
-		}
-		return nil
-	}); err != nil {
-		return nil, err
+	return c
+}
+
+// add keeps r if it is the result of one of the pairs' files.
+func (c *pairResults) add(r batch.Result) {
+	if k := filepath.Clean(r.File); c.need[k] {
+		c.results[k] = r
 	}
-	return func(p string) (batch.Result, bool) { r, ok := results[filepath.Clean(p)]; return r, ok }, nil
+}
+
+// lookup returns the result of the file at path, if it was kept.
+func (c *pairResults) lookup(path string) (batch.Result, bool) {
+	r, ok := c.results[filepath.Clean(path)]
+	return r, ok
 }

@@ -434,7 +434,7 @@ func TestTablesUTF8(t *testing.T) {
 		Fibers: []ferrule.Fiber{{Index: 1, Flags: []string{}}}}}))
 	require.NoError(t, j.Close())
 	require.NoError(t, batch.WriteSkipped(out, []batch.Skip{{Path: bad + "3", Reason: batch.ReasonNotMap}}))
-	_, err = batch.WriteTables(out, nil)
+	_, err = batch.WriteTables(out, nil, nil)
 	require.NoError(t, err)
 	for _, name := range []string{batch.FerrulesFile, batch.FibersFile, batch.SkippedFile, batch.SummaryText, batch.SummaryJSON} {
 		b, err := os.ReadFile(filepath.Join(out, name))

@@ -219,7 +219,7 @@ func TestSkippedTables(t *testing.T) {
 		by[s.Reason]++
 	}
 
-	sum, err := batch.WriteTables(res, nil)
+	sum, err := batch.WriteTables(res, nil, nil)
 	require.NoError(t, err)
 	require.Equal(t, len(l.Skipped), sum.Skipped)
 	require.Zero(t, sum.Count, "skipped paths are no rows")
@@ -237,6 +237,6 @@ func TestSkippedTables(t *testing.T) {
 
 	// A damaged skipped.csv is an error, not a silent zero.
 	require.NoError(t, os.WriteFile(filepath.Join(res, batch.SkippedFile), []byte("file,why\na,b\n"), 0o666))
-	_, err = batch.WriteTables(res, nil)
+	_, err = batch.WriteTables(res, nil, nil)
 	require.ErrorContains(t, err, batch.SkippedFile)
 }

@@ -79,8 +79,11 @@ func readSkipped(dir string, fn func(Skip)) error {
 // of results.jsonl, with Cpk against prof's limits (see
 // Summarizer.Summary). The skipped paths the summary counts are those of
 // dir's skipped.csv (WriteSkipped), if there is one. It streams the
-// results: memory does not grow with the batch. It returns the summary.
-func WriteTables(dir string, prof *ferrule.Profile) (*Summary, error) {
+// results: memory does not grow with the batch. each, if not nil, is
+// called with every result as it is read, for whatever else the caller
+// makes of the batch, so that results.jsonl is read once. It returns the
+// summary.
+func WriteTables(dir string, prof *ferrule.Profile, each func(Result)) (*Summary, error) {
 	in, err := os.Open(filepath.Join(dir, ResultsFile))
 	if err != nil {
 		return nil, fmt.Errorf("batch: %w", err)
@@ -122,6 +125,9 @@ func WriteTables(dir string, prof *ferrule.Profile) (*Summary, error) {
 	if err := ReadResults(in, func(r Result) error {
 		cw.Write(r)
 		z.Add(r)
+		if each != nil {
+			each(r)
+		}
 		return nil
 	}); err != nil {
 		return nil, err

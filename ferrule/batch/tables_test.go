@@ -48,7 +48,7 @@ func writeFolderTables(t *testing.T) (string, []batch.Result, *batch.Summary) {
 		require.NoError(t, j.Append(r))
 	}
 	require.NoError(t, j.Close())
-	sum, err := batch.WriteTables(out, pc16(t))
+	sum, err := batch.WriteTables(out, pc16(t), nil)
 	require.NoError(t, err)
 	return out, results, sum
 }
@@ -222,7 +222,7 @@ func TestSummaryFile(t *testing.T) {
 		before[name], err = os.ReadFile(filepath.Join(out, name))
 		require.NoError(t, err)
 	}
-	_, err = batch.WriteTables(out, pc16(t))
+	_, err = batch.WriteTables(out, pc16(t), nil)
 	require.NoError(t, err)
 	for name, b := range before {
 		again, err := os.ReadFile(filepath.Join(out, name))
@@ -232,7 +232,7 @@ func TestSummaryFile(t *testing.T) {
 }
 
 func TestWriteTablesMissing(t *testing.T) {
-	_, err := batch.WriteTables(t.TempDir(), nil)
+	_, err := batch.WriteTables(t.TempDir(), nil, nil)
 	require.ErrorIs(t, err, os.ErrNotExist)
 }
 
