@@ -371,7 +371,7 @@ type rawMember struct {
 	compressed uint64 // declared compressed size; 0 means len(data)
 }
 
-func rawZip(t *testing.T, members ...rawMember) []byte {
+func rawZip(t testing.TB, members ...rawMember) []byte {
 	var b bytes.Buffer
 	zw := zip.NewWriter(&b)
 	for _, m := range members {

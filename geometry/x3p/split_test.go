@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"hash/crc32"
 	"math"
+	"io"
 	"math/rand/v2"
 	"path"
 	"testing"
@@ -23,12 +24,16 @@ import (
 // mantissa), deflated by compress/flate at its default level: dynamic
 // blocks, as zlib writes them, and more than splitMinSize bytes, so that
 // an archive held in memory is inflated in two parts at once.
-func splitMembers(t *testing.T) (mainMember, data rawMember) {
-	const cols, rows = 800, 800
+func splitMembers(t testing.TB) (mainMember, data rawMember) {
+	return deflatedMembers(t, 800, 800)
+}
+
+// deflatedMembers is splitMembers for a map of cols×rows.
+func deflatedMembers(t testing.TB, cols, rows int) (mainMember, data rawMember) {
 	rnd := rand.New(rand.NewPCG(7, 7))
 	v := make([]float64, cols*rows)
 	for i := range v {
-		c, r := float64(i%cols)-400, float64(i/cols)-400
+		c, r := float64(i%cols-cols/2), float64(i/cols-rows/2)
 		v[i] = 1e-7*(1-(c*c+r*r)/4e5) + 2e-9*rnd.NormFloat64()
 	}
 	raw := raw("D", v)
@@ -116,6 +121,33 @@ func TestDecodeSplitDamaged(t *testing.T) {
 			require.Error(t, err)
 			_, errInPlace := Decode(geometry.NewBytesReader(file), nil)
 			require.EqualError(t, errInPlace, err.Error())
+		})
+	}
+}
+
+// BenchmarkDecodeSplit4MP decodes a 2048×2048 float64 map whose point
+// data compress/flate deflated at its default level (dynamic blocks, as
+// zlib writes them, not Go's BestSpeed that Encode uses): "in-place" from
+// memory, inflated by geometry/internal/inflate in two parts at once,
+// beside "readat", read through ReadAt and inflated whole by klauspost.
+func BenchmarkDecodeSplit4MP(b *testing.B) {
+	mainMember, data := deflatedMembers(b, 2048, 2048)
+	file := rawZip(b, mainMember, data)
+	for _, c := range []struct {
+		name string
+		open func() io.Reader
+	}{
+		{"in-place", func() io.Reader { return geometry.NewBytesReader(file) }},
+		{"readat", func() io.Reader { return bytes.NewReader(file) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(data.size))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Decode(c.open(), nil); err != nil {
+					b.Fatal(err)
+				}
+			}
 		})
 	}
 }
