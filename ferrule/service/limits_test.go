@@ -211,13 +211,20 @@ func TestQueueFull(t *testing.T) {
 
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
+	waitForOr(t, cond, func() string { return "" })
+}
+
+// waitForOr is waitFor that says, when the condition is never met, what
+// state says.
+func waitForOr(t *testing.T, cond func() bool, state func() string) {
+	t.Helper()
 	for range 12000 { // 60 s at most: only a broken service (or a badly overloaded machine) takes that long
 		if cond() {
 			return
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	t.Fatal("condition never met")
+	t.Fatal("condition never met", state())
 }
 
 func getBody(t testing.TB, url string) string {

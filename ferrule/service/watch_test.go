@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -49,9 +50,14 @@ func countingServer(t *testing.T, cfg Config) (*Server, func() map[string]int) {
 
 // startWatch runs s.Watch(dir) until the returned stop is called.
 func startWatch(t *testing.T, s *Server, dir string) (stop func() error) {
+	return startWatchEvery(t, s, dir, poll)
+}
+
+// startWatchEvery is startWatch polling every interval.
+func startWatchEvery(t *testing.T, s *Server, dir string, interval time.Duration) (stop func() error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- s.Watch(ctx, dir, poll) }()
+	go func() { done <- s.Watch(ctx, dir, interval) }()
 	return func() error {
 		cancel()
 		return <-done
@@ -97,7 +103,12 @@ func TestWatchFolder(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "before.x3p"), mt16)
 	writeFile(t, filepath.Join(dir, ".hidden.x3p"), mt16)
 	writeFile(t, filepath.Join(dir, "copying.x3p.tmp"), mt16)
-	stop := startWatch(t, s, dir)
+	// Polls far apart beside the pieces of slow.x3p: a file whose size
+	// stays the same over two polls is complete, so a writer held up for
+	// two polls (as a test binary can be on a loaded machine, beside the
+	// rest of the suite) would have its file taken half-written.
+	const slowPoll = 250 * time.Millisecond
+	stop := startWatchEvery(t, s, dir, slowPoll)
 
 	writeFile(t, filepath.Join(dir, "bad.x3p"), []byte("not a height map"))
 	writeFile(t, filepath.Join(dir, "good.x3p"), mt12)
@@ -108,15 +119,17 @@ func TestWatchFolder(t *testing.T) {
 		_, err := f.Write(mt16[off:min(off+len(mt16)/20, len(mt16))])
 		require.NoError(t, err)
 		require.NoError(t, f.Sync())
-		time.Sleep(poll / 4)
+		time.Sleep(slowPoll / 50)
 	}
 	require.NoError(t, f.Close())
 	// Renamed into place.
 	writeFile(t, filepath.Join(dir, "renamed.x3p.part"), mt12)
 	require.NoError(t, os.Rename(filepath.Join(dir, "renamed.x3p.part"), filepath.Join(dir, "renamed.x3p")))
 
-	waitFor(t, func() bool {
+	waitForOr(t, func() bool {
 		return len(listDir(t, filepath.Join(dir, DoneDir))) == 8 && len(listDir(t, filepath.Join(dir, FailedDir))) == 2
+	}, func() string {
+		return fmt.Sprintf("done %q, failed %q", listDir(t, filepath.Join(dir, DoneDir)), listDir(t, filepath.Join(dir, FailedDir)))
 	})
 	require.NoError(t, stop())
 	require.Equal(t, []string{".hidden.x3p", "copying.x3p.tmp", DoneDir, FailedDir}, listDir(t, dir))
