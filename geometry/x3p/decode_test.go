@@ -389,13 +389,27 @@ func rawZip(t testing.TB, members ...rawMember) []byte {
 	return b.Bytes()
 }
 
-func deflate(t *testing.T, b []byte) []byte {
+// deflate returns b deflated by compress/flate at level.
+func deflate(t testing.TB, b []byte, level int) []byte {
 	var out bytes.Buffer
-	w, err := flate.NewWriter(&out, flate.BestCompression)
+	w, err := flate.NewWriter(&out, level)
 	require.NoError(t, err)
-	w.Write(b)
+	_, err = w.Write(b)
+	require.NoError(t, err)
 	require.NoError(t, w.Close())
 	return out.Bytes()
+}
+
+// requireSameBits fails unless got holds the heights of want bit for bit
+// (NaNs included); how names got.
+func requireSameBits(t testing.TB, want, got []float64, how string) {
+	t.Helper()
+	require.Len(t, got, len(want), how)
+	for i, w := range want {
+		if math.Float64bits(w) != math.Float64bits(got[i]) {
+			t.Fatalf("pixel %d: %v %s, %v wanted", i, got[i], how, w)
+		}
+	}
 }
 
 // TestDecodeLyingMembers checks members whose zip directory entries lie
@@ -413,7 +427,7 @@ func TestDecodeLyingMembers(t *testing.T) {
 		msg  string
 	}{
 		{name: "expands past declared size", kind: zip.ErrFormat,
-			data: rawMember{name: "bin/data.bin", method: zip.Deflate, data: deflate(t, big), size: 48, crc: crc32.ChecksumIEEE(big[:48])}},
+			data: rawMember{name: "bin/data.bin", method: zip.Deflate, data: deflate(t, big, flate.BestCompression), size: 48, crc: crc32.ChecksumIEEE(big[:48])}},
 		{name: "declares more than deflate can hold", msg: "cannot hold",
 			main: &rawMember{name: "main.xml", method: zip.Deflate, data: []byte{3, 0}, size: 100 << 20}},
 		{name: "main.xml too large", msg: "more than",
@@ -425,7 +439,7 @@ func TestDecodeLyingMembers(t *testing.T) {
 		{name: "unknown method", msg: "compression method 99",
 			data: rawMember{name: "bin/data.bin", method: 99, data: s.data, size: 48}},
 		{name: "compressed size past end", kind: io.ErrUnexpectedEOF,
-			data: rawMember{name: "bin/data.bin", method: zip.Deflate, data: deflate(t, s.data), size: 48, compressed: 1 << 40}},
+			data: rawMember{name: "bin/data.bin", method: zip.Deflate, data: deflate(t, s.data, flate.BestCompression), size: 48, compressed: 1 << 40}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mm := mainMember
@@ -693,7 +707,7 @@ func TestDecodeCorruptMembers(t *testing.T) {
 		var ms []rawMember
 		for _, n := range names {
 			b := good[n]
-			m := rawMember{name: n, method: zip.Deflate, data: deflate(t, b), size: uint64(len(b)), crc: crc32.ChecksumIEEE(b)}
+			m := rawMember{name: n, method: zip.Deflate, data: deflate(t, b, flate.BestCompression), size: uint64(len(b)), crc: crc32.ChecksumIEEE(b)}
 			switch {
 			case n == bad && crc:
 				m.method, m.data, m.crc = zip.Store, b, m.crc^1

@@ -69,14 +69,7 @@ func FuzzDecode(f *testing.F) {
 			}
 			return
 		}
-		if len(inPlace.Z) != len(m.Z) {
-			t.Fatalf("%d pixels, in place %d", len(m.Z), len(inPlace.Z))
-		}
-		for i, z := range m.Z {
-			if math.Float64bits(z) != math.Float64bits(inPlace.Z[i]) {
-				t.Fatalf("pixel %d is %g, in place %g", i, z, inPlace.Z[i])
-			}
-		}
+		requireSameBits(t, m.Z, inPlace.Z, "in place")
 		if len(m.Z) != m.Stride*m.Rect.Dy() || m.Stride != m.Rect.Dx() {
 			t.Fatalf("len(Z) %d, Stride %d, Rect %v", len(m.Z), m.Stride, m.Rect)
 		}

@@ -68,11 +68,8 @@ func TestDecodeMappedFile(t *testing.T) {
 		require.NoError(t, err)
 		m, err := Decode(f, &geometry.Options{Serial: serial})
 		require.NoError(t, err)
-		require.Equal(t, len(inMemory.Z), len(m.Z))
+		requireSameBits(t, inMemory.Z, m.Z, "mapped")
 		for i, z := range m.Z {
-			if math.Float64bits(z) != math.Float64bits(inMemory.Z[i]) {
-				t.Fatalf("pixel %d: %v mapped, %v in memory", i, z, inMemory.Z[i])
-			}
 			// Written in metres, read back in µm: within a few ulps.
 			if w := want.Z[i]; !(w != w && z != z) && math.Abs(z-w) > 1e-15*(1+math.Abs(w)) {
 				t.Fatalf("pixel %d: %v read, %v written", i, z, w)
@@ -112,11 +109,7 @@ func TestDecodeBytesInPlace(t *testing.T) {
 			require.NoError(t, err)
 			m, err := Decode(r, nil)
 			require.NoError(t, err)
-			for i, z := range m.Z {
-				if math.Float64bits(z) != math.Float64bits(want.Z[i]) {
-					t.Fatalf("pixel %d: %v in place, %v through ReadAt", i, z, want.Z[i])
-				}
-			}
+			requireSameBits(t, want.Z, m.Z, "in place")
 		})
 	}
 }
@@ -149,12 +142,7 @@ func TestDecodeMappedFileOffset(t *testing.T) {
 	require.NoError(t, err)
 	inMemory, err := Decode(bytes.NewReader(data), nil)
 	require.NoError(t, err)
-	require.Equal(t, len(inMemory.Z), len(m.Z))
-	for i, z := range m.Z {
-		if math.Float64bits(z) != math.Float64bits(inMemory.Z[i]) {
-			t.Fatalf("pixel %d: %v mapped, %v in memory", i, z, inMemory.Z[i])
-		}
-	}
+	requireSameBits(t, inMemory.Z, m.Z, "mapped")
 }
 
 // TestMappedFileDamaged: damage inside the point data of a mapped file

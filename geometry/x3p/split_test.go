@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"hash/crc32"
 	"io"
-	"math"
 	"math/rand/v2"
 	"path"
 	"testing"
@@ -39,15 +38,10 @@ func deflatedMembers(t testing.TB, cols, rows int) (mainMember, data rawMember) 
 	raw := raw("D", v)
 	sum := md5.Sum(raw)
 	mainXML := []byte(spec{cols: cols, rows: rows, pointMD5: hex.EncodeToString(sum[:]), checksum: "-"}.mainXML())
-	var deflated bytes.Buffer
-	w, err := flate.NewWriter(&deflated, flate.DefaultCompression)
-	require.NoError(t, err)
-	_, err = w.Write(raw)
-	require.NoError(t, err)
-	require.NoError(t, w.Close())
-	require.Greater(t, deflated.Len(), splitMinSize)
+	deflated := deflate(t, raw, flate.DefaultCompression)
+	require.Greater(t, len(deflated), splitMinSize)
 	return rawMember{name: "main.xml", method: zip.Store, data: mainXML, size: uint64(len(mainXML)), crc: crc32.ChecksumIEEE(mainXML)},
-		rawMember{name: "bin/data.bin", method: zip.Deflate, data: deflated.Bytes(), size: uint64(len(raw)), crc: crc32.ChecksumIEEE(raw)}
+		rawMember{name: "bin/data.bin", method: zip.Deflate, data: deflated, size: uint64(len(raw)), crc: crc32.ChecksumIEEE(raw)}
 }
 
 // readSplitOf opens file in memory and reads its point data as readSplit
@@ -80,12 +74,8 @@ func TestDecodeSplit(t *testing.T) {
 	require.NoError(t, err)
 	inPlace, err := Decode(geometry.NewBytesReader(file), nil)
 	require.NoError(t, err)
-	require.Len(t, split.Z, len(whole.Z))
-	for i := range whole.Z {
-		if math.Float64bits(whole.Z[i]) != math.Float64bits(split.Z[i]) || math.Float64bits(whole.Z[i]) != math.Float64bits(inPlace.Z[i]) {
-			t.Fatalf("pixel %d: %g whole, %g split, %g in place", i, whole.Z[i], split.Z[i], inPlace.Z[i])
-		}
-	}
+	requireSameBits(t, whole.Z, split.Z, "split")
+	requireSameBits(t, whole.Z, inPlace.Z, "in place")
 }
 
 // TestDecodeSplitDamaged: a split member damaged in its head or its tail,

@@ -153,9 +153,9 @@ func InflateTail(src []byte, limit int, stop *atomic.Bool) (*Tail, error) {
 	if z == nil || len(z.out) < size {
 		z = &Reader{out: make([]byte, size), taint: &taint{bits: make([]uint64, size/64+1)}}
 	}
-	t := &Tail{z: z}
-	*z = Reader{src: src, out: z.out[:size], o: windowSize, r: windowSize, dyn: z.dyn, clen: z.clen,
-		taint: &taint{bits: z.taint.bits, copies: z.taint.copies[:0]}}
+	t, marks := &Tail{z: z}, z.taint
+	marks.copies = marks.copies[:0]
+	*z = Reader{src: src, out: z.out[:size], o: windowSize, r: windowSize, dyn: z.dyn, clen: z.clen, taint: marks}
 	for z.state != stateEnd {
 		if stop.Load() {
 			t.Release()
