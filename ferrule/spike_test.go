@@ -1,7 +1,6 @@
 package ferrule_test
 
 import (
-	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -142,9 +141,5 @@ func TestInfIsNaN(t *testing.T) {
 	b, err := ferrule.Analyze(withNaN, opts)
 	require.NoError(t, err)
 	require.Positive(t, a.Spikes)
-	aj, err := json.Marshal(a)
-	require.NoError(t, err)
-	bj, err := json.Marshal(b)
-	require.NoError(t, err)
-	require.JSONEq(t, string(bj), string(aj))
+	requireSameJSON(t, b, a)
 }
