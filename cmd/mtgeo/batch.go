@@ -230,9 +230,6 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	sum.WriteText(stdout)
-	if sum.Pairs != nil {
-		sum.Pairs.WriteText(stdout)
-	}
 	fmt.Fprintf(stdout, "\nresults in %s: %s, %s, %s, %s, %s, %s\n", *out, batch.ResultsFile, batch.FerrulesFile,
 		batch.FibersFile, batch.SummaryJSON, batch.SummaryText, batch.SkippedFile)
 	fmt.Fprint(stdout, connectors)

@@ -46,11 +46,7 @@ func (v *varyFlags) Set(s string) error {
 }
 
 func runSweep(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("sweep", "FILE", stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, sweepUsage)
-		fs.PrintDefaults()
-	}
+	fs := newUsageFlagSet("sweep", sweepUsage, stderr)
 	var af analyzeFlags
 	af.register(fs)
 	var vary varyFlags

@@ -296,7 +296,8 @@ func Summarize(results []Result, prof *ferrule.Profile) *Summary {
 }
 
 // WriteText writes s as the text of summary.txt: counts and yield,
-// failures by check, the files in error and the parameter table.
+// failures by check, the files in error and the parameter table, then the
+// connectors' summary where there is one (PairSummary.WriteText).
 func (s *Summary) WriteText(w io.Writer) error {
 	var b strings.Builder
 	pct := func(n ferrule.Num) string {
@@ -371,8 +372,10 @@ func (s *Summary) WriteText(w io.Writer) error {
 		tw.Flush()
 	}
 	// Paths and errors may hold bytes of file names that are not UTF-8.
-	_, err := io.WriteString(w, readable(b.String()))
-	return err
+	if _, err := io.WriteString(w, readable(b.String())); err != nil || s.Pairs == nil {
+		return err
+	}
+	return s.Pairs.WriteText(w)
 }
 
 func g4(n ferrule.Num) string {

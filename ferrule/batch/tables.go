@@ -172,13 +172,5 @@ func writeSummary(dir string, sum *Summary) error {
 	}); err != nil {
 		return err
 	}
-	return write(SummaryText, func(w io.Writer) error {
-		if err := sum.WriteText(w); err != nil {
-			return err
-		}
-		if sum.Pairs == nil {
-			return nil
-		}
-		return sum.Pairs.WriteText(w)
-	})
+	return write(SummaryText, sum.WriteText)
 }

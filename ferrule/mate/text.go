@@ -19,7 +19,12 @@ func CSVColumns() []string {
 // CSVRow returns pair p's cells: numbers as every CSV table writes them
 // (ferrule.FormatNum), empty where the JSON has null.
 func (p *Pair) CSVRow() []string {
-	num := func(n ferrule.Num) string { return ferrule.FormatNum(float64(n)) }
+	return p.Cells(func(n ferrule.Num) string { return ferrule.FormatNum(float64(n)) })
+}
+
+// Cells returns pair p's cells in the order of CSVColumns, its numbers
+// written by num.
+func (p *Pair) Cells(num func(ferrule.Num) string) []string {
 	return []string{strconv.Itoa(p.AFiber), strconv.Itoa(p.BFiber), num(p.OffsetUM), num(p.ILDB), strconv.FormatBool(p.InContact),
 		num(p.GapNM), num(p.ContactForceN), num(p.RLDB), strconv.FormatBool(p.CoreDipRisk), strings.Join(p.Flags, ";")}
 }

@@ -9,7 +9,6 @@ import (
 	"io"
 	"math"
 	"strconv"
-	"strings"
 
 	"github.com/mtgeo/mtgeo/ferrule"
 	"github.com/mtgeo/mtgeo/ferrule/mate"
@@ -211,13 +210,11 @@ func WriteMatePage(w io.Writer, res *mate.Result, l ferrule.Layout) error {
 		{"approach_nm", ferrule.FormatFixed(s.ApproachNM, 1)}}
 	d.Head = mate.CSVColumns()
 	for _, pr := range res.Pairs {
-		flags := strings.Join(pr.Flags, ";")
-		if flags == "" {
-			flags = "–"
+		row := pr.Cells(func(n ferrule.Num) string { return ferrule.FormatFixed(n, 3) })
+		if last := len(row) - 1; row[last] == "" { // no flags
+			row[last] = "–"
 		}
-		d.Rows = append(d.Rows, []string{strconv.Itoa(pr.AFiber), strconv.Itoa(pr.BFiber), ferrule.FormatFixed(pr.OffsetUM, 3), ferrule.FormatFixed(pr.ILDB, 3),
-			strconv.FormatBool(pr.InContact), ferrule.FormatFixed(pr.GapNM, 3), ferrule.FormatFixed(pr.ContactForceN, 3), ferrule.FormatFixed(pr.RLDB, 3),
-			strconv.FormatBool(pr.CoreDipRisk), flags})
+		d.Rows = append(d.Rows, row)
 	}
 	var b bytes.Buffer
 	if err := mateTemplate.Execute(&b, d); err != nil {

@@ -48,7 +48,7 @@ func (s *SweepResult) WriteCSV(w io.Writer) error {
 	for _, p := range s.Points {
 		var row []string
 		for _, x := range p.Settings {
-			row = append(row, strconv.FormatFloat(x, 'g', -1, 64))
+			row = append(row, ferrule.FormatNum(x))
 		}
 		measured := p.Report != nil && p.Report.Ferrule.Fitted()
 		row = append(row, cnum(p.Ferrule.XAngleDeg), cnum(p.Ferrule.YAngleDeg), cradius(p.XRadiusMM, measured), cradius(p.YRadiusMM, measured))
@@ -90,7 +90,7 @@ func (s *SweepResult) WriteText(w io.Writer) error {
 	for _, p := range s.Points {
 		var row []string
 		for _, x := range p.Settings {
-			row = append(row, strconv.FormatFloat(x, 'g', -1, 64))
+			row = append(row, ferrule.FormatNum(x))
 		}
 		sm := p.Summary
 		row = append(row, fval("deg", p.Ferrule.XAngleDeg), fval("deg", p.Ferrule.YAngleDeg))
