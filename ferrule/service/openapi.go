@@ -23,8 +23,13 @@ var metaParamDocs = map[string]string{
 	"filename": "the file's name, used in the report's file field and in error texts (default: the multipart part's file name, else upload); never opened",
 }
 
-// OpenAPI returns the service's OpenAPI 3.1 document.
-func (s *Server) OpenAPI() ([]byte, error) {
+// OpenAPI returns the service's OpenAPI 3.1 document, as /openapi.json
+// serves it.
+func (s *Server) OpenAPI() []byte { return s.openapi }
+
+// buildOpenAPI builds the OpenAPI document of a service whose analysis
+// parameters are flags.
+func buildOpenAPI(flags []*flag.Flag) ([]byte, error) {
 	var doc map[string]any
 	if err := json.Unmarshal(openapiSkeleton, &doc); err != nil {
 		return nil, err
@@ -33,7 +38,7 @@ func (s *Server) OpenAPI() ([]byte, error) {
 	for _, name := range metaParams {
 		params = append(params, map[string]any{"name": name, "in": "query", "description": metaParamDocs[name], "schema": map[string]any{"type": "string"}})
 	}
-	for _, f := range s.params {
+	for _, f := range flags {
 		schema := map[string]any{"type": "string"}
 		if g, ok := f.Value.(flag.Getter); ok {
 			switch g.Get().(type) {

@@ -100,12 +100,11 @@ type Server struct {
 	// analyzers hold the buffers of the analyses between requests.
 	analyzers sync.Pool
 	closed    atomic.Bool
-	// params are the analysis flags (Config.Flags) that are query
-	// parameters, sorted by name; byParam holds them by parameter name.
-	params []*flag.Flag
-	// openapi is the OpenAPI document /openapi.json serves (OpenAPI).
-	openapi []byte
+	// byParam holds the analysis flags (Config.Flags) that are query
+	// parameters, by parameter name.
 	byParam map[string]*flag.Flag
+	// openapi is the OpenAPI document /openapi.json serves, built by New.
+	openapi []byte
 	// crashAt, in tests, stops the watch folder before that step.
 	crashAt string
 	// defaults is the configuration of a request that sets no analysis
@@ -155,9 +154,9 @@ func New(cfg Config) (*Server, error) {
 		analyze: batch.AnalyzeBytes,
 	}
 	s.analyzers.New = func() any { return new(ferrule.Analyzer) }
-	s.params = paramFlags(cfg.Flags)
-	s.byParam = make(map[string]*flag.Flag, len(s.params))
-	for _, f := range s.params {
+	params := paramFlags(cfg.Flags)
+	s.byParam = make(map[string]*flag.Flag, len(params))
+	for _, f := range params {
 		s.byParam[paramName(f.Name)] = f
 	}
 	// The defaults must make a valid configuration on their own. It is
@@ -169,11 +168,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("service: %w", err)
 	}
 	// The document is built once: the parameters never change.
-	doc, err := s.OpenAPI()
-	if err != nil {
+	if s.openapi, err = buildOpenAPI(params); err != nil {
 		return nil, fmt.Errorf("service: OpenAPI document: %w", err)
 	}
-	s.openapi = doc
 	s.routes = s.routeTable()
 	for _, rt := range s.routes {
 		s.mux.HandleFunc(rt.method+" "+rt.path, rt.handler)

@@ -80,10 +80,8 @@ func TestStore(t *testing.T) {
 	var one map[string]any
 	require.Equal(t, http.StatusOK, getJSON(t, ts.URL+"/v1/measurements/"+id, &one))
 	require.Equal(t, "mt16.x3p", one["report"].(map[string]any)["file"])
-	doc, err := s.OpenAPI()
-	require.NoError(t, err)
 	var d map[string]any
-	require.NoError(t, json.Unmarshal(doc, &d))
+	require.NoError(t, json.Unmarshal(s.OpenAPI(), &d))
 	schemas := d["components"].(map[string]any)["schemas"].(map[string]any)
 	require.NoError(t, validate(schemas, schemas["Measurement"], one, "measurement"))
 	for i, m := range ms {

@@ -64,11 +64,7 @@ func (s *Server) Watch(ctx context.Context, dir string, interval time.Duration) 
 			return fmt.Errorf("service: watch folder: %w", err)
 		}
 	}
-	cfg, canon, err := s.config(nil)
-	if err != nil {
-		return fmt.Errorf("service: watch folder: %w", err)
-	}
-	w := &watcher{s: s, dir: dir, cfg: cfg, canon: canon, seen: map[string]observation{}}
+	w := &watcher{s: s, dir: dir, cfg: s.defaults, canon: s.defaultsCanon, seen: map[string]observation{}}
 	s.log.Info("watching", "dir", dir, "interval_s", interval.Seconds())
 	tick := time.NewTicker(interval)
 	defer tick.Stop()

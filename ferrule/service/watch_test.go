@@ -119,7 +119,7 @@ func TestWatchFolder(t *testing.T) {
 		_, err := f.Write(mt16[off:min(off+len(mt16)/20, len(mt16))])
 		require.NoError(t, err)
 		require.NoError(t, f.Sync())
-		time.Sleep(slowPoll / 50)
+		time.Sleep(slowPoll / 4) // over some 5 polls, as a copy that stays under way
 	}
 	require.NoError(t, f.Close())
 	// Renamed into place.

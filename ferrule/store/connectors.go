@@ -252,9 +252,8 @@ func (s *Store) fillPairs(ctx context.Context, cs []Connector) error {
 		for i := range part {
 			args[i] = part[i].ID
 		}
-		marks := strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")
 		rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT "connector_id", `+quoteAll(names(pairCols))+
-			` FROM fiber_pairs WHERE "connector_id" IN (`+marks+`) ORDER BY "connector_id", "a_fiber"`), args...)
+			` FROM fiber_pairs WHERE "connector_id" IN (`+marks(len(part))+`) ORDER BY "connector_id", "a_fiber"`), args...)
 		if err != nil {
 			return err
 		}

@@ -181,6 +181,21 @@ func TestSaveConnector(t *testing.T) {
 		got, err := s.Connectors(ctx, ConnectorQuery{})
 		require.NoError(t, err)
 		require.Equal(t, bID, got[0].A.MeasurementID, "newest (A measured last) first")
+
+		// With their pairs, read in batches: each connector has its own,
+		// those of the result stored with it (polarity and swapped parts
+		// pair other fibers, the force other gaps).
+		got, err = s.Connectors(ctx, ConnectorQuery{Pairs: true, Result: true})
+		require.NoError(t, err)
+		require.Len(t, got, 5)
+		for _, c := range got {
+			var r mate.Result
+			require.NoError(t, json.Unmarshal(c.Result, &r))
+			require.Len(t, c.Pairs, len(r.Pairs), "connector %d", c.ID)
+			for i, p := range c.Pairs {
+				require.Equal(t, r.Pairs[i].CSVRow(), p.CSVRow(), "connector %d, pair %d", c.ID, i)
+			}
+		}
 	})
 }
 
