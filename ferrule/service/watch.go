@@ -52,19 +52,10 @@ func (s *Server) Watch(ctx context.Context, dir string, interval time.Duration) 
 	if interval <= 0 {
 		interval = defaultPoll
 	}
-	fi, err := os.Stat(dir)
+	w, err := s.newWatcher(dir)
 	if err != nil {
-		return fmt.Errorf("service: watch folder: %w", err)
+		return err
 	}
-	if !fi.IsDir() {
-		return fmt.Errorf("service: watch folder %s is not a folder", dir)
-	}
-	for _, sub := range []string{DoneDir, FailedDir} {
-		if err := os.MkdirAll(filepath.Join(dir, sub), 0o777); err != nil {
-			return fmt.Errorf("service: watch folder: %w", err)
-		}
-	}
-	w := &watcher{s: s, dir: dir, cfg: s.defaults, canon: s.defaultsCanon, seen: map[string]observation{}}
 	s.log.Info("watching", "dir", dir, "interval_s", interval.Seconds())
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
@@ -84,6 +75,24 @@ type observation struct {
 	size  int64
 	mtime time.Time
 	polls int // consecutive polls with this size and time
+}
+
+// newWatcher checks that dir is a folder, makes its done/ and failed/
+// and returns its watcher, which has seen nothing yet.
+func (s *Server) newWatcher(dir string) (*watcher, error) {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("service: watch folder: %w", err)
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("service: watch folder %s is not a folder", dir)
+	}
+	for _, sub := range []string{DoneDir, FailedDir} {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o777); err != nil {
+			return nil, fmt.Errorf("service: watch folder: %w", err)
+		}
+	}
+	return &watcher{s: s, dir: dir, cfg: s.defaults, canon: s.defaultsCanon, seen: map[string]observation{}}, nil
 }
 
 type watcher struct {
