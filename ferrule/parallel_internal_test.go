@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -31,16 +32,20 @@ func TestParallel(t *testing.T) {
 		require.Less(t, int(maxW.Load()), workers)
 	}
 	for _, at := range []int{0, 37, 99} {
-		var done atomic.Int32
+		var inFlight atomic.Int32
 		require.PanicsWithValue(t, "boom", func() {
 			parallel(3, 100, func(_, i int) {
+				inFlight.Add(1)
+				defer inFlight.Add(-1)
 				if i == at {
 					panic("boom")
 				}
-				done.Add(1)
+				if i > at {
+					time.Sleep(time.Millisecond) // still busy when the panic comes
+				}
 			})
 		})
-		require.LessOrEqual(t, done.Load(), int32(99))
+		require.Zero(t, inFlight.Load(), "panic at %d raised before all stopped", at)
 	}
 }
 
@@ -51,14 +56,17 @@ func TestShare(t *testing.T) {
 	a := &Analyzer{}
 	require.Equal(t, 1, a.share(1, 8))
 	require.Equal(t, 1, a.share(8, 8), "8 items, at least 8 each: one goroutine")
-	// Other tests' analyses may be running: 4 processors at most, shared.
-	if s := a.share(64, 8); s < 1 || s > 4 {
-		t.Fatalf("share(64, 8) = %d with 4 processors", s)
-	}
-	running.Add(3) // three more analyses beside this one: a quarter each
+	// No test of this package runs in parallel: no analysis is running.
+	require.Zero(t, running.Load())
+	require.Equal(t, 4, a.share(64, 8), "alone: all 4 processors")
+	// running counts this analysis too, once it has begun.
+	running.Add(2) // it and one more: half each
 	s := a.share(64, 8)
-	running.Add(-3)
-	require.Equal(t, 1, s)
+	running.Add(2) // it and three more: one each
+	s4 := a.share(64, 8)
+	running.Add(-4)
+	require.Equal(t, 2, s)
+	require.Equal(t, 1, s4)
 	a.Serial = true
 	require.Equal(t, 1, a.share(1000, 1))
 }

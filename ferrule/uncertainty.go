@@ -274,9 +274,11 @@ func (an *analysis) uncertainties(f *Fiber, t *tip, centre r2.Vec, method string
 	// the tip fit, so independent of it), σ²·cᵀRc with R the residuals'
 	// correlation on the grid.
 	coreShare := 0.0
+	// The core pixels are those coreDip visits: within this of centre.
+	coreReach := an.reg.CoreDiameter/2 + 1.5*max(an.m.Pitch.X, an.m.Pitch.Y)
 	if f.CorePixels > 0 && !math.IsNaN(dip) {
 		var gc tipGrad
-		w := an.window(centre, an.reg.CoreDiameter/2+1.5*max(an.m.Pitch.X, an.m.Pitch.Y), an.win, 0)
+		w := an.window(centre, coreReach, an.win, 0)
 		an.win = w.v
 		for _, p := range an.core {
 			if p.coef != 0 {
@@ -305,12 +307,7 @@ func (an *analysis) uncertainties(f *Fiber, t *tip, centre r2.Vec, method string
 		// reach beyond it when the core is wider than the disc.
 		r := a + pix
 		if coreShare > 0 {
-			pm := an.frame.ToMap(centre)
-			for _, p := range an.core {
-				if p.coef != 0 {
-					r = max(r, math.Hypot(p.x-pm.X, p.y-pm.Y))
-				}
-			}
+			r = max(r, coreReach)
 		}
 		w := an.window(centre, r, an.win, 0)
 		an.win = w.v
