@@ -345,7 +345,7 @@ func trendSeries(ctx context.Context, st *store.Store, param string, q store.Que
 		return nil, err
 	}
 	if len(series) == 0 {
-		return nil, fmt.Errorf("no value of %s in the selection", param)
+		return nil, noValues(param)
 	}
 	return series, nil
 }
@@ -595,7 +595,7 @@ func dbSPC(ctx context.Context, st *store.Store, param string, q store.Query, li
 		return err
 	}
 	if len(caps) == 0 {
-		return fmt.Errorf("no value of %s in the selection", param)
+		return noValues(param)
 	}
 	switch format {
 	case "json":
@@ -611,13 +611,13 @@ func dbSPC(ctx context.Context, st *store.Store, param string, q store.Query, li
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "series\tn\tmean\tσ within\tσ overall\tLSL\tUSL\tCpk\tPpk\tviolations")
 	for _, c := range caps {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", capName(c), c.N, short(c.Mean), short(c.SigmaWithin), short(c.SigmaOverall),
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", c.Name(), c.N, short(c.Mean), short(c.SigmaWithin), short(c.SigmaOverall),
 			short(c.Limits.LSL), short(c.Limits.USL), short(c.Cpk), short(c.Ppk), len(c.Violations))
 	}
 	tw.Flush()
 	for _, c := range caps {
 		for _, v := range c.Violations {
-			fmt.Fprintf(w, "%s: rule %d (%s) at point %d, measurement %d, %s, value %s\n", capName(c), v.Rule, v.Description,
+			fmt.Fprintf(w, "%s: rule %d (%s) at point %d, measurement %d, %s, value %s\n", c.Name(), v.Rule, v.Description,
 				v.Index+1, v.MeasurementID, stamp(v.MeasuredAt), short(ferrule.Num(v.Value)))
 		}
 	}
@@ -626,7 +626,8 @@ func dbSPC(ctx context.Context, st *store.Store, param string, q store.Query, li
 }
 
 // capName is the name of the series c is the capability of.
-func capName(c store.Capability) string { return store.Series{Param: c.Param, Fiber: c.Fiber}.Name() }
+// noValues is the error of a parameter with no value in the selection.
+func noValues(param string) error { return fmt.Errorf("no value of %s in the selection", param) }
 
 func dbExport(ctx context.Context, st *store.Store, q store.Query, d *dbFlags, stdout io.Writer) error {
 	var params []string

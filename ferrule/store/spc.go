@@ -80,6 +80,9 @@ func (s Series) Name() string {
 	return s.Param
 }
 
+// Name is the capability's series name, as Series.Name.
+func (c Capability) Name() string { return Series{Param: c.Param, Fiber: c.Fiber}.Name() }
+
 // Trend returns the values of a parameter over the measurements q
 // selects, in time order (measured_at, then id), with limits: the given
 // ones, or when nil those the profile that graded the latest of them
